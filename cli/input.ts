@@ -1,0 +1,50 @@
+/** Opens the CLI's input files ("-" is stdin) as one stream of JSON records. */
+import { createReadStream, promises as fs } from 'node:fs';
+
+import { readJsonRecords, UnreadableInputError } from '../lib/io/json-records';
+import type { JsonRecord } from '../lib/io/json-records';
+
+export interface SourcedRecord {
+	record: JsonRecord;
+	source: string;
+}
+
+async function checkReadable(file: string): Promise<void> {
+	try {
+		const stat = await fs.stat(file);
+		if (stat.isDirectory()) throw new UnreadableInputError(`${file} is a folder; give a file of CDRs (JSON or NDJSON).`);
+	} catch (error) {
+		if (error instanceof UnreadableInputError) throw error;
+		const code = (error as NodeJS.ErrnoException).code;
+		throw new UnreadableInputError(
+			code === 'ENOENT' ? `${file}: no such file.` : `${file} cannot be read (${code ?? String(error)}).`,
+		);
+	}
+}
+
+export async function* readInputs(files: string[]): AsyncGenerator<SourcedRecord> {
+	for (const file of files) {
+		if (file !== '-') await checkReadable(file);
+		const stream = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+		const source = file === '-' ? 'stdin' : file;
+		try {
+			for await (const record of readJsonRecords(stream)) yield { record, source };
+		} catch (error) {
+			if (error instanceof UnreadableInputError) throw new UnreadableInputError(`${source}: ${error.message}`);
+			throw error;
+		}
+	}
+}
+
+/** Reads a whole small JSON file (tariffs, configuration). */
+export async function readJsonFile(file: string, what: string): Promise<unknown> {
+	await checkReadable(file);
+	const text = await fs.readFile(file, 'utf8');
+	try {
+		return JSON.parse(text);
+	} catch (error) {
+		throw new UnreadableInputError(
+			`${file} is not valid JSON (${error instanceof Error ? error.message : String(error)}); it should hold ${what}.`,
+		);
+	}
+}

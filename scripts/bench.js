@@ -1,0 +1,75 @@
+'use strict';
+/**
+ * `npm run bench`: throughput and peak memory of the CLI commands over generated CDRs, each beside a bare
+ * read + JSON.parse + JSON.stringify pass over the same file, measured in the same run.
+ * Options: --count N (default 1000000), --only validate,price (default: all).
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const { generate } = require('./bench/generate');
+
+const root = path.resolve(__dirname, '..');
+const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' }, only: { type: 'string' } } });
+const count = Number(values.count);
+const only = values.only ? values.only.split(',') : null;
+const dir = path.join(root, '.cache', 'bench');
+fs.mkdirSync(dir, { recursive: true });
+const cdrFile = path.join(dir, `cdrs-${count}.ndjson`);
+const tariffFile = path.join(dir, 'tariffs.json');
+
+// One core, as the goals are stated, when taskset is there.
+const pin = spawnSync('taskset', ['--version']).status === 0 ? ['taskset', '-c', '0'] : [];
+
+function run(label, script, args) {
+	return new Promise((resolve, reject) => {
+		const started = process.hrtime.bigint();
+		const [cmd, ...pre] = pin.length ? [...pin, process.execPath] : [process.execPath];
+		const child = spawn(cmd, [...pre, path.join(__dirname, 'bench', script), ...args], {
+			stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
+		});
+		let report = '';
+		child.stdio[3].on('data', (d) => (report += d));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+			if (code !== 0) return reject(new Error(`${label} exited with ${code}`));
+			const usage = JSON.parse(report.trim().split('\n').pop());
+			resolve({ label, seconds, perSecond: count / seconds, ...usage });
+		});
+	});
+}
+
+function line(r, bare) {
+	const ratio = bare ? ` | ${(r.seconds / bare.seconds).toFixed(2)}x the bare pass` : '';
+	return `${r.label.padEnd(34)} ${r.seconds.toFixed(1).padStart(7)} s | ${Math.round(r.perSecond).toLocaleString('en-US').padStart(9)} CDRs/s | peak ${String(r.maxRssMb).padStart(4)} MB${ratio}`;
+}
+
+async function main() {
+	if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) throw new Error('Build first: npm run build');
+	if (!fs.existsSync(cdrFile)) {
+		process.stdout.write(`Generating ${count.toLocaleString('en-US')} CDRs into ${path.relative(root, cdrFile)} ...\n`);
+		generate(count, cdrFile, tariffFile);
+	}
+	const size = fs.statSync(cdrFile).size;
+	process.stdout.write(`Input: ${count.toLocaleString('en-US')} CDRs, ${(size / 1e6).toFixed(0)} MB NDJSON; node ${process.version}${pin.length ? ', pinned to one core' : ''}\n\n`);
+	const bare = await run('bare read+parse+stringify', 'bare-pass.js', [cdrFile]);
+	process.stdout.write(line(bare) + '\n');
+	const results = { bare };
+	const want = (name) => !only || only.includes(name);
+	if (want('validate')) {
+		results.validate = await run('ev-clearing validate', 'measured-cli.js', ['validate', '--now', '2027-01-01T00:00:00Z', cdrFile]);
+		process.stdout.write(line(results.validate, bare) + '\n');
+	}
+	if (want('price') && fs.existsSync(path.join(root, 'dist', 'cli', 'commands', 'price.js'))) {
+		results.price = await run('ev-clearing price', 'measured-cli.js', ['price', '--tariffs', tariffFile, cdrFile]);
+		process.stdout.write(line(results.price, bare) + '\n');
+	}
+	fs.writeFileSync(path.join(dir, 'last-result.json'), JSON.stringify(results, null, 2));
+}
+
+main().catch((error) => {
+	console.error(error.message);
+	process.exitCode = 1;
+});

@@ -1,0 +1,152 @@
+'use strict';
+// Generates N realistic OCPI 2.2.1 CDRs as NDJSON (and the tariffs they reference) for the benchmarks.
+// Deterministic (seeded), so runs compare. Usage: node generate.js <count> <cdrs.ndjson> <tariffs.json>
+const fs = require('node:fs');
+
+function rng(seed) {
+	let s = seed >>> 0;
+	return () => {
+		s = (s + 0x6d2b79f5) >>> 0;
+		let t = s;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+const updated = '2026-01-01T00:00:00Z';
+const tariffs = [
+	{
+		country_code: 'FR', party_id: 'EVC', id: 'BENCH-FR-AC', currency: 'EUR', last_updated: updated,
+		elements: [
+			{ price_components: [{ type: 'PARKING_TIME', price: 6, vat: 20, step_size: 60 }], restrictions: { min_duration: 7200 } },
+			{ price_components: [{ type: 'ENERGY', price: 0.42, vat: 20, step_size: 1 }], restrictions: { start_time: '17:00', end_time: '20:00' } },
+			{ price_components: [{ type: 'ENERGY', price: 0.35, vat: 20, step_size: 1 }] },
+		],
+	},
+	{
+		country_code: 'FR', party_id: 'EVC', id: 'BENCH-FR-DC', currency: 'EUR', last_updated: updated,
+		elements: [
+			{ price_components: [{ type: 'FLAT', price: 1, vat: 20, step_size: 0 }] },
+			{ price_components: [{ type: 'ENERGY', price: 0.59, vat: 20, step_size: 1 }], restrictions: { min_power: 50 } },
+			{ price_components: [{ type: 'ENERGY', price: 0.49, vat: 20, step_size: 1 }] },
+			{ price_components: [{ type: 'TIME', price: 12, vat: 20, step_size: 60 }], restrictions: { min_duration: 2700 } },
+		],
+	},
+	{
+		country_code: 'DE', party_id: 'LDN', id: 'BENCH-DE-AC', currency: 'EUR', last_updated: updated,
+		elements: [
+			{ price_components: [{ type: 'ENERGY', price: 0.39, vat: 19, step_size: 1 }], restrictions: { day_of_week: ['SATURDAY', 'SUNDAY'] } },
+			{ price_components: [{ type: 'ENERGY', price: 0.49, vat: 19, step_size: 1 }] },
+			{ price_components: [{ type: 'TIME', price: 1.2, vat: 19, step_size: 60 }], restrictions: { min_duration: 14400, start_time: '08:00', end_time: '20:00' } },
+		],
+	},
+	{
+		country_code: 'DE', party_id: 'LDN', id: 'BENCH-DE-DC', currency: 'EUR', last_updated: updated,
+		elements: [
+			{ price_components: [{ type: 'ENERGY', price: 0.79, vat: 19, step_size: 1 }], restrictions: { min_power: 150 } },
+			{ price_components: [{ type: 'ENERGY', price: 0.69, vat: 19, step_size: 1 }] },
+			{ price_components: [{ type: 'PARKING_TIME', price: 6, vat: 19, step_size: 60 }], restrictions: { min_duration: 3600 } },
+		],
+	},
+];
+
+const emsps = [['FR', 'MOB'], ['DE', 'CHP'], ['NL', 'ROM'], ['BE', 'EMS']];
+const sites = {
+	FR: { country: 'FRA', city: 'Lyon', address: '12 Rue de la République', postal_code: '69002', latitude: '45.764043', longitude: '4.835659' },
+	DE: { country: 'DEU', city: 'Köln', address: 'Hohenzollernring 40', postal_code: '50672', latitude: '50.937531', longitude: '6.960279' },
+};
+
+function iso(ms) {
+	return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function round(n, places) {
+	const f = 10 ** places;
+	return Math.round(n * f) / f;
+}
+
+function makeCdr(i, random) {
+	const tariff = tariffs[i % tariffs.length];
+	const dc = tariff.id.endsWith('DC');
+	const cpo = tariff.country_code;
+	const party = tariff.party_id;
+	const [emspCountry, emspParty] = emsps[Math.floor(random() * emsps.length)];
+	const start = Date.UTC(2026, 0, 1) + Math.floor(random() * 364 * 86400) * 1000;
+	const chargeSeconds = dc ? 900 + Math.floor(random() * 3600) : 3600 + Math.floor(random() * 5 * 3600);
+	const parkSeconds = random() < 0.4 ? Math.floor(random() * 3 * 3600) : 0;
+	const power = dc ? 40 + random() * 160 : 3 + random() * 8;
+	const periods = [];
+	const splits = 1 + Math.floor(random() * 3);
+	let energy = 0;
+	let t = start;
+	for (let p = 0; p < splits; p++) {
+		const seconds = Math.floor(chargeSeconds / splits);
+		const kwh = round((power * seconds) / 3600 * 0.9, 3);
+		energy += kwh;
+		periods.push({
+			start_date_time: iso(t),
+			dimensions: [
+				{ type: 'ENERGY', volume: kwh },
+				{ type: 'TIME', volume: round(seconds / 3600, 4) },
+				{ type: 'MAX_POWER', volume: round(power, 1) },
+			],
+			tariff_id: tariff.id,
+		});
+		t += seconds * 1000;
+	}
+	if (parkSeconds > 0) {
+		periods.push({ start_date_time: iso(t), dimensions: [{ type: 'PARKING_TIME', volume: round(parkSeconds / 3600, 4) }], tariff_id: tariff.id });
+		t += parkSeconds * 1000;
+	}
+	const site = sites[cpo];
+	const evse = cpo === 'FR' ? `FR*EVC*E${10000 + (i % 500)}` : `DE*LDN*E${2000 + (i % 500)}*1`;
+	const totalTime = round((t - start) / 3600000, 4);
+	const cost = round(energy * (dc ? 0.55 : 0.4), 2);
+	return {
+		country_code: cpo,
+		party_id: party,
+		id: `BENCH-${String(i).padStart(10, '0')}`,
+		start_date_time: iso(start),
+		end_date_time: iso(t),
+		session_id: `S-${i}`,
+		cdr_token: { country_code: emspCountry, party_id: emspParty, uid: `04A1B2C3D4${String(i % 100000).padStart(6, '0')}`, type: 'RFID', contract_id: `${emspCountry}-${emspParty}-C${String(i % 1000000).padStart(8, '0')}` },
+		auth_method: 'WHITELIST',
+		cdr_location: {
+			id: `LOC-${cpo}-${i % 200}`, name: `${site.city} ${i % 200}`, address: site.address, city: site.city, postal_code: site.postal_code, country: site.country,
+			coordinates: { latitude: site.latitude, longitude: site.longitude },
+			evse_uid: evse, evse_id: evse, connector_id: '1',
+			connector_standard: dc ? 'IEC_62196_T2_COMBO' : 'IEC_62196_T2', connector_format: dc ? 'CABLE' : 'SOCKET', connector_power_type: dc ? 'DC' : 'AC_3_PHASE',
+		},
+		currency: 'EUR',
+		charging_periods: periods,
+		total_cost: { excl_vat: cost, incl_vat: round(cost * (cpo === 'FR' ? 1.2 : 1.19), 2) },
+		total_energy: round(energy, 3),
+		total_time: totalTime,
+		total_parking_time: round(parkSeconds / 3600, 4),
+		last_updated: iso(t + 60000),
+	};
+}
+
+function generate(count, cdrFile, tariffFile) {
+	const random = rng(20261127);
+	const fd = fs.openSync(cdrFile, 'w');
+	let batch = [];
+	for (let i = 0; i < count; i++) {
+		batch.push(JSON.stringify(makeCdr(i, random)));
+		if (batch.length === 5000) {
+			fs.writeSync(fd, batch.join('\n') + '\n');
+			batch = [];
+		}
+	}
+	if (batch.length) fs.writeSync(fd, batch.join('\n') + '\n');
+	fs.closeSync(fd);
+	if (tariffFile) fs.writeFileSync(tariffFile, JSON.stringify(tariffs, null, 2));
+}
+
+module.exports = { generate, tariffs };
+
+if (require.main === module) {
+	const [count, cdrFile, tariffFile] = process.argv.slice(2);
+	generate(Number(count), cdrFile, tariffFile);
+}

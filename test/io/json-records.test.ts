@@ -1,0 +1,79 @@
+import { Readable } from 'node:stream';
+
+import { readJsonRecords, UnreadableInputError } from '../../lib/io/json-records';
+import type { JsonRecord } from '../../lib/io/json-records';
+import { OcpiEnvelopeError } from '../../lib/io/ocpi-input';
+
+/** Feeds the text in chunks of `size` characters, to cross every chunk boundary. */
+async function records(text: string, size = 7): Promise<JsonRecord[]> {
+	const chunks: Buffer[] = [];
+	const bytes = Buffer.from(text, 'utf8');
+	for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+	const out: JsonRecord[] = [];
+	for await (const r of readJsonRecords(Readable.from(chunks))) out.push(r);
+	return out;
+}
+
+const values = (rs: JsonRecord[]) => rs.map((r) => (r.ok ? r.value : { error: r.error }));
+
+describe('readJsonRecords', () => {
+	it('streams the elements of a JSON array, strings with brackets, commas and escapes included', async () => {
+		const input = JSON.stringify([{ id: 'a', s: 'x],{"y' }, { id: 'b', n: [1, [2]], q: 'é \\" ]' }, 3]);
+		for (const size of [1, 3, 7, 1000]) {
+			expect(values(await records(input, size))).toEqual([
+				{ id: 'a', s: 'x],{"y' },
+				{ id: 'b', n: [1, [2]], q: 'é \\" ]' },
+				3,
+			]);
+		}
+	});
+
+	it('reads pretty-printed arrays and an empty array', async () => {
+		expect(values(await records(JSON.stringify([{ id: 'a' }, { id: 'b' }], null, 2)))).toEqual([{ id: 'a' }, { id: 'b' }]);
+		expect(await records('  [ ]\n')).toEqual([]);
+	});
+
+	it('reads NDJSON, with CRLF, blank lines and a last line without newline', async () => {
+		const input = '{"id":"a"}\r\n\n{"id":"b"}\n{"id":"c"}';
+		const rs = await records(input);
+		expect(values(rs)).toEqual([{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
+		expect(rs.map((r) => r.line)).toEqual([1, 3, 4]);
+	});
+
+	it('reports a malformed NDJSON line as an error record and goes on', async () => {
+		const rs = await records('{"id":"a"}\n{"id": oops}\n{"id":"c"}\n');
+		expect(rs.map((r) => r.ok)).toEqual([true, false, true]);
+		expect(rs[1]).toMatchObject({ ok: false, line: 2, index: 1 });
+		expect((rs[1] as { error: string }).error).toMatch(/^line 2 is not valid JSON/);
+	});
+
+	it('reads one pretty-printed CDR object', async () => {
+		expect(values(await records(JSON.stringify({ id: 'a', total_cost: { excl_vat: 1 } }, null, 2)))).toEqual([
+			{ id: 'a', total_cost: { excl_vat: 1 } },
+		]);
+	});
+
+	it('unwraps an OCPI response envelope, pretty-printed or on one line', async () => {
+		const envelope = { data: [{ id: 'a' }, { id: 'b' }], status_code: 1000, timestamp: '2026-11-01T00:00:00Z' };
+		expect(values(await records(JSON.stringify(envelope, null, 2)))).toEqual([{ id: 'a' }, { id: 'b' }]);
+		expect(values(await records(JSON.stringify(envelope)))).toEqual([{ id: 'a' }, { id: 'b' }]);
+	});
+
+	it('refuses an envelope whose status_code reports an error', async () => {
+		const envelope = { status_code: 2001, status_message: 'Invalid or missing parameters', timestamp: 'x' };
+		await expect(records(JSON.stringify(envelope, null, 2))).rejects.toThrow(OcpiEnvelopeError);
+		await expect(records(JSON.stringify(envelope, null, 2))).rejects.toThrow(/status_code 2001 \(Invalid or missing/);
+	});
+
+	it('says why an input cannot be read', async () => {
+		await expect(records('id,total\n1,2\n')).rejects.toThrow(UnreadableInputError);
+		await expect(records('[{"id":"a"},{"id":"b"')).rejects.toThrow(/truncated after 1 element/);
+		await expect(records('{"id": "a",\n "x": ')).rejects.toThrow(/not valid JSON/);
+		await expect(records('[1] x')).rejects.toThrow(/after the closing "\]"/);
+	});
+
+	it('yields nothing for an empty input', async () => {
+		expect(await records('')).toEqual([]);
+		expect(await records(' \n ')).toEqual([]);
+	});
+});
