@@ -1,0 +1,4 @@
+import type { Command } from '../usage';
+import { validateCommand } from './validate';
+
+export const commands: Command[] = [validateCommand];

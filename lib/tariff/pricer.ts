@@ -1,0 +1,274 @@
+/**
+ * Folds a session timeline under one normalised tariff into priced breakdown lines (mod_tariffs, mod_cdrs step_size).
+ *
+ * Per period and dimension the first rule (element order) whose restrictions match gives the price component.
+ * step_size rounds the session total of a dimension with the step of the last component used, and the difference is
+ * added to the last priced period of that dimension. FLAT is charged once per session (and once per reservation).
+ * min_price / max_price clamp the total excl. and incl. VAT independently, as an extra breakdown line.
+ */
+import { Decimal, ZERO } from '../money';
+import type { CompiledComponent, CompiledRule, NormalizedTariff, PricedDimension } from './tariff';
+import type { PeriodContext } from './restriction';
+import { restrictionsMatch } from './restriction';
+import type { Session } from './session';
+
+export type CostCategory = 'energy' | 'time' | 'parking' | 'fixed' | 'reservation' | 'price_limit';
+
+export type BreakdownDimension =
+	| 'ENERGY'
+	| 'TIME'
+	| 'PARKING_TIME'
+	| 'FLAT'
+	| 'RESERVATION_TIME'
+	| 'RESERVATION_FLAT'
+	| 'MIN_PRICE'
+	| 'MAX_PRICE';
+
+/** One priced use of a dimension: the answer to "why does this CDR cost that much". */
+export interface BreakdownLine {
+	/** Index in charging_periods; null for the price-limit adjustment. */
+	periodIndex: number | null;
+	dimension: BreakdownDimension;
+	category: CostCategory;
+	tariffId: string;
+	elementIndex: number | null;
+	componentIndex: number | null;
+	/** Price per unit excl. VAT (per kWh, per hour, per session). */
+	price: Decimal | null;
+	/** VAT percentage; null = no VAT applicable. */
+	vat: number | null;
+	/** kWh (ENERGY), hours (TIME, PARKING_TIME, RESERVATION_TIME), 1 (FLAT). */
+	volume: Decimal;
+	/** Volume after step_size. */
+	billedVolume: Decimal;
+	excl: Decimal;
+	incl: Decimal;
+}
+
+export interface TariffPricing {
+	lines: BreakdownLine[];
+	/** Session totals billed after step_size, only of priced volume: kWh, h, h, h. */
+	billed: { energy: Decimal; time: Decimal; parking: Decimal; reservation: Decimal };
+	priceLimit: 'MIN_PRICE' | 'MAX_PRICE' | null;
+}
+
+const SECONDS_PER_HOUR = new Decimal(3600);
+const WH_PER_KWH = new Decimal(1000);
+const ONE = new Decimal(1);
+
+function firstMatch(rules: readonly CompiledRule[], period: PeriodContext): CompiledComponent | null {
+	for (let i = 0; i < rules.length; i++) {
+		if (restrictionsMatch(rules[i].restrictions, period)) return rules[i].component;
+	}
+	return null;
+}
+
+function line(
+	tariff: NormalizedTariff,
+	periodIndex: number,
+	dimension: BreakdownDimension,
+	category: CostCategory,
+	c: CompiledComponent,
+	volume: Decimal,
+): BreakdownLine {
+	return {
+		periodIndex,
+		dimension,
+		category,
+		tariffId: tariff.id,
+		elementIndex: c.elementIndex,
+		componentIndex: c.componentIndex,
+		price: c.price,
+		vat: c.vat,
+		volume,
+		billedVolume: volume,
+		excl: ZERO,
+		incl: ZERO,
+	};
+}
+
+/**
+ * Prices one dimension's lines of a session. With `rounding`, the total volume is rounded up to the step of the last
+ * line's component and the difference added to the last line. Volumes are converted to step units (Wh, seconds)
+ * first and costs computed as price × units ÷ units-per-hour-or-kWh, so a cost that terminates as a decimal stays exact
+ * even when the billed hours do not (7 min = 0.11666… h, but 3.00 × 420 s ÷ 3600 = 0.35).
+ */
+function priceDimension(
+	lines: BreakdownLine[],
+	components: CompiledComponent[],
+	unit: Decimal,
+	rounding: boolean,
+): Decimal {
+	if (lines.length === 0) return ZERO;
+	let totalUnits = ZERO;
+	const units: Decimal[] = [];
+	const changed: boolean[] = [];
+	for (const l of lines) {
+		// Read to the millisecond / mWh: hours written as binary floats (1 min = 0.016666666666666666 h) must not
+		// step up to the next step (docs/pricing-choices.md).
+		let u = l.volume.times(unit);
+		const precise = u.decimalPlaces() > 3;
+		if (precise) u = u.toDecimalPlaces(3, Decimal.ROUND_HALF_UP);
+		units.push(u);
+		changed.push(precise);
+		if (lines.length > 1) totalUnits = totalUnits.plus(u);
+	}
+	if (lines.length === 1) totalUnits = units[0];
+	let billedUnits = totalUnits;
+	const step = rounding ? components[components.length - 1].stepSize : 0;
+	// Step 1 on a whole number of units (the common 1 Wh / 1 s step) changes nothing: skip the arithmetic.
+	if (step > 1 || (step === 1 && !totalUnits.isInteger())) {
+		billedUnits = totalUnits.div(step).ceil().times(step);
+		units[units.length - 1] = units[units.length - 1].plus(billedUnits.minus(totalUnits));
+		changed[units.length - 1] = true;
+	}
+	for (let i = 0; i < lines.length; i++) {
+		const l = lines[i];
+		const price = l.price as Decimal;
+		l.billedVolume = changed[i] ? units[i].div(unit) : l.volume;
+		l.excl = price.isZero() ? ZERO : unit === WH_PER_KWH ? perWh(price).times(units[i]) : price.times(units[i]).div(unit);
+		l.incl = withVat(l.excl, l.vat);
+	}
+	return step > 0 || lines.length > 1 ? billedUnits.div(unit) : lines[0].billedVolume;
+}
+
+/** Price per Wh: exact (÷ 1000 terminates), so energy costs take one multiplication. */
+const pricesPerWh = new WeakMap<Decimal, Decimal>();
+function perWh(pricePerKwh: Decimal): Decimal {
+	let p = pricesPerWh.get(pricePerKwh);
+	if (p === undefined) {
+		p = pricePerKwh.div(WH_PER_KWH);
+		pricesPerWh.set(pricePerKwh, p);
+	}
+	return p;
+}
+
+const vatFactors = new Map<number, Decimal>();
+function withVat(excl: Decimal, vat: number | null): Decimal {
+	if (vat === null || excl.isZero()) return excl;
+	let factor = vatFactors.get(vat);
+	if (factor === undefined) {
+		factor = new Decimal(vat).div(100).plus(1);
+		vatFactors.set(vat, factor);
+	}
+	return excl.times(factor);
+}
+
+export function priceSession(tariff: NormalizedTariff, session: Session): TariffPricing {
+	const energyLines: BreakdownLine[] = [];
+	const energyComponents: CompiledComponent[] = [];
+	const timeLines: BreakdownLine[] = [];
+	const timeComponents: CompiledComponent[] = [];
+	const parkingLines: BreakdownLine[] = [];
+	const parkingComponents: CompiledComponent[] = [];
+	const reservationLines: BreakdownLine[] = [];
+	const reservationComponents: CompiledComponent[] = [];
+	let flat: BreakdownLine | null = null;
+	let reservationFlat: BreakdownLine | null = null;
+
+	const reg = tariff.regular;
+	const resRules = (d: PricedDimension): CompiledRule[] =>
+		session.reservationExpired ? [...tariff.reservationExpires[d], ...tariff.reservation[d]] : tariff.reservation[d];
+	const resTime = resRules('TIME');
+	const resFlat = resRules('FLAT');
+
+	for (const p of session.periods) {
+		let c: CompiledComponent | null;
+		if (p.energy && (c = firstMatch(reg.ENERGY, p))) {
+			energyLines.push(line(tariff, p.index, 'ENERGY', 'energy', c, p.energy));
+			energyComponents.push(c);
+		}
+		if (p.time && (c = firstMatch(reg.TIME, p))) {
+			timeLines.push(line(tariff, p.index, 'TIME', 'time', c, p.time));
+			timeComponents.push(c);
+		}
+		if (p.parking && (c = firstMatch(reg.PARKING_TIME, p))) {
+			parkingLines.push(line(tariff, p.index, 'PARKING_TIME', 'parking', c, p.parking));
+			parkingComponents.push(c);
+		}
+		if (flat === null && (p.energy || p.time || p.parking) && (c = firstMatch(reg.FLAT, p))) {
+			flat = line(tariff, p.index, 'FLAT', 'fixed', c, ONE);
+		}
+		if (p.reservation) {
+			if ((c = firstMatch(resTime, p))) {
+				reservationLines.push(line(tariff, p.index, 'RESERVATION_TIME', 'reservation', c, p.reservation));
+				reservationComponents.push(c);
+			}
+			if (reservationFlat === null && (c = firstMatch(resFlat, p))) {
+				reservationFlat = line(tariff, p.index, 'RESERVATION_FLAT', 'reservation', c, ONE);
+			}
+		}
+	}
+
+	const billedEnergy = priceDimension(energyLines, energyComponents, WH_PER_KWH, true);
+	// TIME and PARKING_TIME share one step_size: when parking is priced only its total is rounded (mod_cdrs).
+	const parkingPriced = parkingLines.length > 0;
+	const billedParking = priceDimension(parkingLines, parkingComponents, SECONDS_PER_HOUR, true);
+	const billedTime = priceDimension(timeLines, timeComponents, SECONDS_PER_HOUR, !parkingPriced);
+	const billedReservation = priceDimension(reservationLines, reservationComponents, SECONDS_PER_HOUR, true);
+	for (const f of [flat, reservationFlat]) {
+		if (f) {
+			f.excl = f.price as Decimal;
+			f.incl = withVat(f.excl, f.vat);
+		}
+	}
+
+	const lines: BreakdownLine[] = [];
+	if (reservationFlat) lines.push(reservationFlat);
+	if (flat) lines.push(flat);
+	for (const group of [reservationLines, energyLines, timeLines, parkingLines]) for (const l of group) lines.push(l);
+	lines.sort(byPeriod);
+
+	const priceLimit = clampToPriceLimits(tariff, lines);
+	return {
+		lines,
+		billed: { energy: billedEnergy, time: billedTime, parking: billedParking, reservation: billedReservation },
+		priceLimit,
+	};
+}
+
+function byPeriod(a: BreakdownLine, b: BreakdownLine): number {
+	return (a.periodIndex ?? Infinity) - (b.periodIndex ?? Infinity);
+}
+
+/** Adds a MIN_PRICE or MAX_PRICE adjustment line when the session total falls outside the tariff's limits. */
+function clampToPriceLimits(tariff: NormalizedTariff, lines: BreakdownLine[]): 'MIN_PRICE' | 'MAX_PRICE' | null {
+	if (!tariff.minPrice && !tariff.maxPrice) return null;
+	let excl = ZERO;
+	let incl = ZERO;
+	for (const l of lines) {
+		excl = excl.plus(l.excl);
+		incl = incl.plus(l.incl);
+	}
+	let adjustExcl = ZERO;
+	let adjustIncl = ZERO;
+	let kind: 'MIN_PRICE' | 'MAX_PRICE' | null = null;
+	const min = tariff.minPrice;
+	if (min) {
+		if (excl.lt(min.excl)) adjustExcl = min.excl.minus(excl);
+		if (min.incl && incl.lt(min.incl)) adjustIncl = min.incl.minus(incl);
+		if (!adjustExcl.isZero() || !adjustIncl.isZero()) kind = 'MIN_PRICE';
+	}
+	const max = tariff.maxPrice;
+	if (max && kind === null) {
+		if (excl.gt(max.excl)) adjustExcl = max.excl.minus(excl);
+		if (max.incl && incl.gt(max.incl)) adjustIncl = max.incl.minus(incl);
+		if (!adjustExcl.isZero() || !adjustIncl.isZero()) kind = 'MAX_PRICE';
+	}
+	if (kind === null) return null;
+	lines.push({
+		periodIndex: null,
+		dimension: kind,
+		category: 'price_limit',
+		tariffId: tariff.id,
+		elementIndex: null,
+		componentIndex: null,
+		price: null,
+		vat: null,
+		volume: ONE,
+		billedVolume: ONE,
+		excl: adjustExcl,
+		incl: adjustIncl,
+	});
+	return kind;
+}

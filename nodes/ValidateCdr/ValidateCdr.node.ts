@@ -1,0 +1,91 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { OcpiEnvelopeError } from '../../lib/io/ocpi-input';
+import { createCdrValidator } from '../../lib/quality';
+import type { CdrValidator } from '../../lib/quality';
+import { CdrFieldMissingError, cdrCandidates, cdrSourceProperties } from '../shared/cdr-items';
+import type { CdrSource } from '../shared/cdr-items';
+import { qualityOptionProperties, qualityOptionsFromParameters } from './options';
+
+export class ValidateCdr implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Validate CDR',
+		name: 'validateCdr',
+		icon: { light: 'file:validateCdr.svg', dark: 'file:validateCdr.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: 'OCPI CDR quality checks',
+		description:
+			'Checks OCPI CDRs as a clearing house does (structure, timestamps, sums, plausibility, credit CDRs, duplicates) and routes each to Valid or Rejected with coded issues',
+		defaults: { name: 'Validate CDR' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Valid', 'Rejected'],
+		properties: [...cdrSourceProperties, ...qualityOptionProperties],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const valid: INodeExecutionData[] = [];
+		const rejected: INodeExecutionData[] = [];
+		let validator: CdrValidator;
+		try {
+			// One validator per execution: the duplicate check spans every item of the run.
+			validator = createCdrValidator(qualityOptionsFromParameters(this));
+		} catch (error) {
+			if (!this.continueOnFail()) throw error;
+			// A configuration fault concerns every item: each goes to Rejected with the reason, none to Valid.
+			const message = (error as Error).message;
+			return [[], items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }))];
+		}
+
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const pairedItem = { item: itemIndex };
+			try {
+				const source = this.getNodeParameter('cdrSource', itemIndex) as CdrSource;
+				const field = source === 'field' ? (this.getNodeParameter('cdrField', itemIndex) as string) : '';
+				let candidates: unknown[];
+				try {
+					candidates = cdrCandidates(items[itemIndex].json, source, field);
+				} catch (error) {
+					if (!(error instanceof CdrFieldMissingError || error instanceof OcpiEnvelopeError)) throw error;
+					const code = error instanceof CdrFieldMissingError ? 'CDR_FIELD_MISSING' : 'OCPI_ENVELOPE_ERROR';
+					rejected.push({
+						json: {
+							...items[itemIndex].json,
+							issues: [{ code, severity: 'error', path: '$', message: error.message }],
+						},
+						pairedItem,
+					});
+					continue;
+				}
+				for (const candidate of candidates) {
+					const verdict = validator.validate(candidate);
+					const body: IDataObject =
+						verdict.cdr !== undefined
+							? (verdict.cdr as unknown as IDataObject)
+							: typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate)
+								? (candidate as IDataObject)
+								: { value: candidate as IDataObject[string] };
+					const json: IDataObject = { ...body, issues: verdict.issues as unknown as IDataObject[] };
+					(verdict.valid ? valid : rejected).push({ json, pairedItem });
+				}
+			} catch (error) {
+				if (this.continueOnFail()) {
+					rejected.push({ json: { error: (error as Error).message }, pairedItem });
+					continue;
+				}
+				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			}
+		}
+		return [valid, rejected];
+	}
+}

@@ -1,0 +1,61 @@
+/** Where a node finds the CDRs of an item: the item itself, or a field of it; arrays and OCPI envelopes unwrap. */
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+import { unwrapOcpiObjects } from '../../lib/io/ocpi-input';
+
+export type CdrSource = 'item' | 'field';
+
+export const cdrSourceProperties: INodeProperties[] = [
+	{
+		displayName: 'CDR Source',
+		name: 'cdrSource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Whole Item',
+				value: 'item',
+				description: 'The item JSON is a CDR, an array of CDRs or an OCPI response envelope',
+			},
+			{
+				name: 'Field',
+				value: 'field',
+				description: 'A field of the item holds the CDR, an array of CDRs or an OCPI response envelope',
+			},
+		],
+		default: 'item',
+	},
+	{
+		displayName: 'CDR Field',
+		name: 'cdrField',
+		type: 'string',
+		default: 'body',
+		placeholder: 'e.g. body or data.cdr',
+		description: 'Dot path of the field holding the CDR(s), e.g. "body" for a Webhook node receiving OCPI POST /cdrs',
+		displayOptions: { show: { cdrSource: ['field'] } },
+	},
+];
+
+function readPath(json: IDataObject, dotPath: string): unknown {
+	let value: unknown = json;
+	for (const key of dotPath.split('.').filter(Boolean)) {
+		if (typeof value !== 'object' || value === null) return undefined;
+		value = (value as Record<string, unknown>)[key];
+	}
+	return value;
+}
+
+export class CdrFieldMissingError extends Error {
+	constructor(readonly field: string) {
+		super(`The item has no field "${field}". Set "CDR Field" to the path of the field that holds the CDR(s).`);
+		this.name = 'CdrFieldMissingError';
+	}
+}
+
+/** The CDR candidates of one item (not yet validated: they may be anything). */
+export function cdrCandidates(json: IDataObject, source: CdrSource, field: string): unknown[] {
+	if (source === 'item') return unwrapOcpiObjects(json);
+	const value = readPath(json, field);
+	if (value === undefined) throw new CdrFieldMissingError(field);
+	return unwrapOcpiObjects(value);
+}
