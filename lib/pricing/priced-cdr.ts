@@ -39,7 +39,7 @@ export interface PricingIssue {
 	severity: IssueSeverity;
 	message: string;
 	/** JSON path in the CDR or tariff concerned. */
-	field?: string;
+	path?: string;
 }
 
 /** Session volumes billed after step_size, of priced volume only. */

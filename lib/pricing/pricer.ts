@@ -144,7 +144,7 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 				code: 'INVALID_CDR',
 				severity: 'error',
 				message: 'start_date_time is missing or not an RFC 3339 date-time',
-				field: 'start_date_time',
+				path: 'start_date_time',
 			});
 		}
 		const selection = catalog.select(cdr, startMs);
@@ -158,7 +158,7 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 				code: 'CURRENCY_MISMATCH',
 				severity: 'error',
 				message: `the CDR is in ${cdr.currency ?? '(no currency)'} but tariff ${tariff.id} is in ${tariff.currency}: supply the tariff in the CDR's currency`,
-				field: 'currency',
+				path: 'currency',
 			});
 		}
 
@@ -170,7 +170,7 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 					code: 'TIME_ZONE_UNKNOWN',
 					severity: 'error',
 					message: `tariff ${tariff.id} has time or day restrictions and the time zone of country "${cdr.cdr_location?.country}" cannot be inferred (several zones or unknown): give a time zone for the run or for location ${cdr.cdr_location?.id}`,
-					field: 'cdr_location.country',
+					path: 'cdr_location.country',
 				});
 			}
 			clock = clockFor(zone);
@@ -179,7 +179,7 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 					code: 'TIME_ZONE_INVALID',
 					severity: 'error',
 					message: `"${zone}" (from ${from}) is not an IANA time zone: correct it (e.g. Europe/Paris)`,
-					field: from,
+					path: from,
 				});
 			}
 			result.time_zone = zone;
@@ -201,12 +201,12 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 					code: pricing.priceLimit === 'MIN_PRICE' ? 'MIN_PRICE_APPLIED' : 'MAX_PRICE_APPLIED',
 					severity: 'info',
 					message: `the session total was clamped to the tariff's ${pricing.priceLimit === 'MIN_PRICE' ? 'min_price' : 'max_price'}`,
-					field: pricing.priceLimit === 'MIN_PRICE' ? 'min_price' : 'max_price',
+					path: pricing.priceLimit === 'MIN_PRICE' ? 'min_price' : 'max_price',
 				});
 			}
 		} catch (error) {
 			if (error instanceof SessionError) {
-				return unpriceable({ code: 'INVALID_CDR', severity: 'error', message: error.message, field: error.field });
+				return unpriceable({ code: 'INVALID_CDR', severity: 'error', message: error.message, path: error.field });
 			}
 			throw error;
 		}

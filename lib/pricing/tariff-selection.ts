@@ -71,7 +71,7 @@ export class TariffCatalog {
 						code: 'MULTIPLE_TARIFFS',
 						severity: 'error',
 						message: `the charging periods name ${ids.size} tariffs (${[...ids].join(', ')}); pricing a switch between tariffs is not supported: price this CDR by hand`,
-						field: 'charging_periods[].tariff_id',
+						path: 'charging_periods[].tariff_id',
 					},
 				],
 			};
@@ -89,7 +89,7 @@ export class TariffCatalog {
 					code: 'TARIFF_INVALID',
 					severity: 'error',
 					message: `tariff ${chosen.tariff.id} cannot be priced with: ${chosen.error?.message}; correct the tariff`,
-					field: `tariff ${chosen.tariff.id}: ${chosen.error?.field}`,
+					path: `tariff ${chosen.tariff.id}: ${chosen.error?.field}`,
 				});
 				return { kind: 'none', issues };
 			}
@@ -104,7 +104,7 @@ export class TariffCatalog {
 				message: id
 					? `no tariff "${id}" for party ${cdr.country_code}*${cdr.party_id} in ${this.order.join(', ')}: supply it with the run's tariffs`
 					: `no tariff for this CDR in ${this.order.join(', ')}: supply the roaming agreement's tariff`,
-				field: id ? 'charging_periods[].tariff_id' : 'tariffs',
+				path: id ? 'charging_periods[].tariff_id' : 'tariffs',
 			});
 		}
 		return { kind: 'none', issues };
@@ -144,7 +144,7 @@ export class TariffCatalog {
 				code: 'TARIFF_NOT_VALID_AT_SESSION_START',
 				severity: 'error',
 				message: `tariff ${t.id} (${source}) is valid from ${t.start_date_time ?? 'always'} until ${t.end_date_time ?? 'forever'}, not at the session start; supply the tariff in force then`,
-				field: 'start_date_time',
+				path: 'start_date_time',
 			});
 			return null;
 		}
@@ -154,7 +154,7 @@ export class TariffCatalog {
 				code: 'TARIFF_AMBIGUOUS',
 				severity: 'error',
 				message: `${usable.length} tariffs (${usable.map((e) => e.tariff.id).join(', ')}) could price this CDR and its periods name none: set tariff_id or supply one tariff`,
-				field: 'charging_periods[].tariff_id',
+				path: 'charging_periods[].tariff_id',
 			});
 			return 'stop';
 		}
@@ -163,7 +163,7 @@ export class TariffCatalog {
 				code: 'TARIFF_ID_DIFFERS',
 				severity: 'warning',
 				message: `the periods name tariff "${id}" but the run's single tariff "${chosen.tariff.id}" was used`,
-				field: 'charging_periods[].tariff_id',
+				path: 'charging_periods[].tariff_id',
 			});
 		}
 		return chosen;

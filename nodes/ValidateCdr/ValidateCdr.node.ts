@@ -7,10 +7,9 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { OcpiEnvelopeError } from '../../lib/io/ocpi-input';
 import { createCdrValidator } from '../../lib/quality';
 import type { CdrValidator } from '../../lib/quality';
-import { CdrFieldMissingError, cdrCandidates, cdrSourceProperties } from '../shared/cdr-items';
+import { cdrSourceProperties, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
 import { qualityOptionProperties, qualityOptionsFromParameters } from './options';
 
@@ -52,22 +51,12 @@ export class ValidateCdr implements INodeType {
 			try {
 				const source = this.getNodeParameter('cdrSource', itemIndex) as CdrSource;
 				const field = source === 'field' ? (this.getNodeParameter('cdrField', itemIndex) as string) : '';
-				let candidates: unknown[];
-				try {
-					candidates = cdrCandidates(items[itemIndex].json, source, field);
-				} catch (error) {
-					if (!(error instanceof CdrFieldMissingError || error instanceof OcpiEnvelopeError)) throw error;
-					const code = error instanceof CdrFieldMissingError ? 'CDR_FIELD_MISSING' : 'OCPI_ENVELOPE_ERROR';
-					rejected.push({
-						json: {
-							...items[itemIndex].json,
-							issues: [{ code, severity: 'error', path: '$', message: error.message }],
-						},
-						pairedItem,
-					});
+				const read = readCdrCandidates(items[itemIndex].json, source, field);
+				if ('issue' in read) {
+					rejected.push({ json: { ...items[itemIndex].json, issues: [read.issue] }, pairedItem });
 					continue;
 				}
-				for (const candidate of candidates) {
+				for (const candidate of read.candidates) {
 					const verdict = validator.validate(candidate);
 					const body: IDataObject =
 						verdict.cdr !== undefined

@@ -1,7 +1,7 @@
 /** Where a node finds the CDRs of an item: the item itself, or a field of it; arrays and OCPI envelopes unwrap. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { unwrapOcpiObjects } from '../../lib/io/ocpi-input';
+import { OcpiEnvelopeError, unwrapOcpiObjects } from '../../lib/io/ocpi-input';
 
 export type CdrSource = 'item' | 'field';
 
@@ -58,4 +58,33 @@ export function cdrCandidates(json: IDataObject, source: CdrSource, field: strin
 	const value = readPath(json, field);
 	if (value === undefined) throw new CdrFieldMissingError(field);
 	return unwrapOcpiObjects(value);
+}
+
+export interface SourceIssue {
+	code: 'CDR_FIELD_MISSING' | 'OCPI_ENVELOPE_ERROR';
+	severity: 'error';
+	path: string;
+	message: string;
+}
+
+/**
+ * The CDR candidates of an item, or the issue that makes the item unreadable (a missing field, a failed OCPI
+ * envelope): that item is routed to the node's rejection output, never dropped and never a crash.
+ */
+export function readCdrCandidates(
+	json: IDataObject,
+	source: CdrSource,
+	field: string,
+): { candidates: unknown[] } | { issue: SourceIssue } {
+	try {
+		return { candidates: cdrCandidates(json, source, field) };
+	} catch (error) {
+		if (error instanceof CdrFieldMissingError) {
+			return { issue: { code: 'CDR_FIELD_MISSING', severity: 'error', path: '$', message: error.message } };
+		}
+		if (error instanceof OcpiEnvelopeError) {
+			return { issue: { code: 'OCPI_ENVELOPE_ERROR', severity: 'error', path: '$', message: error.message } };
+		}
+		throw error;
+	}
 }

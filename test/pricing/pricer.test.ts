@@ -72,12 +72,12 @@ describe('which tariff', () => {
 		const bad = energyTariff('A', 0.3);
 		bad.elements[0].restrictions = { start_time: '25:00' };
 		const p = run({ tariffs: [bad] }, tenKwh());
-		expect(p.issues.map((i) => [i.code, i.field])).toEqual([['TARIFF_INVALID', 'tariff A: elements[0].restrictions.start_time']]);
+		expect(p.issues.map((i) => [i.code, i.path])).toEqual([['TARIFF_INVALID', 'tariff A: elements[0].restrictions.start_time']]);
 	});
 
 	test('a currency mismatch is unpriceable with CURRENCY_MISMATCH', () => {
 		const p = run({ tariffs: [energyTariff('A', 0.3)] }, tenKwh({ currency: 'CHF' }));
-		expect([p.status, p.issues.map((i) => [i.code, i.field])]).toEqual(['unpriceable', [['CURRENCY_MISMATCH', 'currency']]]);
+		expect([p.status, p.issues.map((i) => [i.code, i.path])]).toEqual(['unpriceable', [['CURRENCY_MISMATCH', 'currency']]]);
 	});
 
 	test('bad options are refused with the option named', () => {

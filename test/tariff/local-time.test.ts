@@ -84,7 +84,7 @@ describe('zone resolution', () => {
 	test('a multi-zone country without a configured zone is unpriceable with TIME_ZONE_UNKNOWN', () => {
 		const p = price(tariff, oneHourAt('2025-01-15T14:30:00Z', { country: 'USA' }));
 		expect(p.status).toBe('unpriceable');
-		expect(p.issues.map((i) => [i.code, i.field])).toEqual([['TIME_ZONE_UNKNOWN', 'cdr_location.country']]);
+		expect(p.issues.map((i) => [i.code, i.path])).toEqual([['TIME_ZONE_UNKNOWN', 'cdr_location.country']]);
 	});
 
 	test('a tariff without time restrictions needs no zone', () => {
@@ -108,7 +108,7 @@ describe('zone resolution', () => {
 	test('an unknown zone name: option refused at creation; in the CDR, TIME_ZONE_INVALID', () => {
 		expect(() => createPricer({ timeZone: 'Europe/Pariss' })).toThrow(PricerOptionsError);
 		const p = price(tariff, oneHourAt('2025-01-15T14:30:00Z', { time_zone: 'Mars/Olympus' }));
-		expect(p.issues.map((i) => [i.code, i.field])).toEqual([['TIME_ZONE_INVALID', 'cdr_location.time_zone']]);
+		expect(p.issues.map((i) => [i.code, i.path])).toEqual([['TIME_ZONE_INVALID', 'cdr_location.time_zone']]);
 	});
 });
 

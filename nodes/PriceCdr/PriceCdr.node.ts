@@ -1,0 +1,263 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { unwrapOcpiObjects } from '../../lib/io/ocpi-input';
+import type { Cdr, Tariff } from '../../lib/ocpi/types';
+import { createPricer, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from '../../lib/pricing';
+import type { Pricer, PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
+import { cdrSourceProperties, readCdrCandidates } from '../shared/cdr-items';
+import type { CdrSource } from '../shared/cdr-items';
+
+type TariffMode = 'cdr' | 'parameter' | 'field';
+
+interface PriceOptionValues {
+	emspTariffs?: string | IDataObject;
+	sourceOrder?: string;
+	timeZone?: string;
+	timeZonesByLocation?: string | IDataObject;
+	tolerance?: number;
+	relativeTolerance?: number;
+	rounding?: RoundingPolicy;
+}
+
+function jsonParameter(value: unknown, name: string): unknown {
+	if (typeof value !== 'string') return value;
+	if (value.trim() === '') return undefined;
+	try {
+		return JSON.parse(value);
+	} catch (error) {
+		throw new Error(`${name} is not valid JSON (${(error as Error).message}).`);
+	}
+}
+
+function tariffList(value: unknown, name: string): Tariff[] {
+	if (value === undefined || value === null) return [];
+	const list = unwrapOcpiObjects(value).map((v) =>
+		// Items of another node's output arrive as {json: tariff} when referenced with $('Node').all().
+		typeof v === 'object' && v !== null && 'json' in v && !('elements' in v) ? (v as { json: unknown }).json : v,
+	);
+	list.forEach((t, i) => {
+		if (typeof t !== 'object' || t === null || !Array.isArray((t as Tariff).elements)) {
+			throw new Error(`${name}: entry ${i} is not an OCPI tariff (an object with "elements").`);
+		}
+	});
+	return list as Tariff[];
+}
+
+export class PriceCdr implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Price CDR',
+		name: 'priceCdr',
+		icon: { light: 'file:priceCdr.svg', dark: 'file:priceCdr.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{"tariffs: " + $parameter["tariffMode"]}}',
+		description:
+			'Prices OCPI CDRs under their OCPI 2.2.1 tariff and compares with the price each CDR declares; deviations go to review',
+		defaults: { name: 'Price CDR' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Priced', 'Price Deviation'],
+		properties: [
+			...cdrSourceProperties,
+			{
+				displayName: 'Tariffs',
+				name: 'tariffMode',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{
+						name: 'From the CDR Only',
+						value: 'cdr',
+						description: 'Use the tariffs embedded in each CDR (tariffs[])',
+					},
+					{
+						name: 'From a Parameter',
+						value: 'parameter',
+						description:
+							"The roaming agreement's tariffs as JSON, or an expression pointing at another node's output",
+					},
+					{
+						name: 'From a Field of the Item',
+						value: 'field',
+						description: 'A field of each item holds its tariff(s)',
+					},
+				],
+				default: 'parameter',
+			},
+			{
+				displayName: 'Tariffs JSON',
+				name: 'tariffs',
+				type: 'json',
+				default: '[]',
+				description:
+					'One OCPI tariff, an array of tariffs or an OCPI envelope; e.g. {{ $(\'Get Tariffs\').all().map(i => i.json) }}. Matched by charging_periods[].tariff_id and the CPO party.',
+				displayOptions: { show: { tariffMode: ['parameter'] } },
+			},
+			{
+				displayName: 'Tariff Field',
+				name: 'tariffField',
+				type: 'string',
+				default: 'tariffs',
+				description: 'Dot path of the field holding the tariff(s) of the item',
+				displayOptions: { show: { tariffMode: ['field'] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Per-eMSP Tariffs',
+						name: 'emspTariffs',
+						type: 'json',
+						default: '{}',
+						description:
+							'Overrides per eMSP, keyed by the token\'s "country_code*party_id": {"NL*ROM": tariff or [tariffs]}',
+					},
+					{
+						displayName: 'Relative Tolerance',
+						name: 'relativeTolerance',
+						type: 'number',
+						typeOptions: { minValue: 0, numberPrecision: 6 },
+						default: 0,
+						description: 'Fraction of the declared amount also tolerated, e.g. 0.001 for 0.1 % (0: not used)',
+					},
+					{
+						displayName: 'Rounding',
+						name: 'rounding',
+						type: 'options',
+						options: ROUNDING_POLICIES.map((p) => ({
+							name: p === 'full_precision' ? 'Full Precision' : 'Per CDR: Net to 2 Decimals, Then VAT',
+							value: p,
+						})),
+						default: 'full_precision',
+						description: 'How computed amounts are rounded before the comparison (docs/pricing-choices.md)',
+					},
+					{
+						displayName: 'Tariff Source Order',
+						name: 'sourceOrder',
+						type: 'string',
+						default: TARIFF_SOURCES.join(','),
+						description: `Where a CDR's tariff comes from, first found wins: ${TARIFF_SOURCES.join(', ')}`,
+					},
+					{
+						displayName: 'Time Zone',
+						name: 'timeZone',
+						type: 'string',
+						default: '',
+						placeholder: 'Europe/Paris',
+						description:
+							"IANA zone in which tariff restrictions are read. Empty: the location's country when it has one zone.",
+					},
+					{
+						displayName: 'Time Zones by Location',
+						name: 'timeZonesByLocation',
+						type: 'json',
+						default: '{}',
+						description: 'IANA zone per cdr_location.ID, for countries with several zones',
+					},
+					{
+						displayName: 'Tolerance',
+						name: 'tolerance',
+						type: 'number',
+						typeOptions: { minValue: 0, numberPrecision: 4 },
+						default: 0.01,
+						description: 'Absolute difference, in currency units, still counted as a match',
+					},
+				],
+			},
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const priced: INodeExecutionData[] = [];
+		const deviations: INodeExecutionData[] = [];
+		const tariffMode = this.getNodeParameter('tariffMode', 0) as TariffMode;
+
+		let baseOptions: PricerOptions;
+		let runPricer: Pricer | undefined;
+		try {
+			const values = this.getNodeParameter('options', 0, {}) as PriceOptionValues;
+			const order = values.sourceOrder
+				?.split(',')
+				.map((s) => s.trim())
+				.filter(Boolean) as TariffSource[] | undefined;
+			baseOptions = {
+				tariffsByEmsp: jsonParameter(values.emspTariffs, 'Per-eMSP Tariffs') as PricerOptions['tariffsByEmsp'],
+				sourceOrder: order,
+				timeZone: values.timeZone || undefined,
+				timeZonesByLocation: jsonParameter(values.timeZonesByLocation, 'Time Zones by Location') as Record<
+					string,
+					string
+				>,
+				tolerance: { absolute: values.tolerance ?? 0.01, relative: values.relativeTolerance || undefined },
+				rounding: values.rounding,
+			};
+			if (tariffMode !== 'field') {
+				const tariffs =
+					tariffMode === 'parameter'
+						? tariffList(jsonParameter(this.getNodeParameter('tariffs', 0), 'Tariffs JSON'), 'Tariffs JSON')
+						: [];
+				runPricer = createPricer({ ...baseOptions, tariffs });
+			}
+		} catch (error) {
+			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
+			const message = (error as Error).message;
+			return [[], items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }))];
+		}
+
+		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+			const pairedItem = { item: itemIndex };
+			try {
+				const source = this.getNodeParameter('cdrSource', itemIndex) as CdrSource;
+				const field = source === 'field' ? (this.getNodeParameter('cdrField', itemIndex) as string) : '';
+				const read = readCdrCandidates(items[itemIndex].json, source, field);
+				if ('issue' in read) {
+					deviations.push({ json: { ...items[itemIndex].json, status: 'unpriceable', issues: [read.issue] }, pairedItem });
+					continue;
+				}
+				let pricer = runPricer;
+				if (!pricer) {
+					const path = this.getNodeParameter('tariffField', itemIndex) as string;
+					const value = path.split('.').reduce<unknown>((v, k) => (v as IDataObject | undefined)?.[k], items[itemIndex].json);
+					pricer = createPricer({ ...baseOptions, tariffs: tariffList(value, `Field "${path}"`) });
+				}
+				for (const candidate of read.candidates) {
+					if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {
+						deviations.push({
+							json: {
+								value: candidate as IDataObject[string],
+								status: 'unpriceable',
+								issues: [{ code: 'CDR_NOT_AN_OBJECT', severity: 'error', path: '$', message: 'Not a CDR object.' }],
+							},
+							pairedItem,
+						});
+						continue;
+					}
+					const result = pricer.price(candidate as Cdr);
+					const json = pricedCdrToJson(result) as unknown as IDataObject;
+					const ok = result.status === 'match' || result.status === 'not_declared';
+					(ok ? priced : deviations).push({ json, pairedItem });
+				}
+			} catch (error) {
+				if (this.continueOnFail()) {
+					deviations.push({ json: { error: (error as Error).message }, pairedItem });
+					continue;
+				}
+				throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+			}
+		}
+		return [priced, deviations];
+	}
+}
