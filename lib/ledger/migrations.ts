@@ -1,0 +1,85 @@
+/**
+ * The ledger schema as numbered migrations, applied in order on open and recorded in `ledger_migrations`. A migration
+ * is never edited once released: later modules (deliveries, payments, reminders, disputes) append new versions.
+ * Both dialects keep the same tables and column names, so row mapping is shared.
+ */
+
+export interface Migration {
+	version: number;
+	name: string;
+	sqlite: string;
+	postgres: string;
+}
+
+/** Columns shared by both dialects; only the types of ids differ. */
+function invoicesV1(dialect: 'sqlite' | 'postgres'): string {
+	const eventId = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+	const partial = (condition: string) => `WHERE ${condition}`;
+	return `
+CREATE TABLE invoice_series (
+	series TEXT PRIMARY KEY,
+	last_sequence INTEGER NOT NULL CHECK (last_sequence >= 0),
+	last_issue_date TEXT NOT NULL
+);
+CREATE TABLE invoices (
+	number TEXT PRIMARY KEY,
+	series TEXT NOT NULL REFERENCES invoice_series (series),
+	sequence INTEGER NOT NULL CHECK (sequence >= 1),
+	type_code TEXT NOT NULL CHECK (type_code IN ('380', '381')),
+	issue_date TEXT NOT NULL,
+	due_date TEXT,
+	buyer_country_code TEXT NOT NULL,
+	buyer_party_id TEXT NOT NULL,
+	currency TEXT NOT NULL,
+	total_without_vat TEXT NOT NULL,
+	total_vat TEXT NOT NULL,
+	total_with_vat TEXT NOT NULL,
+	corrects_number TEXT REFERENCES invoices (number),
+	payment_reference TEXT UNIQUE,
+	document TEXT NOT NULL,
+	recorded_at TEXT NOT NULL,
+	rendered_at TEXT,
+	rendered_files TEXT,
+	UNIQUE (series, sequence),
+	CHECK ((type_code = '381') = (corrects_number IS NOT NULL))
+);
+CREATE INDEX invoices_unrendered ON invoices (series, sequence) ${partial('rendered_at IS NULL')};
+CREATE INDEX invoices_buyer ON invoices (buyer_country_code, buyer_party_id, issue_date);
+CREATE INDEX invoices_corrects ON invoices (corrects_number) ${partial('corrects_number IS NOT NULL')};
+CREATE TABLE invoice_cdrs (
+	cdr_key TEXT PRIMARY KEY,
+	country_code TEXT NOT NULL,
+	party_id TEXT NOT NULL,
+	cdr_id TEXT NOT NULL,
+	invoice_number TEXT NOT NULL REFERENCES invoices (number)
+);
+CREATE INDEX invoice_cdrs_invoice ON invoice_cdrs (invoice_number);
+CREATE TABLE ledger_events (
+	id ${eventId},
+	at TEXT NOT NULL,
+	type TEXT NOT NULL,
+	invoice_number TEXT REFERENCES invoices (number),
+	payload TEXT NOT NULL
+);
+CREATE INDEX ledger_events_invoice ON ledger_events (invoice_number, id);
+`;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+	{ version: 1, name: 'invoices', sqlite: invoicesV1('sqlite'), postgres: invoicesV1('postgres') },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS ledger_migrations (
+	version INTEGER PRIMARY KEY,
+	name TEXT NOT NULL,
+	applied_at TEXT NOT NULL
+)`;
+
+export function schemaTooNewMessage(found: number): string {
+	return (
+		`The ledger's schema is at version ${found}, newer than this package knows (${LATEST_SCHEMA_VERSION}): it was ` +
+		'written by a newer n8n-nodes-ev-clearing. Upgrade the package on every worker that opens this ledger.'
+	);
+}

@@ -1,0 +1,176 @@
+/**
+ * The ledger: the record of what was invoiced (and later sent and paid). One interface, two stores (SQLite for one
+ * n8n instance, PostgreSQL for queue-mode workers), the same guarantees on both:
+ * - invoice numbers are gap-free and unique per series, allocated in the transaction that records the invoice;
+ * - a CDR (country_code, party_id, id — compared case-insensitively, as OCPI CiStrings are) is on at most one
+ *   document;
+ * - every change is an event row (the audit trail); statuses are derived from events, never stored twice;
+ * - the document (the EN16931 model as JSON) is stored with its number, so files lost in a crash are re-rendered.
+ */
+import type { InvoiceNumberParts } from '../invoice/numbering';
+import type { Cdr } from '../ocpi/types';
+
+/** The OCPI identity of a CDR. */
+export type CdrRef = Pick<Cdr, 'country_code' | 'party_id' | 'id'>;
+
+/** UNTDID 1001: 380 commercial invoice, 381 credit note. */
+export type InvoiceTypeCode = '380' | '381';
+
+/** The eMSP billed, by its OCPI party. */
+export interface BuyerParty {
+	countryCode: string;
+	partyId: string;
+}
+
+/** Document totals as decimal strings (EN16931: BT-109, BT-110, BT-112). Credit notes carry positive amounts. */
+export interface InvoiceTotals {
+	/** BT-109 */
+	withoutVat: string;
+	/** BT-110 */
+	vat: string;
+	/** BT-112 = BT-109 + BT-110 (BR-CO-15), checked. */
+	withVat: string;
+}
+
+interface IssueRequestBase {
+	/** The numbering series: the counter is per series. To restart numbering each year, put the year in the series. */
+	series: string;
+	/** BT-2, `YYYY-MM-DD`; never earlier than the previous document of the series (numbers follow the dates). */
+	issueDate: string;
+	/** BT-9, `YYYY-MM-DD`. */
+	dueDate?: string;
+	buyer: BuyerParty;
+	/** BT-5, ISO 4217. */
+	currency: string;
+	totals: InvoiceTotals;
+	/** Turns the allocated sequence into the number (see invoiceNumberFormatter); the result is validated. */
+	formatNumber: (parts: InvoiceNumberParts) => string;
+	/**
+	 * The full document (EN16931 model) for this number, called inside the transaction once the number is known.
+	 * Must be synchronous, pure and JSON-serialisable: it is stored and is what a re-render starts from.
+	 */
+	buildDocument: (number: string) => unknown;
+	/** E.g. the ISO 11649 RF creditor reference derived from the number (BT-83); unique across the ledger. */
+	paymentReferenceFor?: (number: string) => string;
+}
+
+export interface IssueInvoiceRequest extends IssueRequestBase {
+	typeCode: '380';
+	/** The CDRs this invoice bills: at least one; none of them may be on another document. */
+	cdrs: CdrRef[];
+}
+
+export interface IssueCreditNoteRequest extends IssueRequestBase {
+	typeCode: '381';
+	/** BT-25: the invoice corrected. Same buyer and currency; credit notes together never exceed its total. */
+	correctsInvoiceNumber: string;
+	/** OCPI credit CDRs (`credit: true`) this credit note carries; may be empty (dispute, cancellation). */
+	cdrs: CdrRef[];
+}
+
+export type IssueRequest = IssueInvoiceRequest | IssueCreditNoteRequest;
+
+export type IssueResult =
+	| { kind: 'issued'; number: string; sequence: number }
+	/** Nothing was written: these CDRs (by cdrKey) are already on the listed documents. */
+	| { kind: 'already_invoiced'; conflicts: Map<string, string> };
+
+export interface RenderedFile {
+	name: string;
+	/** Lower-case hex SHA-256 of the file's bytes. */
+	sha256: string;
+}
+
+export interface InvoiceSummary {
+	number: string;
+	series: string;
+	sequence: number;
+	typeCode: InvoiceTypeCode;
+	issueDate: string;
+	dueDate?: string;
+	buyer: BuyerParty;
+	currency: string;
+	totals: InvoiceTotals;
+	correctsInvoiceNumber?: string;
+	paymentReference?: string;
+	/** ISO 8601 UTC: when the ledger recorded it. */
+	recordedAt: string;
+	/** Absent until markRendered: the files may be missing and must be rendered from `document`. */
+	renderedAt?: string;
+	renderedFiles?: RenderedFile[];
+}
+
+export interface InvoiceRecord extends InvoiceSummary {
+	cdrs: CdrRef[];
+	document: unknown;
+}
+
+export interface InvoiceFilter {
+	series?: string;
+	typeCode?: InvoiceTypeCode;
+	buyer?: BuyerParty;
+	correctsInvoiceNumber?: string;
+	/** Inclusive `YYYY-MM-DD` bounds on the issue date. */
+	issuedFrom?: string;
+	issuedTo?: string;
+}
+
+/** Event types the ledger writes itself; later modules add theirs (UPPER_SNAKE_CASE) through recordEvent. */
+export type LedgerEventType = 'INVOICE_ISSUED' | 'CREDIT_NOTE_ISSUED' | 'INVOICE_RENDERED' | (string & {});
+
+export interface LedgerEvent {
+	/** Increasing in insertion order within a store. */
+	id: number;
+	/** ISO 8601 UTC. */
+	at: string;
+	type: LedgerEventType;
+	invoiceNumber?: string;
+	payload: unknown;
+}
+
+export interface EventFilter {
+	invoiceNumber?: string;
+	type?: LedgerEventType;
+	/** Only events with a greater id: to follow the trail incrementally. */
+	afterId?: number;
+	limit?: number;
+}
+
+export interface Ledger {
+	/** The CDRs among `cdrs` already on a document: cdrKey(cdr) → document number. */
+	findInvoicedCdrs(cdrs: CdrRef[]): Promise<Map<string, string>>;
+	/**
+	 * All or nothing: either every CDR is free and the document is recorded with the next number of its series (number,
+	 * CDR links, document and an event in one transaction), or nothing is written and the conflicting CDRs are returned.
+	 * Callers that want to invoice "the rest" call findInvoicedCdrs first and issue for the CDRs not returned.
+	 */
+	issue(request: IssueRequest): Promise<IssueResult>;
+	getInvoice(number: string): Promise<InvoiceRecord | undefined>;
+	/** Ordered by series, then sequence. */
+	listInvoices(filter?: InvoiceFilter): Promise<InvoiceSummary[]>;
+	/** Records that the files of a document exist (re-rendering records again, with an event each time). */
+	markRendered(number: string, files: RenderedFile[]): Promise<void>;
+	/** Documents recorded but never marked rendered (e.g. after a crash): render them from their stored document. */
+	listUnrendered(): Promise<InvoiceRecord[]>;
+	/** Appends an audit event (deliveries, payments… for later modules). `type` in UPPER_SNAKE_CASE. */
+	recordEvent(event: { type: string; invoiceNumber?: string; payload: unknown }): Promise<LedgerEvent>;
+	events(filter?: EventFilter): Promise<LedgerEvent[]>;
+	close(): Promise<void>;
+}
+
+export type LedgerConfig =
+	| {
+			kind: 'sqlite';
+			/** A file path; created and migrated on first use. */
+			path: string;
+			/** How long a writer waits for another process's transaction, in ms. Default 10 000. */
+			busyTimeoutMs?: number;
+	  }
+	| {
+			kind: 'postgres';
+			connectionString: string;
+			/** A schema of its own (created if missing); default `public`. */
+			schema?: string;
+			/** Pool size; default 4. */
+			maxConnections?: number;
+	  };

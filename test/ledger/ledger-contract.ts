@@ -1,0 +1,384 @@
+/**
+ * The guarantees every ledger store must keep, as one suite run against each store (sqlite-ledger.test.ts,
+ * postgres-ledger.test.ts).
+ */
+import { invoiceNumberFormatter } from '../../lib/invoice/numbering';
+import { openLedger } from '../../lib/ledger';
+import type { CdrRef, IssueCreditNoteRequest, IssueInvoiceRequest, Ledger, LedgerConfig } from '../../lib/ledger';
+import { cdrKey } from '../../lib/ocpi/types';
+
+export interface StoreHarness {
+	/** A fresh, empty ledger location. */
+	freshConfig(): Promise<LedgerConfig>;
+	/** Removes every location handed out. */
+	cleanup(): Promise<void>;
+}
+
+export const formatNumber = invoiceNumberFormatter('{series}-{yyyy}-{seq:6}');
+
+export function cdr(id: string, countryCode = 'FR', partyId = 'CPO'): CdrRef {
+	return { country_code: countryCode, party_id: partyId, id };
+}
+
+export function invoice(cdrs: CdrRef[], overrides: Partial<IssueInvoiceRequest> = {}): IssueInvoiceRequest {
+	return {
+		series: 'INV',
+		typeCode: '380',
+		issueDate: '2025-03-31',
+		dueDate: '2025-04-30',
+		buyer: { countryCode: 'NL', partyId: 'EMS' },
+		currency: 'EUR',
+		totals: { withoutVat: '100.00', vat: '20.00', withVat: '120.00' },
+		cdrs,
+		formatNumber,
+		buildDocument: (number) => ({ number, lines: cdrs.map((ref) => ref.id) }),
+		...overrides,
+	};
+}
+
+export function creditNote(corrects: string, overrides: Partial<IssueCreditNoteRequest> = {}): IssueCreditNoteRequest {
+	return {
+		series: 'CN',
+		typeCode: '381',
+		correctsInvoiceNumber: corrects,
+		issueDate: '2025-04-02',
+		buyer: { countryCode: 'NL', partyId: 'EMS' },
+		currency: 'EUR',
+		totals: { withoutVat: '10.00', vat: '2.00', withVat: '12.00' },
+		cdrs: [],
+		formatNumber,
+		buildDocument: (number) => ({ number, corrects }),
+		...overrides,
+	};
+}
+
+async function issued(ledger: Ledger, request: IssueInvoiceRequest | IssueCreditNoteRequest): Promise<string> {
+	const result = await ledger.issue(request);
+	if (result.kind !== 'issued') throw new Error(`expected issued, got conflicts ${[...result.conflicts]}`);
+	return result.number;
+}
+
+const SHA = 'ab'.repeat(32);
+
+export function describeLedgerContract(harness: StoreHarness): void {
+	let ledger: Ledger;
+	let config: LedgerConfig;
+
+	beforeEach(async () => {
+		config = await harness.freshConfig();
+		ledger = await openLedger(config);
+	});
+	afterEach(async () => {
+		await ledger.close();
+	});
+	afterAll(async () => {
+		await harness.cleanup();
+	});
+
+	describe('numbering', () => {
+		it('numbers each series 1, 2, 3… without gaps, formatted by the caller\'s pattern', async () => {
+			const numbers: string[] = [];
+			for (let i = 1; i <= 3; i++) numbers.push(await issued(ledger, invoice([cdr(`A${i}`)])));
+			numbers.push(await issued(ledger, invoice([cdr('B1')], { series: 'OTHER' })));
+			expect(numbers).toEqual(['INV-2025-000001', 'INV-2025-000002', 'INV-2025-000003', 'OTHER-2025-000001']);
+			const result = await ledger.issue(invoice([cdr('A4')]));
+			expect(result).toEqual({ kind: 'issued', number: 'INV-2025-000004', sequence: 4 });
+			expect((await ledger.listInvoices({ series: 'INV' })).map((summary) => summary.sequence)).toEqual([1, 2, 3, 4]);
+		});
+
+		it('consumes no number when buildDocument throws, and writes nothing', async () => {
+			await issued(ledger, invoice([cdr('A1')]));
+			const failing = invoice([cdr('A2')], {
+				buildDocument: () => {
+					throw new Error('model incomplete');
+				},
+			});
+			await expect(ledger.issue(failing)).rejects.toMatchObject({ code: 'DOCUMENT_NOT_JSON', field: 'buildDocument' });
+			expect(await ledger.findInvoicedCdrs([cdr('A2')])).toEqual(new Map());
+			expect(await issued(ledger, invoice([cdr('A2')]))).toBe('INV-2025-000002');
+			const numbers = (await ledger.events()).map((event) => event.invoiceNumber);
+			expect(numbers).toEqual(['INV-2025-000001', 'INV-2025-000002']);
+		});
+
+		it('refuses a formatted number over 35 characters and releases the sequence', async () => {
+			const long = invoice([cdr('A1')], { formatNumber: ({ sequence }) => `${'X'.repeat(30)}-${sequence}-2025` });
+			await expect(ledger.issue(long)).rejects.toMatchObject({ code: 'INVOICE_NUMBER_TOO_LONG' });
+			expect((await ledger.issue(invoice([cdr('A1')]))).kind).toBe('issued');
+			expect((await ledger.getInvoice('INV-2025-000001'))?.sequence).toBe(1);
+		});
+
+		it('refuses a pattern that makes two series collide (INVOICE_NUMBER_TAKEN), consuming no number', async () => {
+			const noSeries = invoiceNumberFormatter('F{seq:4}');
+			await issued(ledger, invoice([cdr('A1')], { series: 'S1', formatNumber: noSeries }));
+			await expect(ledger.issue(invoice([cdr('A2')], { series: 'S2', formatNumber: noSeries }))).rejects.toMatchObject({
+				code: 'INVOICE_NUMBER_TAKEN',
+			});
+			expect((await ledger.issue(invoice([cdr('A2')], { series: 'S2' })))).toEqual({
+				kind: 'issued',
+				number: 'S2-2025-000001',
+				sequence: 1,
+			});
+		});
+
+		it('keeps numbers in date order: an issue date before the series\' last one is refused', async () => {
+			await issued(ledger, invoice([cdr('A1')], { issueDate: '2025-04-10' }));
+			await expect(ledger.issue(invoice([cdr('A2')], { issueDate: '2025-04-09' }))).rejects.toMatchObject({
+				code: 'ISSUE_DATE_BEFORE_PREVIOUS',
+				field: 'issueDate',
+			});
+			expect(await issued(ledger, invoice([cdr('A2')], { issueDate: '2025-04-10' }))).toBe('INV-2025-000002');
+		});
+
+		it('gives concurrent calls of one process distinct consecutive numbers', async () => {
+			const results = await Promise.all(Array.from({ length: 20 }, (_, i) => ledger.issue(invoice([cdr(`P${i}`)]))));
+			const sequences = results.map((result) => (result.kind === 'issued' ? result.sequence : 0)).sort((a, b) => a - b);
+			expect(sequences).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+		});
+	});
+
+	describe('a CDR is invoiced at most once', () => {
+		it('re-running over the same CDRs issues nothing and names the invoice of each', async () => {
+			const first = await issued(ledger, invoice([cdr('A1'), cdr('A2')]));
+			const again = await ledger.issue(invoice([cdr('A2'), cdr('A1')]));
+			expect(again).toEqual({
+				kind: 'already_invoiced',
+				conflicts: new Map([
+					['FR*CPO*A2', first],
+					['FR*CPO*A1', first],
+				]),
+			});
+			expect((await ledger.listInvoices()).length).toBe(1);
+			expect((await ledger.events()).length).toBe(1);
+			// The refused run consumed no number.
+			expect(await issued(ledger, invoice([cdr('A3')]))).toBe('INV-2025-000002');
+		});
+
+		it('is all or nothing on partial overlap; findInvoicedCdrs lets the caller issue for the rest', async () => {
+			const first = await issued(ledger, invoice([cdr('A1')]));
+			const request = [cdr('A1'), cdr('A2'), cdr('A3')];
+			const result = await ledger.issue(invoice(request));
+			expect(result).toEqual({ kind: 'already_invoiced', conflicts: new Map([['FR*CPO*A1', first]]) });
+			expect(await ledger.findInvoicedCdrs(request)).toEqual(new Map([['FR*CPO*A1', first]]));
+			const taken = await ledger.findInvoicedCdrs(request);
+			const rest = request.filter((ref) => !taken.has(cdrKey(ref)));
+			expect(await issued(ledger, invoice(rest))).toBe('INV-2025-000002');
+			expect(await ledger.findInvoicedCdrs(request)).toEqual(
+				new Map([
+					['FR*CPO*A1', first],
+					['FR*CPO*A2', 'INV-2025-000002'],
+					['FR*CPO*A3', 'INV-2025-000002'],
+				]),
+			);
+		});
+
+		it('compares CDR identities case-insensitively (OCPI CiString), keyed as the caller wrote them', async () => {
+			const first = await issued(ledger, invoice([cdr('abc-1', 'fr', 'cpo')]));
+			const result = await ledger.issue(invoice([cdr('ABC-1', 'FR', 'CPO')]));
+			expect(result).toEqual({ kind: 'already_invoiced', conflicts: new Map([['FR*CPO*ABC-1', first]]) });
+			// Same id under another party is another CDR.
+			expect((await ledger.issue(invoice([cdr('abc-1', 'DE', 'CPO')]))).kind).toBe('issued');
+		});
+
+		it('refuses the same CDR twice in one request, and an invoice without CDRs', async () => {
+			await expect(ledger.issue(invoice([cdr('A1'), cdr('a1')]))).rejects.toMatchObject({ code: 'CDR_LISTED_TWICE' });
+			await expect(ledger.issue(invoice([]))).rejects.toMatchObject({ code: 'INVOICE_WITHOUT_CDRS', field: 'cdrs' });
+			await expect(ledger.issue(invoice([cdr('A1', 'FRA')]))).rejects.toMatchObject({
+				code: 'CDR_REF_INVALID',
+				field: 'cdrs[0]',
+			});
+		});
+	});
+
+	describe('records', () => {
+		it('stores the document built with its number, the CDRs, totals and payment reference', async () => {
+			const cdrs = [cdr('B'), cdr('A')];
+			const number = await issued(
+				ledger,
+				invoice(cdrs, {
+					totals: { withoutVat: '0.1', vat: '0.02', withVat: '0.12' },
+					paymentReferenceFor: (n) => `RF-${n}`,
+				}),
+			);
+			const record = await ledger.getInvoice(number);
+			expect(record).toMatchObject({
+				number,
+				series: 'INV',
+				sequence: 1,
+				typeCode: '380',
+				issueDate: '2025-03-31',
+				dueDate: '2025-04-30',
+				buyer: { countryCode: 'NL', partyId: 'EMS' },
+				currency: 'EUR',
+				totals: { withoutVat: '0.10', vat: '0.02', withVat: '0.12' },
+				paymentReference: 'RF-INV-2025-000001',
+				document: { number: 'INV-2025-000001', lines: ['B', 'A'] },
+				cdrs: [cdr('A'), cdr('B')],
+			});
+			expect(record?.renderedAt).toBeUndefined();
+			expect(record?.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+			expect(await ledger.getInvoice('NOPE-1')).toBeUndefined();
+		});
+
+		it('refuses totals that do not add up (BR-CO-15) or have more than 2 decimals', async () => {
+			await expect(
+				ledger.issue(invoice([cdr('A1')], { totals: { withoutVat: '100.00', vat: '20.00', withVat: '120.01' } })),
+			).rejects.toMatchObject({ code: 'TOTALS_INCONSISTENT', field: 'totals.withVat' });
+			await expect(
+				ledger.issue(invoice([cdr('A1')], { totals: { withoutVat: '100.001', vat: '20.00', withVat: '120.001' } })),
+			).rejects.toMatchObject({ code: 'AMOUNT_INVALID', field: 'totals.withoutVat' });
+			expect(await ledger.listInvoices()).toEqual([]);
+		});
+
+		it('refuses two documents with the same payment reference', async () => {
+			await issued(ledger, invoice([cdr('A1')], { paymentReferenceFor: () => 'RF18539007547034' }));
+			await expect(
+				ledger.issue(invoice([cdr('A2')], { paymentReferenceFor: () => 'RF18539007547034' })),
+			).rejects.toMatchObject({ code: 'PAYMENT_REFERENCE_TAKEN' });
+			expect(await issued(ledger, invoice([cdr('A2')]))).toBe('INV-2025-000002');
+		});
+
+		it('lists invoices by series, type, buyer, corrected invoice and issue dates', async () => {
+			const a = await issued(ledger, invoice([cdr('A1')], { issueDate: '2025-03-01' }));
+			const otherBuyer = { countryCode: 'de', partyId: 'xyz' };
+			const b = await issued(ledger, invoice([cdr('A2')], { issueDate: '2025-03-15', buyer: otherBuyer }));
+			const c = await issued(ledger, creditNote(a));
+			const numbers = async (filter: Parameters<Ledger['listInvoices']>[0]) =>
+				(await ledger.listInvoices(filter)).map((summary) => summary.number);
+			expect(await numbers({})).toEqual([c, a, b]);
+			expect(await numbers({ typeCode: '380' })).toEqual([a, b]);
+			expect(await numbers({ buyer: { countryCode: 'DE', partyId: 'XYZ' } })).toEqual([b]);
+			expect(await numbers({ correctsInvoiceNumber: a })).toEqual([c]);
+			expect(await numbers({ issuedFrom: '2025-03-02', issuedTo: '2025-03-31' })).toEqual([b]);
+		});
+
+		it('keeps its data and schema when reopened (migrations run once)', async () => {
+			const number = await issued(ledger, invoice([cdr('A1')]));
+			await ledger.close();
+			ledger = await openLedger(config);
+			expect((await ledger.getInvoice(number))?.document).toEqual({ number, lines: ['A1'] });
+			expect(await issued(ledger, invoice([cdr('A2')]))).toBe('INV-2025-000002');
+		});
+	});
+
+	describe('credit notes', () => {
+		it('are numbered in their series and reference the invoice they correct', async () => {
+			const inv = await issued(ledger, invoice([cdr('A1')]));
+			const credit = await ledger.issue(creditNote(inv, { cdrs: [cdr('A1-CREDIT')] }));
+			expect(credit).toEqual({ kind: 'issued', number: 'CN-2025-000001', sequence: 1 });
+			expect(await ledger.getInvoice('CN-2025-000001')).toMatchObject({
+				typeCode: '381',
+				correctsInvoiceNumber: inv,
+				cdrs: [cdr('A1-CREDIT')],
+				document: { number: 'CN-2025-000001', corrects: inv },
+			});
+			// A credit CDR is a CDR too: once only.
+			expect(await ledger.issue(creditNote(inv, { cdrs: [cdr('A1-CREDIT')] }))).toEqual({
+				kind: 'already_invoiced',
+				conflicts: new Map([['FR*CPO*A1-CREDIT', 'CN-2025-000001']]),
+			});
+			// Same series as invoices when the caller wants it.
+			expect(await issued(ledger, creditNote(inv, { series: 'INV' }))).toBe('INV-2025-000002');
+		});
+
+		it('never credit more than the invoice, in total over partial credit notes', async () => {
+			const inv = await issued(ledger, invoice([cdr('A1')]));
+			const part = { withoutVat: '50.00', vat: '10.00', withVat: '60.00' };
+			await issued(ledger, creditNote(inv, { totals: part }));
+			await issued(ledger, creditNote(inv, { totals: { withoutVat: '49.99', vat: '10.00', withVat: '59.99' } }));
+			await expect(
+				ledger.issue(creditNote(inv, { totals: { withoutVat: '0.01', vat: '0.01', withVat: '0.02' } })),
+			).rejects.toMatchObject({ code: 'CREDIT_EXCEEDS_INVOICE', field: 'totals.withVat' });
+			await issued(ledger, creditNote(inv, { totals: { withoutVat: '0.01', vat: '0.00', withVat: '0.01' } }));
+			expect((await ledger.listInvoices({ correctsInvoiceNumber: inv })).map((s) => s.sequence)).toEqual([1, 2, 3]);
+		});
+
+		it('refuse an unknown invoice, a credit note as target, another buyer or currency', async () => {
+			const inv = await issued(ledger, invoice([cdr('A1')]));
+			const cn = await issued(ledger, creditNote(inv));
+			await expect(ledger.issue(creditNote('INV-2025-000099'))).rejects.toMatchObject({
+				code: 'CORRECTED_INVOICE_NOT_FOUND',
+				field: 'correctsInvoiceNumber',
+			});
+			await expect(ledger.issue(creditNote(cn))).rejects.toMatchObject({ code: 'CORRECTED_DOCUMENT_NOT_AN_INVOICE' });
+			await expect(
+				ledger.issue(creditNote(inv, { buyer: { countryCode: 'BE', partyId: 'EMS' } })),
+			).rejects.toMatchObject({ code: 'CREDIT_NOTE_BUYER_MISMATCH' });
+			await expect(ledger.issue(creditNote(inv, { currency: 'CHF' }))).rejects.toMatchObject({
+				code: 'CREDIT_NOTE_CURRENCY_MISMATCH',
+			});
+			expect(await issued(ledger, creditNote(inv))).toBe('CN-2025-000002');
+		});
+	});
+
+	describe('rendering and the audit trail', () => {
+		it('lists issued documents as unrendered until markRendered, which is an event', async () => {
+			const a = await issued(ledger, invoice([cdr('A1')]));
+			const b = await issued(ledger, invoice([cdr('A2')]));
+			expect((await ledger.listUnrendered()).map((record) => [record.number, record.document])).toEqual([
+				[a, { number: a, lines: ['A1'] }],
+				[b, { number: b, lines: ['A2'] }],
+			]);
+			await ledger.markRendered(a, [{ name: 'factur-x.pdf', sha256: SHA }]);
+			expect((await ledger.listUnrendered()).map((record) => record.number)).toEqual([b]);
+			expect(await ledger.getInvoice(a)).toMatchObject({ renderedFiles: [{ name: 'factur-x.pdf', sha256: SHA }] });
+			const events = await ledger.events({ invoiceNumber: a });
+			expect(events.map((event) => event.type)).toEqual(['INVOICE_ISSUED', 'INVOICE_RENDERED']);
+			expect(events[1].payload).toEqual({ files: [{ name: 'factur-x.pdf', sha256: SHA }] });
+			await expect(ledger.markRendered('INV-2025-000099', [])).rejects.toMatchObject({ code: 'INVOICE_NOT_FOUND' });
+			await expect(ledger.markRendered(b, [{ name: 'x.pdf', sha256: 'ABC' }])).rejects.toMatchObject({
+				code: 'RENDERED_FILE_INVALID',
+				field: 'files[0]',
+			});
+		});
+
+		it('writes an event for every change, with timestamp, type, number and payload', async () => {
+			const before = new Date().toISOString();
+			const inv = await issued(ledger, invoice([cdr('A1'), cdr('A2')]));
+			const cn = await issued(ledger, creditNote(inv));
+			const payment = { type: 'PAYMENT_RECORDED', invoiceNumber: inv, payload: { amount: '120.00' } };
+			const custom = await ledger.recordEvent(payment);
+			const events = await ledger.events();
+			expect(events.map((event) => [event.type, event.invoiceNumber])).toEqual([
+				['INVOICE_ISSUED', inv],
+				['CREDIT_NOTE_ISSUED', cn],
+				['PAYMENT_RECORDED', inv],
+			]);
+			expect(events[0].payload).toEqual({
+				series: 'INV',
+				sequence: 1,
+				typeCode: '380',
+				issueDate: '2025-03-31',
+				buyer: { countryCode: 'NL', partyId: 'EMS' },
+				currency: 'EUR',
+				totals: { withoutVat: '100.00', vat: '20.00', withVat: '120.00' },
+				cdrCount: 2,
+			});
+			expect(events[1].payload).toMatchObject({ correctsInvoiceNumber: inv, typeCode: '381' });
+			expect(events[2]).toEqual(custom);
+			expect(events.every((event) => event.at >= before && event.at <= new Date().toISOString())).toBe(true);
+			expect(events[0].id < events[1].id && events[1].id < events[2].id).toBe(true);
+			expect((await ledger.events({ afterId: events[0].id, limit: 1 })).map((event) => event.type)).toEqual([
+				'CREDIT_NOTE_ISSUED',
+			]);
+			expect((await ledger.events({ type: 'PAYMENT_RECORDED' })).length).toBe(1);
+			await expect(ledger.recordEvent({ type: 'paid', payload: {} })).rejects.toMatchObject({
+				code: 'EVENT_TYPE_INVALID',
+			});
+			await expect(
+				ledger.recordEvent({ type: 'PAYMENT_RECORDED', invoiceNumber: 'INV-2025-000099', payload: {} }),
+			).rejects.toMatchObject({ code: 'INVOICE_NOT_FOUND' });
+		});
+	});
+
+	it('records a 10,000-CDR monthly invoice and finds its CDRs', async () => {
+		const cdrs = Array.from({ length: 10_000 }, (_, i) => cdr(`M-${String(i).padStart(5, '0')}`));
+		const started = performance.now();
+		const number = await issued(ledger, invoice(cdrs));
+		const elapsed = performance.now() - started;
+		const found = await ledger.findInvoicedCdrs([...cdrs.slice(0, 3), cdr('NOT-INVOICED')]);
+		expect([...found.values()]).toEqual([number, number, number]);
+		expect((await ledger.getInvoice(number))?.cdrs.length).toBe(10_000);
+		expect((await ledger.issue(invoice([cdr('X'), cdrs[9_999]]))).kind).toBe('already_invoiced');
+		expect(elapsed).toBeLessThan(10_000);
+	});
+}

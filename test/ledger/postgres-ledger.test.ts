@@ -1,0 +1,40 @@
+import { Client } from 'pg';
+import { openLedger } from '../../lib/ledger';
+import { describeLedgerContract } from './ledger-contract';
+import { dropSchema, postgresUrl, uniqueSchemaName } from './postgres-server';
+
+const schemas: string[] = [];
+
+describe('PostgreSQL ledger', () => {
+	describeLedgerContract({
+		freshConfig: async () => {
+			const schema = uniqueSchemaName();
+			schemas.push(schema);
+			return { kind: 'postgres', connectionString: await postgresUrl(), schema };
+		},
+		cleanup: async () => {
+			for (const schema of schemas) await dropSchema(schema);
+		},
+	});
+
+	it('migrates once when several workers open the same schema at the same moment', async () => {
+		const schema = uniqueSchemaName();
+		schemas.push(schema);
+		const connectionString = await postgresUrl();
+		const ledgers = await Promise.all(
+			Array.from({ length: 4 }, () => openLedger({ kind: 'postgres', connectionString, schema })),
+		);
+		await Promise.all(ledgers.map((ledger) => ledger.close()));
+		const client = new Client({ connectionString });
+		await client.connect();
+		const { rows } = await client.query(`SELECT version, name FROM ${schema}.ledger_migrations`);
+		await client.end();
+		expect(rows).toEqual([{ version: 1, name: 'invoices' }]);
+	});
+
+	it('refuses a schema name that is not a plain identifier', async () => {
+		await expect(
+			openLedger({ kind: 'postgres', connectionString: await postgresUrl(), schema: 'x; DROP TABLE y' }),
+		).rejects.toMatchObject({ code: 'LEDGER_CONFIG_INVALID', field: 'schema' });
+	});
+});

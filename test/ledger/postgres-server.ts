@@ -1,0 +1,49 @@
+/**
+ * The PostgreSQL server the ledger tests run against: EV_CLEARING_PG_URL if set, else the private test cluster of
+ * scripts/ci/start-postgres.sh, started on demand so `npx jest test/ledger` needs no manual step. Each test gets a
+ * schema of its own.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Client } from 'pg';
+
+const DEFAULT_URL = 'postgresql://postgres@127.0.0.1:54329/ev_clearing_test';
+let url: Promise<string> | undefined;
+
+async function reachable(connectionString: string): Promise<boolean> {
+	const client = new Client({ connectionString, connectionTimeoutMillis: 3000 });
+	try {
+		await client.connect();
+		return true;
+	} catch {
+		return false;
+	} finally {
+		await client.end().catch(() => undefined);
+	}
+}
+
+export function postgresUrl(): Promise<string> {
+	url ??= (async () => {
+		const configured = process.env.EV_CLEARING_PG_URL;
+		if (configured) return configured;
+		if (await reachable(DEFAULT_URL)) return DEFAULT_URL;
+		const script = join(__dirname, '..', '..', 'scripts', 'ci', 'start-postgres.sh');
+		return execFileSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 }).toString().trim();
+	})();
+	return url;
+}
+
+export function uniqueSchemaName(): string {
+	return `ledger_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+	const client = new Client({ connectionString: await postgresUrl() });
+	await client.connect();
+	try {
+		await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+	} finally {
+		await client.end();
+	}
+}

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { openLedger } from '../../lib/ledger';
+import { cdr, describeLedgerContract, invoice } from './ledger-contract';
+
+const dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-'));
+let files = 0;
+
+describe('SQLite ledger', () => {
+	describeLedgerContract({
+		freshConfig: async () => ({ kind: 'sqlite', path: join(dir, `ledger-${++files}.sqlite`) }),
+		cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+	});
+
+	it('creates the file in WAL mode at the latest schema version', async () => {
+		const path = join(dir, 'fresh.sqlite');
+		const ledger = await openLedger({ kind: 'sqlite', path });
+		await ledger.close();
+		const db = new DatabaseSync(path);
+		expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+		expect(db.prepare('SELECT version, name FROM ledger_migrations').all()).toEqual([{ version: 1, name: 'invoices' }]);
+		db.close();
+	});
+
+	it('refuses a ledger written by a newer version of the package', async () => {
+		const path = join(dir, 'newer.sqlite');
+		await (await openLedger({ kind: 'sqlite', path })).close();
+		const db = new DatabaseSync(path);
+		db.prepare("INSERT INTO ledger_migrations VALUES (99, 'future', '2030-01-01T00:00:00Z')").run();
+		db.close();
+		await expect(openLedger({ kind: 'sqlite', path })).rejects.toMatchObject({ code: 'LEDGER_SCHEMA_TOO_NEW' });
+	});
+
+	it('issues a 1-CDR invoice in well under 5 ms', async () => {
+		const ledger = await openLedger({ kind: 'sqlite', path: join(dir, 'speed.sqlite') });
+		const count = 300;
+		const started = performance.now();
+		for (let i = 0; i < count; i++) await ledger.issue(invoice([cdr(`S${i}`)]));
+		const perInvoice = (performance.now() - started) / count;
+		await ledger.close();
+		console.log(`SQLite ledger: ${perInvoice.toFixed(2)} ms per 1-CDR invoice (synchronous=FULL)`);
+		expect(perInvoice).toBeLessThan(5);
+	});
+});
