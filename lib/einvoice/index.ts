@@ -1,0 +1,64 @@
+/**
+ * EN16931 renderings of an invoice model: CII (Factur-X EN 16931 or EXTENDED), UBL 2.1 (Peppol BIS 3.0) and the
+ * Factur-X PDF/A-3b that embeds the CII.
+ */
+import type { Invoice } from '../invoice/model';
+import { renderCii } from './cii';
+import type { CiiProfile } from './cii';
+import { renderFacturXPdf } from './facturx-pdf';
+import type { LayoutLanguage } from './invoice-layout';
+import { renderUbl } from './ubl';
+
+export { CII_GUIDELINES, FACTURX_CONFORMANCE_LEVELS, renderCii } from './cii';
+export type { CiiOptions, CiiProfile } from './cii';
+export { PEPPOL_CUSTOMIZATION_ID, PEPPOL_PROFILE_ID, renderUbl } from './ubl';
+export type { UblOptions } from './ubl';
+export { renderFacturXPdf } from './facturx-pdf';
+export type { FacturXOptions } from './facturx-pdf';
+export { FACTURX_FILE_NAME } from './facturx-xmp';
+export type { LayoutLanguage } from './invoice-layout';
+
+export type EInvoiceFormat = 'facturx' | 'cii' | 'ubl';
+
+/** A rendered file: the name to give it, its MIME type and content. */
+export interface RenderedInvoiceFile {
+	format: EInvoiceFormat;
+	fileName: string;
+	mimeType: 'application/pdf' | 'application/xml';
+	data: Buffer;
+}
+
+export interface RenderAllOptions {
+	profile?: CiiProfile;
+	language?: LayoutLanguage;
+	creationDate?: Date;
+}
+
+/** File names from the invoice number, which holds only A-Z a-z 0-9 + - _ / ('/' becomes '_'). */
+function baseName(invoice: Invoice): string {
+	return invoice.number.replace(/[^A-Za-z0-9+\-_]/g, '_');
+}
+
+/** Renders the requested formats; the CII is rendered once and shared by the CII file and the Factur-X PDF. */
+export async function renderAll(
+	invoice: Invoice,
+	formats: readonly EInvoiceFormat[],
+	options: RenderAllOptions = {},
+): Promise<RenderedInvoiceFile[]> {
+	const profile = options.profile ?? 'EN16931';
+	const name = baseName(invoice);
+	const needsCii = formats.includes('cii') || formats.includes('facturx');
+	const cii = needsCii ? renderCii(invoice, { profile, prettyPrint: formats.includes('cii') }) : '';
+	const files: RenderedInvoiceFile[] = [];
+	for (const format of formats) {
+		if (format === 'facturx') {
+			const data = await renderFacturXPdf(invoice, { ...options, profile, ciiXml: cii });
+			files.push({ format, fileName: `${name}.pdf`, mimeType: 'application/pdf', data });
+		} else if (format === 'cii') {
+			files.push({ format, fileName: `${name}.cii.xml`, mimeType: 'application/xml', data: Buffer.from(cii, 'utf8') });
+		} else {
+			files.push({ format, fileName: `${name}.ubl.xml`, mimeType: 'application/xml', data: Buffer.from(renderUbl(invoice), 'utf8') });
+		}
+	}
+	return files;
+}

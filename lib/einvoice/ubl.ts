@@ -1,0 +1,216 @@
+/**
+ * OASIS UBL 2.1 Invoice (380) or CreditNote (381), Peppol BIS Billing 3.0 conformant.
+ *
+ * Element order follows the UBL 2.1 XSD sequences; Invoice and CreditNote differ in three places: the type code
+ * element, the line/quantity element names, and BT-9 (cbc:DueDate on an Invoice, PaymentMeans/PaymentDueDate on a
+ * CreditNote, which has no DueDate: a credit note without payment instructions (BG-16) cannot carry BT-9 in UBL).
+ */
+import type { Invoice, InvoiceLine, Party, VatCategoryCode } from '../invoice/model';
+import { isCreditNote } from '../invoice/model';
+import { ZERO } from '../money';
+import type { Decimal } from '../money';
+import { XmlWriter, amount, decimal, rate } from './xml';
+
+export const PEPPOL_CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0';
+export const PEPPOL_PROFILE_ID = 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0';
+
+const NS = {
+	invoice: 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
+	creditNote: 'urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2',
+	cac: 'urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2',
+	cbc: 'urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2',
+};
+
+export interface UblOptions {
+	prettyPrint?: boolean;
+}
+
+const NONE = {};
+
+/** TaxCategory / ClassifiedTaxCategory: ID, Percent (none for O), exemption reason, TaxScheme VAT. */
+function taxCategory(
+	w: XmlWriter,
+	name: string,
+	category: VatCategoryCode,
+	vatRate: Decimal | undefined,
+	exemption?: { code?: string; text?: string },
+): void {
+	w.group(name, NONE, () => {
+		w.leaf('cbc:ID', category);
+		if (category !== 'O') w.leaf('cbc:Percent', rate(vatRate ?? ZERO));
+		w.leaf('cbc:TaxExemptionReasonCode', exemption?.code);
+		w.leaf('cbc:TaxExemptionReason', exemption?.text);
+		w.group('cac:TaxScheme', NONE, () => w.leaf('cbc:ID', 'VAT'));
+	});
+}
+
+function party(w: XmlWriter, name: string, value: Party): void {
+	w.group(name, NONE, () =>
+		w.group('cac:Party', NONE, () => {
+			const endpoint = value.electronicAddress;
+			if (endpoint) w.leaf('cbc:EndpointID', endpoint.value, { schemeID: endpoint.scheme });
+			if (value.tradingName) w.group('cac:PartyName', NONE, () => w.leaf('cbc:Name', value.tradingName));
+			const address = value.address;
+			w.group('cac:PostalAddress', NONE, () => {
+				w.leaf('cbc:StreetName', address.line1);
+				w.leaf('cbc:AdditionalStreetName', address.line2);
+				w.leaf('cbc:CityName', address.city);
+				w.leaf('cbc:PostalZone', address.postCode);
+				w.leaf('cbc:CountrySubentity', address.countrySubdivision);
+				if (address.line3) w.group('cac:AddressLine', NONE, () => w.leaf('cbc:Line', address.line3));
+				w.group('cac:Country', NONE, () => w.leaf('cbc:IdentificationCode', address.countryCode));
+			});
+			if (value.vatId) {
+				w.group('cac:PartyTaxScheme', NONE, () => {
+					w.leaf('cbc:CompanyID', value.vatId);
+					w.group('cac:TaxScheme', NONE, () => w.leaf('cbc:ID', 'VAT'));
+				});
+			}
+			w.group('cac:PartyLegalEntity', NONE, () => {
+				w.leaf('cbc:RegistrationName', value.name);
+				w.leaf('cbc:CompanyID', value.legalRegistrationId?.value, { schemeID: value.legalRegistrationId?.scheme });
+			});
+			const contact = value.contact;
+			if (contact && (contact.name || contact.telephone || contact.email)) {
+				w.group('cac:Contact', NONE, () => {
+					w.leaf('cbc:Name', contact.name);
+					w.leaf('cbc:Telephone', contact.telephone);
+					w.leaf('cbc:ElectronicMail', contact.email);
+				});
+			}
+		}),
+	);
+}
+
+function line(w: XmlWriter, value: InvoiceLine, currency: string, creditNote: boolean): void {
+	w.group(creditNote ? 'cac:CreditNoteLine' : 'cac:InvoiceLine', NONE, () => {
+		w.leaf('cbc:ID', value.id);
+		w.leaf('cbc:Note', value.note);
+		w.leaf(creditNote ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity', decimal(value.quantity), { unitCode: value.unitCode });
+		w.leaf('cbc:LineExtensionAmount', amount(value.netAmount), { currencyID: currency });
+		const period = value.period;
+		if (period) {
+			w.group('cac:InvoicePeriod', NONE, () => {
+				w.leaf('cbc:StartDate', period.start);
+				w.leaf('cbc:EndDate', period.end);
+			});
+		}
+		const objectId = value.objectId;
+		if (objectId) {
+			w.group('cac:DocumentReference', NONE, () => {
+				w.leaf('cbc:ID', objectId.value, { schemeID: objectId.scheme });
+				w.leaf('cbc:DocumentTypeCode', '130');
+			});
+		}
+		w.group('cac:Item', NONE, () => {
+			w.leaf('cbc:Description', value.item.description);
+			w.leaf('cbc:Name', value.item.name);
+			if (value.item.sellersId) w.group('cac:SellersItemIdentification', NONE, () => w.leaf('cbc:ID', value.item.sellersId));
+			taxCategory(w, 'cac:ClassifiedTaxCategory', value.vat.category, value.vat.rate);
+			for (const attribute of value.item.attributes ?? []) {
+				w.group('cac:AdditionalItemProperty', NONE, () => {
+					w.leaf('cbc:Name', attribute.name);
+					w.leaf('cbc:Value', attribute.value);
+				});
+			}
+		});
+		w.group('cac:Price', NONE, () => {
+			w.leaf('cbc:PriceAmount', decimal(value.netPrice), { currencyID: currency });
+			if (value.baseQuantity) w.leaf('cbc:BaseQuantity', decimal(value.baseQuantity), { unitCode: value.unitCode });
+		});
+	});
+}
+
+function totals(w: XmlWriter, invoice: Invoice): void {
+	const currency = { currencyID: invoice.currency };
+	w.group('cac:TaxTotal', NONE, () => {
+		w.leaf('cbc:TaxAmount', amount(invoice.totals.vatTotal), currency);
+		for (const entry of invoice.vatBreakdown) {
+			w.group('cac:TaxSubtotal', NONE, () => {
+				w.leaf('cbc:TaxableAmount', amount(entry.taxableAmount), currency);
+				w.leaf('cbc:TaxAmount', amount(entry.taxAmount), currency);
+				taxCategory(w, 'cac:TaxCategory', entry.category, entry.rate, {
+					code: entry.exemptionReasonCode,
+					text: entry.exemptionReason,
+				});
+			});
+		}
+	});
+	const t = invoice.totals;
+	w.group('cac:LegalMonetaryTotal', NONE, () => {
+		w.leaf('cbc:LineExtensionAmount', amount(t.lineNetTotal), currency);
+		w.leaf('cbc:TaxExclusiveAmount', amount(t.taxExclusive), currency);
+		w.leaf('cbc:TaxInclusiveAmount', amount(t.taxInclusive), currency);
+		if (!t.paid.isZero()) w.leaf('cbc:PrepaidAmount', amount(t.paid), currency);
+		w.leaf('cbc:PayableAmount', amount(t.due), currency);
+	});
+}
+
+/** The UBL XML of an invoice (Invoice document) or credit note (CreditNote document). */
+export function renderUbl(invoice: Invoice, options: UblOptions = {}): string {
+	const creditNote = isCreditNote(invoice);
+	const w = new XmlWriter(options.prettyPrint ?? true);
+	const namespaces = { xmlns: creditNote ? NS.creditNote : NS.invoice, 'xmlns:cac': NS.cac, 'xmlns:cbc': NS.cbc };
+	w.group(creditNote ? 'CreditNote' : 'Invoice', namespaces, () => {
+		w.leaf('cbc:CustomizationID', PEPPOL_CUSTOMIZATION_ID);
+		w.leaf('cbc:ProfileID', PEPPOL_PROFILE_ID);
+		w.leaf('cbc:ID', invoice.number);
+		w.leaf('cbc:IssueDate', invoice.issueDate);
+		if (!creditNote) w.leaf('cbc:DueDate', invoice.dueDate);
+		w.leaf(creditNote ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode', invoice.typeCode);
+		// UBL has no subject code element: EN16931 puts it in front of the text as #CODE#.
+		for (const note of invoice.notes) w.leaf('cbc:Note', note.subjectCode ? `#${note.subjectCode}#${note.text}` : note.text);
+		w.leaf('cbc:DocumentCurrencyCode', invoice.currency);
+		w.leaf('cbc:BuyerReference', invoice.buyerReference);
+		const period = invoice.period;
+		if (period) {
+			w.group('cac:InvoicePeriod', NONE, () => {
+				w.leaf('cbc:StartDate', period.start);
+				w.leaf('cbc:EndDate', period.end);
+			});
+		}
+		if (invoice.orderReference) w.group('cac:OrderReference', NONE, () => w.leaf('cbc:ID', invoice.orderReference));
+		for (const reference of invoice.precedingInvoices) {
+			w.group('cac:BillingReference', NONE, () =>
+				w.group('cac:InvoiceDocumentReference', NONE, () => {
+					w.leaf('cbc:ID', reference.number);
+					w.leaf('cbc:IssueDate', reference.issueDate);
+				}),
+			);
+		}
+		if (invoice.contractReference) {
+			w.group('cac:ContractDocumentReference', NONE, () => w.leaf('cbc:ID', invoice.contractReference));
+		}
+		party(w, 'cac:AccountingSupplierParty', invoice.seller);
+		party(w, 'cac:AccountingCustomerParty', invoice.buyer);
+		if (invoice.deliverToCountryCode || invoice.deliveryDate) {
+			w.group('cac:Delivery', NONE, () => {
+				w.leaf('cbc:ActualDeliveryDate', invoice.deliveryDate);
+				if (invoice.deliverToCountryCode) {
+					w.group('cac:DeliveryLocation', NONE, () =>
+						w.group('cac:Address', NONE, () =>
+							w.group('cac:Country', NONE, () => w.leaf('cbc:IdentificationCode', invoice.deliverToCountryCode)),
+						),
+					);
+				}
+			});
+		}
+		const payment = invoice.payment;
+		if (payment) {
+			w.group('cac:PaymentMeans', NONE, () => {
+				w.leaf('cbc:PaymentMeansCode', payment.meansCode);
+				if (creditNote) w.leaf('cbc:PaymentDueDate', invoice.dueDate);
+				w.leaf('cbc:PaymentID', payment.remittanceInformation);
+				w.group('cac:PayeeFinancialAccount', NONE, () => {
+					w.leaf('cbc:ID', payment.iban.replace(/\s/g, ''));
+					w.leaf('cbc:Name', payment.accountName);
+					if (payment.bic) w.group('cac:FinancialInstitutionBranch', NONE, () => w.leaf('cbc:ID', payment.bic));
+				});
+			});
+		}
+		if (invoice.paymentTerms) w.group('cac:PaymentTerms', NONE, () => w.leaf('cbc:Note', invoice.paymentTerms));
+		totals(w, invoice);
+		for (const value of invoice.lines) line(w, value, invoice.currency, creditNote);
+	});
+	return w.toString();
+}

@@ -1,0 +1,316 @@
+/**
+ * From priced CDRs to EN16931 invoice drafts: which CDRs go on which document (per CDR, or per eMSP × month ×
+ * currency), which become credit notes (OCPI credit CDRs), and the lines, VAT categories, notes and payment terms of
+ * each. Pure: numbering and storage are the ledger's (lib/ledger), rendering lib/einvoice's.
+ */
+import { Decimal, dec, roundMoney, ZERO } from '../money';
+import type { PricedCdr } from '../pricing';
+import type { BreakdownLine } from '../tariff/pricer';
+import type { InvoicingConfig, PartnerConfig } from './config';
+import { partnerFor, sellerOwns } from './config';
+import type { InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, LineVat, Period } from './model';
+import { CDR_ITEM_ATTRIBUTES } from './model';
+
+export interface PlanMember {
+	/** Position of the priced CDR in the input: how results are paired back to items. */
+	index: number;
+	priced: PricedCdr;
+}
+
+export type InvoicePlan =
+	| { kind: 'invoice'; partner: PartnerConfig; currency: string; period: Period; members: PlanMember[] }
+	/** A credit note for one OCPI credit CDR; the invoice it corrects is the one that billed `creditedCdrId`. */
+	| { kind: 'credit_note'; partner: PartnerConfig; currency: string; period: Period; members: [PlanMember]; creditedCdrId: string };
+
+export interface PlanFailure {
+	index: number;
+	id: string | null;
+	code: 'CDR_UNPRICEABLE' | 'CDR_PRICE_MISMATCH' | 'SELLER_MISMATCH' | 'PARTNER_UNKNOWN' | 'CURRENCY_MISSING' | 'CREDIT_REFERENCE_MISSING';
+	message: string;
+}
+
+const isoDate = (dateTime: string | null): string => (dateTime ?? '').slice(0, 10);
+
+function monthOf(dateTime: string): Period {
+	const [y, m] = dateTime.slice(0, 7).split('-').map(Number);
+	const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+	const mm = String(m).padStart(2, '0');
+	return { start: `${y}-${mm}-01`, end: `${y}-${mm}-${String(last).padStart(2, '0')}` };
+}
+
+function sessionPeriod(p: PricedCdr): Period {
+	return { start: isoDate(p.cdr.start_date_time), end: isoDate(p.cdr.end_date_time ?? p.cdr.start_date_time) };
+}
+
+/** Sorts priced CDRs onto documents; what cannot be invoiced is a failure with the reason, never dropped. */
+export function planInvoices(
+	priced: readonly PricedCdr[],
+	config: InvoicingConfig,
+): { plans: InvoicePlan[]; failures: PlanFailure[] } {
+	const plans: InvoicePlan[] = [];
+	const failures: PlanFailure[] = [];
+	const groups = new Map<string, Extract<InvoicePlan, { kind: 'invoice' }>>();
+	priced.forEach((p, index): void => {
+		const fail = (code: PlanFailure['code'], message: string): void => {
+			failures.push({ index, id: p.id ?? null, code, message });
+		};
+		if (p.status === 'unpriceable' || p.computed === null) {
+			return fail('CDR_UNPRICEABLE', `CDR ${p.id} has no computed price (${p.issues.map((i) => i.code).join(', ') || 'unpriceable'}): price it first.`);
+		}
+		if (p.status === 'mismatch' && !config.invoicing.invoiceMismatches) {
+			return fail(
+				'CDR_PRICE_MISMATCH',
+				`CDR ${p.id}: its declared price differs from the tariff's; settle the deviation first, or set invoicing.invoiceMismatches to bill the computed price.`,
+			);
+		}
+		if (!p.currency) return fail('CURRENCY_MISSING', `CDR ${p.id} has no currency.`);
+		if (!sellerOwns(config, p.country_code, p.party_id)) {
+			return fail(
+				'SELLER_MISMATCH',
+				`CDR ${p.id} belongs to CPO ${p.country_code}*${p.party_id}, not to the seller ${config.seller.name} (${(config.seller.ocpi ?? []).map((o) => `${o.country_code}*${o.party_id}`).join(', ')}): invoice it with that CPO's configuration.`,
+			);
+		}
+		const partner = partnerFor(config, p.cdr.emsp_country_code, p.cdr.emsp_party_id);
+		if (!partner) {
+			return fail(
+				'PARTNER_UNKNOWN',
+				`No partner for eMSP ${p.cdr.emsp_country_code}*${p.cdr.emsp_party_id} (cdr_token of CDR ${p.id}): add it to the partner table with its legal name, address and VAT id.`,
+			);
+		}
+		const member: PlanMember = { index, priced: p };
+		if (p.cdr.credit) {
+			if (!p.cdr.credit_reference_id) {
+				return fail('CREDIT_REFERENCE_MISSING', `Credit CDR ${p.id} has no credit_reference_id: the invoice it corrects is unknown.`);
+			}
+			plans.push({ kind: 'credit_note', partner, currency: p.currency, period: sessionPeriod(p), members: [member], creditedCdrId: p.cdr.credit_reference_id });
+			return;
+		}
+		if (config.invoicing.mode === 'per_cdr') {
+			plans.push({ kind: 'invoice', partner, currency: p.currency, period: sessionPeriod(p), members: [member] });
+			return;
+		}
+		const period = monthOf(p.cdr.start_date_time ?? '');
+		const key = `${partner.ocpi.country_code}*${partner.ocpi.party_id}|${period.start}|${p.currency}`;
+		const group = groups.get(key);
+		if (group) group.members.push(member);
+		else {
+			const plan = { kind: 'invoice' as const, partner, currency: p.currency, period, members: [member] };
+			groups.set(key, plan);
+			plans.push(plan);
+		}
+	});
+	return { plans, failures };
+}
+
+interface VatGroup {
+	vat: LineVat;
+	lines: BreakdownLine[];
+	excl: Decimal;
+}
+
+function lineVat(vatPercent: number | null, partner: PartnerConfig, config: InvoicingConfig): LineVat {
+	if (partner.vatRegime === 'reverse_charge') return { category: 'AE', rate: ZERO };
+	if (vatPercent === null) return config.invoicing.noVatCategory === 'O' ? { category: 'O' } : { category: 'E', rate: ZERO };
+	if (vatPercent === 0) return { category: 'Z', rate: ZERO };
+	return { category: 'S', rate: dec(vatPercent) };
+}
+
+const vatKey = (v: LineVat) => `${v.category}|${v.rate?.toFixed() ?? ''}`;
+
+/**
+ * The CDR's breakdown by VAT treatment. A min/max price adjustment carries no VAT of its own: it joins the group of
+ * the CDR's largest amount (docs/pricing-choices.md).
+ */
+function vatGroups(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig, sign: 1 | -1): VatGroup[] {
+	const groups = new Map<string, VatGroup>();
+	const adjustments: BreakdownLine[] = [];
+	for (const line of p.breakdown) {
+		if (line.category === 'price_limit') {
+			adjustments.push(line);
+			continue;
+		}
+		const vat = lineVat(line.vat, partner, config);
+		const key = vatKey(vat);
+		const group = groups.get(key) ?? { vat, lines: [], excl: ZERO };
+		group.lines.push(line);
+		group.excl = group.excl.plus(line.excl.times(sign));
+		groups.set(key, group);
+	}
+	if (adjustments.length > 0) {
+		let target = [...groups.values()].sort((a, b) => b.excl.abs().cmp(a.excl.abs()))[0];
+		if (!target) {
+			const vat = lineVat(null, partner, config);
+			target = { vat, lines: [], excl: ZERO };
+			groups.set(vatKey(vat), target);
+		}
+		for (const a of adjustments) {
+			target.lines.push(a);
+			target.excl = target.excl.plus(a.excl.times(sign));
+		}
+	}
+	return [...groups.values()];
+}
+
+const hoursText = (h: number | null) => {
+	if (h === null) return undefined;
+	const minutes = Math.round(h * 60);
+	return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+};
+
+function cdrAttributes(p: PricedCdr): ItemAttribute[] {
+	const a: Array<[string, string | null | undefined]> = [
+		[CDR_ITEM_ATTRIBUTES.cdrId, p.id],
+		[CDR_ITEM_ATTRIBUTES.sessionStart, p.cdr.start_date_time],
+		[CDR_ITEM_ATTRIBUTES.sessionEnd, p.cdr.end_date_time],
+		[CDR_ITEM_ATTRIBUTES.evseId, p.cdr.evse_id],
+		[CDR_ITEM_ATTRIBUTES.contractId, p.cdr.contract_id],
+		[CDR_ITEM_ATTRIBUTES.tariffId, p.tariff_ids.join(', ')],
+		['Energy', p.billed ? `${p.billed.energy_kwh.toFixed()} kWh` : undefined],
+		[CDR_ITEM_ATTRIBUTES.duration, hoursText(p.cdr.total_time)],
+		[CDR_ITEM_ATTRIBUTES.parkingTime, p.cdr.total_parking_time ? hoursText(p.cdr.total_parking_time) : undefined],
+	];
+	return a.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '').map(([name, value]) => ({ name, value }));
+}
+
+const COMPONENT_LINES: Record<string, { unitCode: string; name: string }> = {
+	energy: { unitCode: 'KWH', name: 'Energy' },
+	time: { unitCode: 'HUR', name: 'Charging time' },
+	parking: { unitCode: 'HUR', name: 'Parking time' },
+	fixed: { unitCode: 'C62', name: 'Session fee' },
+	reservation: { unitCode: 'HUR', name: 'Reservation' },
+	price_limit: { unitCode: 'C62', name: 'Tariff minimum/maximum price adjustment' },
+};
+
+/** The invoice lines of one CDR: one per VAT treatment, or one per price component and VAT treatment. */
+function cdrLines(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig, sign: 1 | -1, nextId: () => string): InvoiceLine[] {
+	const period = sessionPeriod(p);
+	const objectId = { value: p.id };
+	const attributes = cdrAttributes(p);
+	const out: InvoiceLine[] = [];
+	for (const group of vatGroups(p, partner, config, sign)) {
+		if (config.invoicing.lines === 'per_cdr') {
+			const net = roundMoney(group.excl);
+			out.push({
+				id: nextId(),
+				objectId,
+				quantity: dec(1),
+				unitCode: 'C62',
+				netAmount: net,
+				netPrice: net.abs(),
+				period,
+				vat: group.vat,
+				item: { name: `Charging session ${p.cdr.evse_id ?? ''}`.trim(), sellersId: p.tariff_ids[0], attributes },
+			});
+			continue;
+		}
+		// Per component: sum the periods of one category (and price) into one line.
+		const byComponent = new Map<string, { category: string; price: Decimal | null; volume: Decimal; excl: Decimal }>();
+		for (const l of group.lines) {
+			const key = `${l.category}|${l.price?.toFixed() ?? ''}`;
+			const c = byComponent.get(key) ?? { category: l.category, price: l.price, volume: ZERO, excl: ZERO };
+			c.volume = c.volume.plus(l.billedVolume);
+			c.excl = c.excl.plus(l.excl.times(sign));
+			byComponent.set(key, c);
+		}
+		for (const c of byComponent.values()) {
+			const kind = COMPONENT_LINES[c.category];
+			const net = roundMoney(c.excl);
+			const flat = c.category === 'fixed' || c.category === 'price_limit' || c.price === null;
+			// Billed volumes and prices are exact; hours may not terminate (1 min = 0.0166… h): 6 decimals in the quantity.
+			const quantity = flat ? dec(1) : c.volume.toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
+			const negativeCorrection = net.isNegative();
+			out.push({
+				id: nextId(),
+				objectId,
+				quantity: negativeCorrection ? quantity.negated() : quantity,
+				unitCode: kind.unitCode,
+				netAmount: net,
+				netPrice: flat ? net.abs() : (c.price as Decimal),
+				period,
+				vat: group.vat,
+				item: { name: `${kind.name} — ${p.cdr.evse_id ?? p.id}`, sellersId: p.tariff_ids[0], attributes },
+			});
+		}
+	}
+	return out;
+}
+
+/** The mandatory French mentions (Code de commerce L441-9, décret 2012-1115): penalties, the €40 fee, discount terms. */
+export const FRENCH_MANDATORY_NOTES: readonly InvoiceNote[] = [
+	{
+		subjectCode: 'PMD',
+		text: "Pénalités de retard : trois fois le taux d'intérêt légal, exigibles dès le lendemain de la date d'échéance.",
+	},
+	{ subjectCode: 'PMT', text: 'Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : 40 €.' },
+	{ subjectCode: 'AAB', text: "Pas d'escompte pour paiement anticipé." },
+];
+
+function notesFor(config: InvoicingConfig): InvoiceNote[] {
+	const notes = [...(config.invoicing.notes ?? [])];
+	if (config.seller.address.countryCode === 'FR') {
+		for (const mandatory of FRENCH_MANDATORY_NOTES) {
+			if (!notes.some((n) => n.subjectCode === mandatory.subjectCode)) notes.push(mandatory);
+		}
+	}
+	return notes;
+}
+
+export function addDays(isoDay: string, days: number): string {
+	const t = Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000;
+	return new Date(t).toISOString().slice(0, 10);
+}
+
+export interface DraftContext {
+	number: string;
+	issueDate: string;
+	paymentReference: string;
+	/** BT-25/26 for a credit note. */
+	corrects?: { number: string; issueDate?: string };
+}
+
+/** The complete draft of a planned document, once its number is known. */
+export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: DraftContext): InvoiceDraft {
+	const { partner } = plan;
+	const credit = plan.kind === 'credit_note';
+	let n = 0;
+	const nextId = () => String(++n);
+	// A credit CDR's computed price is negative (OCPI negates total_cost); a credit note states positive amounts.
+	const sign: 1 | -1 = credit ? -1 : 1;
+	const lines = plan.members.flatMap((m) => cdrLines(m.priced, partner, config, sign, nextId));
+	const terms = partner.paymentTermsDays ?? config.invoicing.paymentTermsDays;
+	const seller = config.seller;
+	return {
+		number: ctx.number,
+		issueDate: ctx.issueDate,
+		typeCode: credit ? '381' : '380',
+		currency: plan.currency,
+		dueDate: addDays(ctx.issueDate, terms),
+		buyerReference: partner.buyerReference ?? `${partner.ocpi.country_code}*${partner.ocpi.party_id}`,
+		contractReference: partner.contractReference,
+		paymentTerms: credit ? undefined : `Payment within ${terms} days by SEPA credit transfer, quoting ${ctx.paymentReference}.`,
+		businessProcess: config.invoicing.businessProcess,
+		notes: notesFor(config),
+		precedingInvoices: ctx.corrects ? [ctx.corrects] : [],
+		period: plan.period,
+		seller: {
+			name: seller.name,
+			tradingName: seller.tradingName,
+			legalRegistrationId: seller.legalRegistrationId,
+			vatId: seller.vatId,
+			electronicAddress: seller.electronicAddress,
+			address: seller.address,
+			contact: seller.contact,
+		},
+		buyer: {
+			name: partner.name,
+			tradingName: partner.tradingName,
+			legalRegistrationId: partner.legalRegistrationId,
+			vatId: partner.vatId,
+			electronicAddress: partner.electronicAddress,
+			address: partner.address,
+			contact: partner.contact,
+		},
+		payment: { meansCode: '58', remittanceInformation: ctx.paymentReference, iban: seller.iban, bic: seller.bic, accountName: seller.accountName },
+		lines,
+	};
+}

@@ -1,0 +1,246 @@
+/**
+ * Issuing: priced CDRs in, numbered documents with their files out, the ledger as the record.
+ *
+ * Order of a run: (1) documents recorded by an earlier run but never rendered (a crash between numbering and files)
+ * are rendered again from the ledger; (2) CDRs already on a document are reported with its number, never billed
+ * twice; (3) the rest is planned (lib/invoice/build.ts), each document numbered and recorded in one ledger
+ * transaction, then rendered, handed to `onRendered` (write, attach, send) and marked rendered.
+ */
+import { createHash } from 'node:crypto';
+
+import { renderAll } from '../einvoice';
+import type { RenderedInvoiceFile } from '../einvoice';
+import type { Ledger } from '../ledger';
+import { LedgerError } from '../ledger';
+import { toFixedAmount } from '../money';
+import type { PricedCdr } from '../pricing';
+import { cdrKey } from '../ocpi/types';
+import { draftInvoice, planInvoices } from './build';
+import type { InvoicePlan } from './build';
+import type { InvoicingConfig } from './config';
+import { createCreditorReference } from './creditor-reference';
+import { invoiceFromDocument, invoiceToDocument } from './document-json';
+import type { Invoice } from './model';
+import { invoiceNumberFormatter } from './numbering';
+import { completeInvoice } from './totals';
+import type { CompleteInvoiceOptions } from './totals';
+
+export interface IssuedDocument {
+	invoice: Invoice;
+	files: RenderedInvoiceFile[];
+	/** Positions of the priced CDRs on it in the input; empty for a document recovered from an earlier run. */
+	sourceIndexes: number[];
+	cdrIds: string[];
+	/** Rendered again from the ledger: recorded by an earlier run that stopped before its files were written. */
+	recovered: boolean;
+}
+
+export interface AlreadyInvoiced {
+	index: number;
+	id: string;
+	invoiceNumber: string;
+}
+
+export interface IssueFailure {
+	index: number;
+	id: string | null;
+	code: string;
+	message: string;
+}
+
+export interface IssueOutcome {
+	documents: IssuedDocument[];
+	alreadyInvoiced: AlreadyInvoiced[];
+	failures: IssueFailure[];
+}
+
+export interface IssueOptions {
+	/** Issue date when the configuration fixes none (YYYY-MM-DD); default today (UTC). */
+	today?: string;
+	/** Receives each document's files before the ledger marks them rendered: write them, attach them, send them. */
+	onRendered?: (document: IssuedDocument) => Promise<void>;
+	/** PDF creation date, for reproducible files. */
+	creationDate?: Date;
+}
+
+const refOf = (p: PricedCdr) => ({ country_code: p.country_code ?? '', party_id: p.party_id ?? '', id: p.id });
+
+function completionOptions(config: InvoicingConfig): CompleteInvoiceOptions {
+	const reason = { text: config.invoicing.noVatReason };
+	const french = config.seller.address.countryCode === 'FR';
+	return {
+		exemptionReasons: {
+			E: reason,
+			O: { ...reason, code: 'VATEX-EU-O' },
+			AE: { text: french ? 'Autoliquidation' : 'Reverse charge', code: 'VATEX-EU-AE' },
+		},
+	};
+}
+
+async function render(invoice: Invoice, config: InvoicingConfig, options: IssueOptions): Promise<RenderedInvoiceFile[]> {
+	return renderAll(invoice, config.invoicing.formats, { profile: config.invoicing.profile, creationDate: options.creationDate });
+}
+
+async function finish(ledger: Ledger, document: IssuedDocument, options: IssueOptions): Promise<void> {
+	await options.onRendered?.(document);
+	await ledger.markRendered(
+		document.invoice.number,
+		document.files.map((f) => ({ name: f.fileName, sha256: createHash('sha256').update(f.data).digest('hex') })),
+	);
+}
+
+export async function issueInvoices(
+	priced: readonly PricedCdr[],
+	config: InvoicingConfig,
+	ledger: Ledger,
+	options: IssueOptions = {},
+): Promise<IssueOutcome> {
+	const outcome: IssueOutcome = { documents: [], alreadyInvoiced: [], failures: [] };
+	const completion = completionOptions(config);
+
+	for (const record of await ledger.listUnrendered()) {
+		const invoice = invoiceFromDocument(record.document);
+		const document: IssuedDocument = {
+			invoice,
+			files: await render(invoice, config, options),
+			sourceIndexes: [],
+			cdrIds: record.cdrs.map((c) => c.id),
+			recovered: true,
+		};
+		await finish(ledger, document, options);
+		outcome.documents.push(document);
+	}
+
+	// CDRs billed before, and repeats within this input (billed once, by their first occurrence).
+	const taken = await ledger.findInvoicedCdrs(priced.map(refOf));
+	const firstIndex = new Map<string, number>();
+	const repeats: Array<{ index: number; key: string }> = [];
+	const fresh: number[] = [];
+	priced.forEach((p, index) => {
+		const key = cdrKey(refOf(p));
+		const number = taken.get(key);
+		if (number) outcome.alreadyInvoiced.push({ index, id: p.id, invoiceNumber: number });
+		else if (firstIndex.has(key.toUpperCase())) repeats.push({ index, key: key.toUpperCase() });
+		else {
+			firstIndex.set(key.toUpperCase(), index);
+			fresh.push(index);
+		}
+	});
+
+	const { plans, failures } = planInvoices(
+		fresh.map((i) => priced[i]),
+		config,
+	);
+	for (const f of failures) outcome.failures.push({ ...f, index: fresh[f.index] });
+	for (const plan of plans) for (const m of plan.members) m.index = fresh[m.index];
+
+	const issueDate = config.invoicing.issueDate ?? options.today ?? new Date().toISOString().slice(0, 10);
+	const formatNumber = invoiceNumberFormatter(config.invoicing.numberPattern);
+	const numberOf = new Map<number, string>();
+	// Invoices first, so a credit CDR can correct an invoice issued in the same run.
+	const ordered = [...plans.filter((p) => p.kind === 'invoice'), ...plans.filter((p) => p.kind === 'credit_note')];
+	for (const plan of ordered) {
+		const failAll = (code: string, message: string) => {
+			for (const m of plan.members) outcome.failures.push({ index: m.index, id: m.priced.id, code, message });
+		};
+		let corrects: { number: string; issueDate?: string } | undefined;
+		if (plan.kind === 'credit_note') {
+			corrects = await correctedInvoice(ledger, plan);
+			if (!corrects) {
+				failAll(
+					'CREDIT_ORIGINAL_NOT_INVOICED',
+					`Credit CDR ${plan.members[0].priced.id} corrects CDR ${plan.creditedCdrId}, which is on no invoice of this ledger: invoice the original CDR first.`,
+				);
+				continue;
+			}
+		}
+		const build = (number: string): Invoice =>
+			completeInvoice(
+				draftInvoice(plan, config, { number, issueDate, paymentReference: createCreditorReference(number), corrects }),
+				completion,
+			);
+		let preview: Invoice;
+		try {
+			preview = build('PREVIEW');
+		} catch (error) {
+			failAll('INVOICE_INVALID', (error as Error).message);
+			continue;
+		}
+		const common = {
+			series: plan.kind === 'credit_note' ? config.invoicing.creditNoteSeries : config.invoicing.series,
+			issueDate,
+			dueDate: preview.dueDate,
+			buyer: { countryCode: plan.partner.ocpi.country_code, partyId: plan.partner.ocpi.party_id },
+			currency: plan.currency,
+			totals: {
+				withoutVat: toFixedAmount(preview.totals.taxExclusive),
+				vat: toFixedAmount(preview.totals.vatTotal),
+				withVat: toFixedAmount(preview.totals.taxInclusive),
+			},
+			cdrs: plan.members.map((m) => refOf(m.priced)),
+			formatNumber,
+			buildDocument: (number: string) => invoiceToDocument(build(number)),
+			paymentReferenceFor: (number: string) => createCreditorReference(number),
+		};
+		let result;
+		try {
+			result =
+				plan.kind === 'credit_note'
+					? await ledger.issue({ ...common, typeCode: '381', correctsInvoiceNumber: corrects!.number })
+					: await ledger.issue({ ...common, typeCode: '380' });
+		} catch (error) {
+			if (error instanceof LedgerError) {
+				failAll(error.code, error.message);
+				continue;
+			}
+			throw error;
+		}
+		if (result.kind === 'already_invoiced') {
+			// Another worker billed them meanwhile: report, never bill twice.
+			for (const m of plan.members) {
+				const number = result.conflicts.get(cdrKey(refOf(m.priced)));
+				if (number) outcome.alreadyInvoiced.push({ index: m.index, id: m.priced.id, invoiceNumber: number });
+				else outcome.failures.push({ index: m.index, id: m.priced.id, code: 'INVOICE_CONFLICT', message: `CDR ${m.priced.id} was not invoiced: another CDR of its invoice was billed by a concurrent run; run again.` });
+			}
+			continue;
+		}
+		const invoice = build(result.number);
+		for (const m of plan.members) numberOf.set(m.index, result.number);
+		const document: IssuedDocument = {
+			invoice,
+			files: await render(invoice, config, options),
+			sourceIndexes: plan.members.map((m) => m.index),
+			cdrIds: plan.members.map((m) => m.priced.id),
+			recovered: false,
+		};
+		await finish(ledger, document, options);
+		outcome.documents.push(document);
+	}
+
+	for (const r of repeats) {
+		const number = numberOf.get(firstIndex.get(r.key)!);
+		if (number) outcome.alreadyInvoiced.push({ index: r.index, id: priced[r.index].id, invoiceNumber: number });
+		else {
+			outcome.failures.push({
+				index: r.index,
+				id: priced[r.index].id,
+				code: 'CDR_REPEATED',
+				message: `CDR ${priced[r.index].id} appears twice in the input and its first occurrence was not invoiced.`,
+			});
+		}
+	}
+	return outcome;
+}
+
+async function correctedInvoice(
+	ledger: Ledger,
+	plan: Extract<InvoicePlan, { kind: 'credit_note' }>,
+): Promise<{ number: string; issueDate?: string } | undefined> {
+	const credit = plan.members[0].priced;
+	const original = { country_code: credit.country_code ?? '', party_id: credit.party_id ?? '', id: plan.creditedCdrId };
+	const found = await ledger.findInvoicedCdrs([original]);
+	const number = found.get(cdrKey(original));
+	if (!number) return undefined;
+	const record = await ledger.getInvoice(number);
+	return { number, issueDate: record?.issueDate };
+}
