@@ -19,13 +19,16 @@ fs.mkdirSync(dir, { recursive: true });
 const cdrFile = path.join(dir, `cdrs-${count}.ndjson`);
 const tariffFile = path.join(dir, 'tariffs.json');
 
+// The runtime flags of the real CLI (its shebang), used for every measured process alike.
+const cliFlags = (fs.readFileSync(path.join(root, 'bin', 'ev-clearing.js'), 'utf8').split('\n')[0].match(/node (.*)$/) ?? [])[1]?.split(/\s+/) ?? [];
+
 // One core, as the goals are stated, when taskset is there.
 const pin = spawnSync('taskset', ['--version']).status === 0 ? ['taskset', '-c', '0'] : [];
 
 function run(label, script, args) {
 	return new Promise((resolve, reject) => {
 		const started = process.hrtime.bigint();
-		const [cmd, ...pre] = pin.length ? [...pin, process.execPath] : [process.execPath];
+		const [cmd, ...pre] = pin.length ? [...pin, process.execPath, ...cliFlags] : [process.execPath, ...cliFlags];
 		const child = spawn(cmd, [...pre, path.join(__dirname, 'bench', script), ...args], {
 			stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
 		});
@@ -53,7 +56,7 @@ async function main() {
 		generate(count, cdrFile, tariffFile);
 	}
 	const size = fs.statSync(cdrFile).size;
-	process.stdout.write(`Input: ${count.toLocaleString('en-US')} CDRs, ${(size / 1e6).toFixed(0)} MB NDJSON; node ${process.version}${pin.length ? ', pinned to one core' : ''}\n\n`);
+	process.stdout.write(`Input: ${count.toLocaleString('en-US')} CDRs, ${(size / 1e6).toFixed(0)} MB NDJSON; node ${process.version} ${cliFlags.join(' ')}${pin.length ? ', pinned to one core' : ''}\n\n`);
 	const bare = await run('bare read+parse+stringify', 'bare-pass.js', [cdrFile]);
 	process.stdout.write(line(bare) + '\n');
 	const results = { bare };
