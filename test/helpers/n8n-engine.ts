@@ -13,10 +13,13 @@ import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import { Workflow } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialType,
 	IDataObject,
+	IHttpRequestOptions,
 	IExecuteFunctions,
 	INode,
 	INodeExecutionData,
+	INodeParameters,
 	INodeType,
 	INodeTypeDescription,
 	INodeTypes,
@@ -62,6 +65,25 @@ export interface RunOptions {
 	connections: Array<[string, string] | [string, string, number]>;
 	nodeTypes: Record<string, INodeType>;
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/**
+	 * Credential types whose `authenticate` (function form) is applied to authenticated requests, as n8n's
+	 * CredentialsHelper does. Without it, requests go out unchanged.
+	 */
+	credentialTypes?: Record<string, ICredentialType>;
+}
+
+async function authenticateWith(
+	credentialTypes: Record<string, ICredentialType>,
+	credentials: ICredentialDataDecryptedObject,
+	type: string,
+	request: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const authenticate = credentialTypes[type]?.authenticate;
+	if (authenticate === undefined) return request;
+	if (typeof authenticate !== 'function') {
+		throw new Error(`The test harness applies only function-form authenticate; ${type} declares the generic form`);
+	}
+	return await authenticate(credentials, request);
 }
 
 function nodeTypesOf(types: Record<string, INodeType>): INodeTypes {
@@ -80,7 +102,7 @@ export async function runWorkflow(options: RunOptions): Promise<IRun> {
 		type: n.type,
 		typeVersion: n.typeVersion ?? 1,
 		position: [i * 200, 0],
-		parameters: n.parameters ?? {},
+		parameters: (n.parameters ?? {}) as INodeParameters,
 		continueOnFail: n.continueOnFail,
 		onError: n.onError,
 		credentials: n.credentials,
@@ -124,8 +146,11 @@ export async function runWorkflow(options: RunOptions): Promise<IRun> {
 				return data;
 			},
 			getParentTypes: () => [],
-			authenticate: async (_c: unknown, _t: string, request: unknown) => request,
+			authenticate: async (c: ICredentialDataDecryptedObject, t: string, request: IHttpRequestOptions) =>
+				await authenticateWith(options.credentialTypes ?? {}, c, t, request),
 			preAuthentication: async () => undefined,
+			runPreAuthentication: async () => undefined,
+			isCredentialUsableByNode: () => true,
 			getCredentials: async () => ({}),
 			updateCredentials: async () => undefined,
 			updateCredentialsOauthTokenData: async () => undefined,
@@ -169,7 +194,7 @@ export async function runNode(
 	nodeType: INodeType,
 	items: IDataObject[] | INodeExecutionData[],
 	node: Omit<EngineNode, 'name' | 'type'> = {},
-	extra: Pick<RunOptions, 'credentials'> = {},
+	extra: Pick<RunOptions, 'credentials' | 'credentialTypes'> = {},
 ): Promise<NodeRun> {
 	const typeName = nodeType.description.name;
 	const asItems = (items as Array<IDataObject | INodeExecutionData>).map((item) =>
@@ -183,6 +208,7 @@ export async function runNode(
 		connections: [['Fixture', 'Under Test']],
 		nodeTypes: { [typeName]: nodeType },
 		credentials: extra.credentials,
+		credentialTypes: extra.credentialTypes,
 	});
 	const taskData = run.data.resultData.runData['Under Test']?.[0];
 	const outputs = (taskData?.data?.main ?? []).map((items) => items ?? []);

@@ -1,0 +1,79 @@
+/**
+ * The summary of an issued document that travels with its files: the JSON of a Build Invoice item, the line of
+ * `ev-clearing invoice`, and what Send Factur-X and Track Payment read. Amounts as 2-decimal strings.
+ */
+import { toFixedAmount } from '../money';
+import type { Invoice } from './model';
+
+export interface InvoiceSummaryJson {
+	/** Marks items that came from Build Invoice, so later nodes can tell them apart from anything else. */
+	kind: 'ev-clearing.invoice';
+	number: string;
+	/** 380 invoice, 381 credit note */
+	typeCode: '380' | '381';
+	issueDate: string;
+	dueDate: string | null;
+	currency: string;
+	period: { start: string; end: string } | null;
+	seller: { name: string; vatId: string | null };
+	buyer: {
+		name: string;
+		vatId: string | null;
+		countryCode: string;
+		/** The eMSP's OCPI party, e.g. "NL*ROM". */
+		ocpiParty: string | null;
+		email: string | null;
+	};
+	totals: { withoutVat: string; vat: string; withVat: string; due: string };
+	vatBreakdown: Array<{ category: string; rate: string | null; taxable: string; tax: string }>;
+	/** ISO 11649 RF creditor reference the payer quotes. */
+	paymentReference: string | null;
+	correctsInvoiceNumber: string | null;
+	cdrIds: string[];
+	lineCount: number;
+	/** File names by format, as attached to the item (binary properties facturx, cii, ubl). */
+	files: Record<string, string>;
+	/** Rendered again from the ledger after an interrupted run. */
+	recovered: boolean;
+}
+
+export function invoiceSummary(
+	invoice: Invoice,
+	extra: { cdrIds: string[]; ocpiParty: string | null; email: string | null; files: Record<string, string>; recovered: boolean },
+): InvoiceSummaryJson {
+	return {
+		kind: 'ev-clearing.invoice',
+		number: invoice.number,
+		typeCode: invoice.typeCode,
+		issueDate: invoice.issueDate,
+		dueDate: invoice.dueDate ?? null,
+		currency: invoice.currency,
+		period: invoice.period ?? null,
+		seller: { name: invoice.seller.name, vatId: invoice.seller.vatId ?? null },
+		buyer: {
+			name: invoice.buyer.name,
+			vatId: invoice.buyer.vatId ?? null,
+			countryCode: invoice.buyer.address.countryCode,
+			ocpiParty: extra.ocpiParty,
+			email: extra.email,
+		},
+		totals: {
+			withoutVat: toFixedAmount(invoice.totals.taxExclusive),
+			vat: toFixedAmount(invoice.totals.vatTotal),
+			withVat: toFixedAmount(invoice.totals.taxInclusive),
+			due: toFixedAmount(invoice.totals.due),
+		},
+		vatBreakdown: invoice.vatBreakdown.map((b) => ({
+			category: b.category,
+			rate: b.rate ? b.rate.toFixed() : null,
+			taxable: toFixedAmount(b.taxableAmount),
+			tax: toFixedAmount(b.taxAmount),
+		})),
+		paymentReference: invoice.payment?.remittanceInformation ?? null,
+		correctsInvoiceNumber: invoice.precedingInvoices[0]?.number ?? null,
+		cdrIds: extra.cdrIds,
+		lineCount: invoice.lines.length,
+		files: extra.files,
+		recovered: extra.recovered,
+	};
+}
