@@ -172,17 +172,46 @@ function cdrAttributes(p: PricedCdr): ItemAttribute[] {
 	return a.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '').map(([name, value]) => ({ name, value }));
 }
 
-const COMPONENT_LINES: Record<string, { unitCode: string; name: string }> = {
-	energy: { unitCode: 'KWH', name: 'Energy' },
-	time: { unitCode: 'HUR', name: 'Charging time' },
-	parking: { unitCode: 'HUR', name: 'Parking time' },
-	fixed: { unitCode: 'C62', name: 'Session fee' },
-	reservation: { unitCode: 'HUR', name: 'Reservation' },
-	price_limit: { unitCode: 'C62', name: 'Tariff minimum/maximum price adjustment' },
+type Language = 'fr' | 'en';
+
+const WORDS: Record<Language, Record<string, string>> = {
+	en: {
+		session: 'Charging session',
+		energy: 'Energy',
+		time: 'Charging time',
+		parking: 'Parking time',
+		fixed: 'Session fee',
+		reservation: 'Reservation',
+		price_limit: 'Tariff minimum/maximum price adjustment',
+	},
+	fr: {
+		session: 'Session de recharge',
+		energy: 'Énergie',
+		time: 'Temps de charge',
+		parking: 'Stationnement',
+		fixed: 'Frais de session',
+		reservation: 'Réservation',
+		price_limit: 'Ajustement au prix minimum/maximum du tarif',
+	},
 };
+
+const COMPONENT_UNITS: Record<string, string> = {
+	energy: 'KWH',
+	time: 'HUR',
+	parking: 'HUR',
+	fixed: 'C62',
+	reservation: 'HUR',
+	price_limit: 'C62',
+};
+
+/** The language of the document: the partner's, else French for a French seller, else English. */
+export function languageOf(partner: PartnerConfig, config: InvoicingConfig): Language {
+	return partner.language ?? (config.seller.address.countryCode === 'FR' ? 'fr' : 'en');
+}
 
 /** The invoice lines of one CDR: one per VAT treatment, or one per price component and VAT treatment. */
 function cdrLines(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig, sign: 1 | -1, nextId: () => string): InvoiceLine[] {
+	const words = WORDS[languageOf(partner, config)];
 	const period = sessionPeriod(p);
 	const objectId = { value: p.id };
 	const attributes = cdrAttributes(p);
@@ -199,7 +228,7 @@ function cdrLines(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig,
 				netPrice: net.abs(),
 				period,
 				vat: group.vat,
-				item: { name: `Charging session ${p.cdr.evse_id ?? ''}`.trim(), sellersId: p.tariff_ids[0], attributes },
+				item: { name: `${words.session} ${p.cdr.evse_id ?? ''}`.trim(), sellersId: p.tariff_ids[0], attributes },
 			});
 			continue;
 		}
@@ -213,7 +242,7 @@ function cdrLines(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig,
 			byComponent.set(key, c);
 		}
 		for (const c of byComponent.values()) {
-			const kind = COMPONENT_LINES[c.category];
+			const unitCode = COMPONENT_UNITS[c.category];
 			const net = roundMoney(c.excl);
 			const flat = c.category === 'fixed' || c.category === 'price_limit' || c.price === null;
 			// Billed volumes and prices are exact; hours may not terminate (1 min = 0.0166… h): 6 decimals in the quantity.
@@ -223,12 +252,12 @@ function cdrLines(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig,
 				id: nextId(),
 				objectId,
 				quantity: negativeCorrection ? quantity.negated() : quantity,
-				unitCode: kind.unitCode,
+				unitCode,
 				netAmount: net,
 				netPrice: flat ? net.abs() : (c.price as Decimal),
 				period,
 				vat: group.vat,
-				item: { name: `${kind.name} — ${p.cdr.evse_id ?? p.id}`, sellersId: p.tariff_ids[0], attributes },
+				item: { name: `${words[c.category]} — ${p.cdr.evse_id ?? p.id}`, sellersId: p.tariff_ids[0], attributes },
 			});
 		}
 	}
@@ -287,7 +316,11 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 		dueDate: addDays(ctx.issueDate, terms),
 		buyerReference: partner.buyerReference ?? `${partner.ocpi.country_code}*${partner.ocpi.party_id}`,
 		contractReference: partner.contractReference,
-		paymentTerms: credit ? undefined : `Payment within ${terms} days by SEPA credit transfer, quoting ${ctx.paymentReference}.`,
+		paymentTerms: credit
+			? undefined
+			: languageOf(partner, config) === 'fr'
+				? `Paiement à ${terms} jours par virement SEPA, en indiquant la référence ${ctx.paymentReference}.`
+				: `Payment within ${terms} days by SEPA credit transfer, quoting ${ctx.paymentReference}.`,
 		businessProcess: config.invoicing.businessProcess,
 		notes: notesFor(config),
 		precedingInvoices: ctx.corrects ? [ctx.corrects] : [],

@@ -31,6 +31,8 @@ export interface IssuedDocument {
 	/** Positions of the priced CDRs on it in the input; empty for a document recovered from an earlier run. */
 	sourceIndexes: number[];
 	cdrIds: string[];
+	/** The eMSP billed, by its OCPI party. */
+	buyerParty: { countryCode: string; partyId: string };
 	/** Rendered again from the ledger: recorded by an earlier run that stopped before its files were written. */
 	recovered: boolean;
 }
@@ -105,6 +107,7 @@ export async function issueInvoices(
 			files: await render(invoice, config, options),
 			sourceIndexes: [],
 			cdrIds: record.cdrs.map((c) => c.id),
+			buyerParty: record.buyer,
 			recovered: true,
 		};
 		await finish(ledger, document, options);
@@ -211,6 +214,7 @@ export async function issueInvoices(
 			files: await render(invoice, config, options),
 			sourceIndexes: plan.members.map((m) => m.index),
 			cdrIds: plan.members.map((m) => m.priced.id),
+			buyerParty: common.buyer,
 			recovered: false,
 		};
 		await finish(ledger, document, options);

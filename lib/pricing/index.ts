@@ -18,7 +18,7 @@ export type {
 	TotalName,
 	Totals,
 } from './priced-cdr';
-export { ROUNDING_POLICIES, TOTAL_NAMES, parsePricedCdrJson, pricedCdrToJson } from './priced-cdr';
+export { ROUNDING_POLICIES, TOTAL_NAMES, parsePricedCdrJson, pricedCdrToJson, readPricedCdrJson } from './priced-cdr';
 export type { CompiledTolerance, CrossCheck, Tolerance } from './cross-check';
 export { compileTolerance, crossCheck, declaredTotals } from './cross-check';
 export { totalsOf } from './rounding';

@@ -274,3 +274,27 @@ export function parsePricedCdrJson(json: PricedCdrJson): PricedCdr {
 		cdr: json.cdr,
 	};
 }
+
+const PRICE_STATUSES: readonly PriceStatus[] = ['match', 'mismatch', 'not_declared', 'unpriceable'];
+
+/**
+ * Reads a priced CDR as Price CDR and `ev-clearing price` emit it, or says why the value is not one: the invoice step
+ * takes its input from outside (items, NDJSON files) and must reject anything else clearly.
+ */
+export function readPricedCdrJson(value: unknown): { priced: PricedCdr } | { error: string } {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		return { error: 'not a priced CDR: expected the JSON object that Price CDR / `ev-clearing price` emits.' };
+	}
+	const v = value as Partial<PricedCdrJson>;
+	if (typeof v.id !== 'string' || !PRICE_STATUSES.includes(v.status as PriceStatus) || !Array.isArray(v.breakdown) || typeof v.cdr !== 'object' || v.cdr === null) {
+		return {
+			error:
+				'not a priced CDR (fields id, status, breakdown and cdr expected): connect Build Invoice to the Priced output of Price CDR, or give the output of `ev-clearing price`.',
+		};
+	}
+	try {
+		return { priced: parsePricedCdrJson(v as PricedCdrJson) };
+	} catch (error) {
+		return { error: `priced CDR ${v.id} cannot be read: ${(error as Error).message}` };
+	}
+}

@@ -1,0 +1,130 @@
+/**
+ * The events payment tracking writes to the ledger (Ledger.recordEvent) and derives every status from. Shapes are
+ * exactly what the ledger stores: `type`, the invoice concerned, a JSON payload. Amounts travel as decimal strings
+ * ("1250.40"), dates as YYYY-MM-DD business dates (the day the bank booked it, the day the dispute was opened), not the
+ * time the event was recorded.
+ *
+ * CREDIT_NOTE_ISSUED is the ledger's own event (lib/ledger issues it with the credit note): it is filed under the
+ * credit note's number and names the invoice it corrects in its payload; statuses read it as it is, nothing is
+ * written twice.
+ */
+
+/** How a payment came to be tied to its invoice. */
+export type PaymentSource = 'manual' | 'creditor_reference' | 'invoice_number' | 'amount_and_payer' | 'odoo';
+
+export interface PaymentRecordedPayload {
+	/** Unique per payment: the bank transaction key (camt), or the caller's reference for a manual payment. */
+	paymentId: string;
+	/** Positive decimal string, the part of the payment allocated to this invoice. */
+	amount: string;
+	currency: string;
+	date: string;
+	source: PaymentSource;
+	/** The part of `amount` above what was due when it was allocated (over-payment). */
+	overpayment?: string;
+	payerName?: string;
+	payerIban?: string;
+	/** Bank reference (AcctSvcrRef) as the bank or the user gave it. */
+	bankReference?: string;
+	/** The payer's EndToEndId: a return of this payment quotes it. */
+	endToEndId?: string;
+}
+
+export interface PaymentReversedPayload {
+	/** The paymentId of the PAYMENT_RECORDED event reversed. */
+	paymentId: string;
+	/** Positive decimal string: the amount taken back from this invoice. */
+	amount: string;
+	currency: string;
+	date: string;
+	/** Key of the reversing bank transaction, or the user's reference. */
+	reversalId: string;
+	/** E.g. the ISO return reason code (AC04 account closed, MD06 refund request by the debtor). */
+	reason?: string;
+}
+
+/** What payment tracking reads from the ledger's CREDIT_NOTE_ISSUED payload. */
+export interface CreditNoteIssuedPayload {
+	correctsInvoiceNumber: string;
+	issueDate: string;
+	currency: string;
+	/** Credit notes carry positive totals; withVat (BT-112) is what it takes off the amount due. */
+	totals: { withVat: string };
+}
+
+export interface DisputeOpenedPayload {
+	disputeId: string;
+	date: string;
+	reason: string;
+	/** Decimal string: the amount the eMSP contests, when it says. */
+	amountClaimed?: string;
+	/** The CDRs contested, when the dispute is about some of them. */
+	cdrIds?: string[];
+}
+
+export interface DisputeResolvedPayload {
+	disputeId: string;
+	date: string;
+	outcome: 'rejected' | 'accepted';
+	/** When accepted: the credit note issued for the accepted amount. */
+	creditNoteNumber?: string;
+	note?: string;
+}
+
+export interface ReminderSentPayload {
+	level: number;
+	date: string;
+	formalNotice?: boolean;
+}
+
+interface EventOf<Type extends string, Payload> {
+	type: Type;
+	/** The invoice the event is about (for CREDIT_NOTE_ISSUED: the credit note's own number). */
+	invoiceNumber: string;
+	payload: Payload;
+}
+
+export type PaymentRecordedEvent = EventOf<'PAYMENT_RECORDED', PaymentRecordedPayload>;
+export type PaymentReversedEvent = EventOf<'PAYMENT_REVERSED', PaymentReversedPayload>;
+export type CreditNoteIssuedEvent = EventOf<'CREDIT_NOTE_ISSUED', CreditNoteIssuedPayload>;
+export type DisputeOpenedEvent = EventOf<'DISPUTE_OPENED', DisputeOpenedPayload>;
+export type DisputeResolvedEvent = EventOf<'DISPUTE_RESOLVED', DisputeResolvedPayload>;
+export type ReminderSentEvent = EventOf<'REMINDER_SENT', ReminderSentPayload>;
+
+export type PaymentEvent =
+	| PaymentRecordedEvent
+	| PaymentReversedEvent
+	| CreditNoteIssuedEvent
+	| DisputeOpenedEvent
+	| DisputeResolvedEvent
+	| ReminderSentEvent;
+
+export type PaymentEventType = PaymentEvent['type'];
+
+export const PAYMENT_EVENT_TYPES: readonly PaymentEventType[] = [
+	'PAYMENT_RECORDED',
+	'PAYMENT_REVERSED',
+	'CREDIT_NOTE_ISSUED',
+	'DISPUTE_OPENED',
+	'DISPUTE_RESOLVED',
+	'REMINDER_SENT',
+];
+
+/**
+ * Picks the payment events out of ledger events (any other type is left out). The ledger returns what was
+ * written through this module, so the payload is trusted to have the shape of its type.
+ */
+export function paymentEventsOf(
+	events: readonly { type: string; invoiceNumber?: string; payload: unknown }[],
+): PaymentEvent[] {
+	return events.flatMap((event) =>
+		(PAYMENT_EVENT_TYPES as readonly string[]).includes(event.type) && event.invoiceNumber !== undefined
+			? [{ type: event.type, invoiceNumber: event.invoiceNumber, payload: event.payload } as PaymentEvent]
+			: [],
+	);
+}
+
+/** The date an event takes effect on, for statuses at a given day. */
+export function eventDate(event: PaymentEvent): string {
+	return event.type === 'CREDIT_NOTE_ISSUED' ? event.payload.issueDate : event.payload.date;
+}

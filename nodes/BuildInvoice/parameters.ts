@@ -1,0 +1,210 @@
+/** Build Invoice parameters, mapped onto the one invoicing configuration shape of lib/invoice/config.ts. */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_INVOICING } from '../../lib/invoice/config';
+
+const SELLER_EXAMPLE = JSON.stringify(
+	{
+		name: 'EV Charge France SAS',
+		ocpi: [{ country_code: 'FR', party_id: 'EVC' }],
+		legalRegistrationId: { value: '884123456', scheme: '0002' },
+		vatId: 'FR52884123456',
+		electronicAddress: { value: '884123456', scheme: '0225' },
+		address: { line1: '15 boulevard Haussmann', city: 'Paris', postCode: '75009', countryCode: 'FR' },
+		iban: 'FR7630006000011234567890189',
+		bic: 'AGRIFRPP',
+	},
+	null,
+	2,
+);
+
+const PARTNERS_EXAMPLE = JSON.stringify(
+	[
+		{
+			ocpi: { country_code: 'NL', party_id: 'ROM' },
+			name: 'Roam Netherlands B.V.',
+			vatId: 'NL812345678B01',
+			address: { line1: 'Keizersgracht 100', city: 'Amsterdam', postCode: '1015 CV', countryCode: 'NL' },
+			email: 'invoices@roam-netherlands.example',
+			vatRegime: 'reverse_charge',
+		},
+	],
+	null,
+	2,
+);
+
+export const invoicingProperties: INodeProperties[] = [
+	{
+		displayName: 'Seller (CPO)',
+		name: 'seller',
+		type: 'json',
+		default: SELLER_EXAMPLE,
+		required: true,
+		description:
+			'The CPO issuing the invoices: legal name, OCPI parties, SIREN/company id, VAT id, address, IBAN/BIC (README: invoicing configuration)',
+	},
+	{
+		displayName: 'Partners (eMSPs)',
+		name: 'partners',
+		type: 'json',
+		default: PARTNERS_EXAMPLE,
+		required: true,
+		description:
+			'The eMSPs billed, matched by the OCPI party of the CDR token: legal name, VAT id, address, billing e-mail, VAT regime (domestic or reverse_charge)',
+	},
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		options: [
+			{ name: 'One Invoice per CDR', value: 'per_cdr', description: 'As GIREVE clearing does' },
+			{ name: 'One Invoice per eMSP, Month and Currency', value: 'per_emsp_period', description: 'As Hubject does' },
+		],
+		default: DEFAULT_INVOICING.mode,
+	},
+	{
+		displayName: 'Lines',
+		name: 'lines',
+		type: 'options',
+		options: [
+			{ name: 'One per CDR', value: 'per_cdr', description: 'Session, EVSE, contract, kWh and duration on each line' },
+			{ name: 'One per CDR and Price Component', value: 'per_component', description: 'Energy, time, parking, fees' },
+		],
+		default: DEFAULT_INVOICING.lines,
+	},
+	{
+		displayName: 'Invoice Series',
+		name: 'series',
+		type: 'string',
+		default: DEFAULT_INVOICING.series,
+		description: 'Numbering series: numbers are gap-free per series',
+	},
+	{
+		displayName: 'Credit Note Series',
+		name: 'creditNoteSeries',
+		type: 'string',
+		default: DEFAULT_INVOICING.creditNoteSeries,
+	},
+	{
+		displayName: 'Number Pattern',
+		name: 'numberPattern',
+		type: 'string',
+		default: DEFAULT_INVOICING.numberPattern,
+		description:
+			'Tokens {series} {yyyy} {yy} {mm} {dd} {seq} {seq:6}; at most 35 characters of A-Z a-z 0-9 + - _ / (French rule)',
+	},
+	{
+		displayName: 'Payment Terms (Days)',
+		name: 'paymentTermsDays',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_INVOICING.paymentTermsDays,
+	},
+	{
+		displayName: 'Formats',
+		name: 'formats',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Factur-X PDF', value: 'facturx' },
+			{ name: 'CII XML', value: 'cii' },
+			{ name: 'UBL XML (Peppol BIS 3)', value: 'ubl' },
+		],
+		default: DEFAULT_INVOICING.formats,
+		description: 'Files attached to each invoice item as binary properties facturx, cii, ubl',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Billing Framework (BT-23)',
+				name: 'businessProcess',
+				type: 'string',
+				default: '',
+				placeholder: 'B1',
+				description: 'French "cadre de facturation" or another business process identifier',
+			},
+			{
+				displayName: 'Factur-X Profile',
+				name: 'profile',
+				type: 'options',
+				options: [
+					{ name: 'EN 16931', value: 'EN16931' },
+					{ name: 'EXTENDED', value: 'EXTENDED' },
+				],
+				default: DEFAULT_INVOICING.profile,
+			},
+			{
+				displayName: 'Invoice Mismatching CDRs',
+				name: 'invoiceMismatches',
+				type: 'boolean',
+				default: false,
+				description: 'Whether CDRs whose declared price differs from the tariff are billed at the computed price',
+			},
+			{
+				displayName: 'Issue Date',
+				name: 'issueDate',
+				type: 'string',
+				default: '',
+				placeholder: '2026-11-01',
+				description: 'YYYY-MM-DD; empty: the day of the run',
+			},
+			{
+				displayName: 'No-VAT Category',
+				name: 'noVatCategory',
+				type: 'options',
+				options: [
+					{ name: 'E (Exempt)', value: 'E' },
+					{ name: 'O (Outside the Scope of VAT)', value: 'O' },
+				],
+				default: DEFAULT_INVOICING.noVatCategory,
+				description: 'VAT category of price components whose tariff states no VAT',
+			},
+			{
+				displayName: 'No-VAT Reason',
+				name: 'noVatReason',
+				type: 'string',
+				default: DEFAULT_INVOICING.noVatReason,
+				description: 'Exemption reason printed for that category (e.g. the legal basis)',
+			},
+		],
+	},
+];
+
+function json(context: IExecuteFunctions, name: string): unknown {
+	const value = context.getNodeParameter(name, 0);
+	if (typeof value !== 'string') return value;
+	try {
+		return JSON.parse(value);
+	} catch (error) {
+		throw new Error(`${name === 'seller' ? 'Seller (CPO)' : 'Partners (eMSPs)'} is not valid JSON: ${(error as Error).message}`);
+	}
+}
+
+/** The raw configuration object; parseInvoicingConfig checks it and names any wrong field. */
+export function invoicingConfigFromParameters(context: IExecuteFunctions): IDataObject {
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const pick = (key: string) => (options[key] === '' || options[key] === undefined ? undefined : options[key]);
+	return {
+		seller: json(context, 'seller') as IDataObject,
+		partners: json(context, 'partners') as IDataObject[],
+		invoicing: {
+			mode: context.getNodeParameter('mode', 0),
+			lines: context.getNodeParameter('lines', 0),
+			series: context.getNodeParameter('series', 0),
+			creditNoteSeries: context.getNodeParameter('creditNoteSeries', 0),
+			numberPattern: context.getNodeParameter('numberPattern', 0),
+			paymentTermsDays: context.getNodeParameter('paymentTermsDays', 0),
+			formats: context.getNodeParameter('formats', 0),
+			profile: pick('profile'),
+			issueDate: pick('issueDate'),
+			noVatCategory: pick('noVatCategory'),
+			noVatReason: pick('noVatReason'),
+			invoiceMismatches: options.invoiceMismatches === true,
+			businessProcess: pick('businessProcess'),
+		},
+	};
+}

@@ -1,0 +1,100 @@
+/**
+ * The ledger a node works on: a SQLite file (default, under the n8n user folder) or a PostgreSQL database (credential),
+ * shared by Build Invoice, Send Factur-X and Track Payment so they all read and write the same record.
+ */
+import { homedir } from 'node:os';
+import path from 'node:path';
+
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { openLedger } from '../../lib/ledger';
+import type { Ledger, LedgerConfig } from '../../lib/ledger';
+
+export const POSTGRES_LEDGER_CREDENTIAL = 'evClearingPostgresLedgerApi';
+
+export const ledgerProperties: INodeProperties[] = [
+	{
+		displayName: 'Ledger',
+		name: 'ledger',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'SQLite File', value: 'sqlite', description: 'One n8n instance: a file under the n8n user folder' },
+			{ name: 'PostgreSQL', value: 'postgres', description: 'Queue mode with several workers: a shared database' },
+		],
+		default: 'sqlite',
+		description: 'Where invoices, deliveries and payments are recorded; every clearing node of a workflow must use the same',
+	},
+	{
+		displayName: 'Ledger File',
+		name: 'ledgerPath',
+		type: 'string',
+		default: '',
+		placeholder: '~/.n8n/ev-clearing/ledger.sqlite',
+		description: 'Path of the SQLite ledger; empty: ev-clearing/ledger.sqlite in the n8n user folder. Created on first use.',
+		displayOptions: { show: { ledger: ['sqlite'] } },
+	},
+];
+
+export function defaultLedgerPath(): string {
+	// n8n keeps its own files in <N8N_USER_FOLDER>/.n8n (default: the home folder).
+	const base = process.env.N8N_USER_FOLDER ?? homedir();
+	return path.join(base, '.n8n', 'ev-clearing', 'ledger.sqlite');
+}
+
+export async function ledgerConfigOf(context: IExecuteFunctions): Promise<LedgerConfig> {
+	const kind = context.getNodeParameter('ledger', 0, 'sqlite') as 'sqlite' | 'postgres';
+	if (kind === 'postgres') {
+		const credentials = await context.getCredentials(POSTGRES_LEDGER_CREDENTIAL);
+		return postgresLedgerConfig(credentials);
+	}
+	const configured = (context.getNodeParameter('ledgerPath', 0, '') as string).trim();
+	const file = configured === '' ? defaultLedgerPath() : configured.replace(/^~(?=$|\/)/, homedir());
+	return { kind: 'sqlite', path: file };
+}
+
+export function postgresLedgerConfig(credentials: Record<string, unknown>): LedgerConfig {
+	const user = encodeURIComponent(String(credentials.user ?? ''));
+	const password = encodeURIComponent(String(credentials.password ?? ''));
+	const host = String(credentials.host ?? 'localhost');
+	const port = Number(credentials.port ?? 5432);
+	const database = encodeURIComponent(String(credentials.database ?? ''));
+	const ssl = credentials.ssl === true ? '?sslmode=require' : '';
+	return {
+		kind: 'postgres',
+		connectionString: `postgresql://${user}:${password}@${host}:${port}/${database}${ssl}`,
+		schema: credentials.schema ? String(credentials.schema) : undefined,
+	};
+}
+
+export async function openNodeLedger(context: IExecuteFunctions): Promise<Ledger> {
+	return openLedger(await ledgerConfigOf(context));
+}
+
+/** The node credential entry of the PostgreSQL ledger, shown when Ledger is PostgreSQL. */
+export const postgresLedgerCredential = {
+	name: POSTGRES_LEDGER_CREDENTIAL,
+	required: true,
+	testedBy: 'postgresLedgerTest',
+	displayOptions: { show: { ledger: ['postgres'] } },
+};
+
+/** credentialTest method: opens (and migrates) the ledger, then closes it. */
+export async function postgresLedgerTest(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	try {
+		const ledger = await openLedger(postgresLedgerConfig(credential.data ?? {}));
+		await ledger.close();
+		return { status: 'OK', message: 'Connected; the ledger tables are ready.' };
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
+}
