@@ -1,9 +1,10 @@
+import * as jsoncParser from 'jsonc-eslint-parser';
 import tseslint from 'typescript-eslint';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'out/**', '**/*.js', '**/*.mjs'] },
-	...tseslint.configs.recommended,
+	...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
 	{
 		files: ['**/*.ts'],
 		rules: {
@@ -11,6 +12,7 @@ export default tseslint.config(
 			'@typescript-eslint/consistent-type-imports': 'error',
 		},
 	},
+	{ files: ['package.json'], languageOptions: { parser: jsoncParser } },
 	{
 		files: ['nodes/**/*.ts', 'credentials/**/*.ts', 'package.json'],
 		...n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport,

@@ -18,7 +18,6 @@ import type { PricedCdr } from '../../lib/pricing';
 import {
 	ledgerProperties,
 	openNodeLedger,
-	postgresLedgerCredential,
 	postgresLedgerTest,
 } from '../shared/ledger-parameters';
 import { invoicingProperties, invoicingConfigFromParameters } from './parameters';
@@ -38,7 +37,14 @@ export class BuildInvoice implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Invoices', 'Already Invoiced', 'Failed'],
-		credentials: [postgresLedgerCredential],
+		credentials: [
+			{
+				name: 'evClearingPostgresLedgerApi',
+				required: true,
+				testedBy: 'postgresLedgerTest',
+				displayOptions: { show: { ledger: ['postgres'] } },
+			},
+		],
 		properties: [...ledgerProperties, ...invoicingProperties],
 	};
 

@@ -1,4 +1,5 @@
 /** Build Invoice parameters, mapped onto the one invoicing configuration shape of lib/invoice/config.ts. */
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_INVOICING } from '../../lib/invoice/config';
@@ -180,7 +181,7 @@ function json(context: IExecuteFunctions, name: string): unknown {
 	try {
 		return JSON.parse(value);
 	} catch (error) {
-		throw new Error(`${name === 'seller' ? 'Seller (CPO)' : 'Partners (eMSPs)'} is not valid JSON: ${(error as Error).message}`);
+		throw new NodeOperationError(context.getNode(), `${name === 'seller' ? 'Seller (CPO)' : 'Partners (eMSPs)'} is not valid JSON: ${(error as Error).message}`);
 	}
 }
 

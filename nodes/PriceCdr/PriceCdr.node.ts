@@ -2,6 +2,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	INode,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -26,17 +27,17 @@ interface PriceOptionValues {
 	rounding?: RoundingPolicy;
 }
 
-function jsonParameter(value: unknown, name: string): unknown {
+function jsonParameter(node: INode, value: unknown, name: string): unknown {
 	if (typeof value !== 'string') return value;
 	if (value.trim() === '') return undefined;
 	try {
 		return JSON.parse(value);
 	} catch (error) {
-		throw new Error(`${name} is not valid JSON (${(error as Error).message}).`);
+		throw new NodeOperationError(node, `${name} is not valid JSON (${(error as Error).message}).`);
 	}
 }
 
-function tariffList(value: unknown, name: string): Tariff[] {
+function tariffList(node: INode, value: unknown, name: string): Tariff[] {
 	if (value === undefined || value === null) return [];
 	const list = unwrapOcpiObjects(value).map((v) =>
 		// Items of another node's output arrive as {json: tariff} when referenced with $('Node').all().
@@ -44,7 +45,7 @@ function tariffList(value: unknown, name: string): Tariff[] {
 	);
 	list.forEach((t, i) => {
 		if (typeof t !== 'object' || t === null || !Array.isArray((t as Tariff).elements)) {
-			throw new Error(`${name}: entry ${i} is not an OCPI tariff (an object with "elements").`);
+			throw new NodeOperationError(node, `${name}: entry ${i} is not an OCPI tariff (an object with "elements").`);
 		}
 	});
 	return list as Tariff[];
@@ -194,10 +195,10 @@ export class PriceCdr implements INodeType {
 				.map((s) => s.trim())
 				.filter(Boolean) as TariffSource[] | undefined;
 			baseOptions = {
-				tariffsByEmsp: jsonParameter(values.emspTariffs, 'Per-eMSP Tariffs') as PricerOptions['tariffsByEmsp'],
+				tariffsByEmsp: jsonParameter(this.getNode(), values.emspTariffs, 'Per-eMSP Tariffs') as PricerOptions['tariffsByEmsp'],
 				sourceOrder: order,
 				timeZone: values.timeZone || undefined,
-				timeZonesByLocation: jsonParameter(values.timeZonesByLocation, 'Time Zones by Location') as Record<
+				timeZonesByLocation: jsonParameter(this.getNode(), values.timeZonesByLocation, 'Time Zones by Location') as Record<
 					string,
 					string
 				>,
@@ -207,7 +208,7 @@ export class PriceCdr implements INodeType {
 			if (tariffMode !== 'field') {
 				const tariffs =
 					tariffMode === 'parameter'
-						? tariffList(jsonParameter(this.getNodeParameter('tariffs', 0), 'Tariffs JSON'), 'Tariffs JSON')
+						? tariffList(this.getNode(), jsonParameter(this.getNode(), this.getNodeParameter('tariffs', 0), 'Tariffs JSON'), 'Tariffs JSON')
 						: [];
 				runPricer = createPricer({ ...baseOptions, tariffs });
 			}
@@ -231,7 +232,7 @@ export class PriceCdr implements INodeType {
 				if (!pricer) {
 					const path = this.getNodeParameter('tariffField', itemIndex) as string;
 					const value = path.split('.').reduce<unknown>((v, k) => (v as IDataObject | undefined)?.[k], items[itemIndex].json);
-					pricer = createPricer({ ...baseOptions, tariffs: tariffList(value, `Field "${path}"`) });
+					pricer = createPricer({ ...baseOptions, tariffs: tariffList(this.getNode(), value, `Field "${path}"`) });
 				}
 				for (const candidate of read.candidates) {
 					if (typeof candidate !== 'object' || candidate === null || Array.isArray(candidate)) {

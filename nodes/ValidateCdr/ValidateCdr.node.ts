@@ -40,7 +40,7 @@ export class ValidateCdr implements INodeType {
 			// One validator per execution: the duplicate check spans every item of the run.
 			validator = createCdrValidator(qualityOptionsFromParameters(this));
 		} catch (error) {
-			if (!this.continueOnFail()) throw error;
+			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
 			// A configuration fault concerns every item: each goes to Rejected with the reason, none to Valid.
 			const message = (error as Error).message;
 			return [[], items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }))];

@@ -1,7 +1,7 @@
 /** Where a node finds the CDRs of an item: the item itself, or a field of it; arrays and OCPI envelopes unwrap. */
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { OcpiEnvelopeError, unwrapOcpiObjects } from '../../lib/io/ocpi-input';
+import { unwrapOcpiObjects } from '../../lib/io/ocpi-input';
 
 export type CdrSource = 'item' | 'field';
 
@@ -82,9 +82,7 @@ export function readCdrCandidates(
 		if (error instanceof CdrFieldMissingError) {
 			return { issue: { code: 'CDR_FIELD_MISSING', severity: 'error', path: '$', message: error.message } };
 		}
-		if (error instanceof OcpiEnvelopeError) {
-			return { issue: { code: 'OCPI_ENVELOPE_ERROR', severity: 'error', path: '$', message: error.message } };
-		}
-		throw error;
+		// unwrapOcpiObjects refuses only failed envelopes.
+		return { issue: { code: 'OCPI_ENVELOPE_ERROR', severity: 'error', path: '$', message: (error as Error).message } };
 	}
 }

@@ -77,14 +77,6 @@ export async function openNodeLedger(context: IExecuteFunctions): Promise<Ledger
 	return openLedger(await ledgerConfigOf(context));
 }
 
-/** The node credential entry of the PostgreSQL ledger, shown when Ledger is PostgreSQL. */
-export const postgresLedgerCredential = {
-	name: POSTGRES_LEDGER_CREDENTIAL,
-	required: true,
-	testedBy: 'postgresLedgerTest',
-	displayOptions: { show: { ledger: ['postgres'] } },
-};
-
 /** credentialTest method: opens (and migrates) the ledger, then closes it. */
 export async function postgresLedgerTest(
 	this: ICredentialTestFunctions,

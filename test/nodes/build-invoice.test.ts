@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import type { IDataObject } from 'n8n-workflow';
+
 import { BuildInvoice } from '../../nodes/BuildInvoice/BuildInvoice.node';
 import { createPricer, pricedCdrToJson } from '../../lib/pricing';
 import { openLedger } from '../../lib/ledger';
@@ -13,6 +15,7 @@ const config = load('invoice-config.json');
 const cdrs = load('cdrs.json') as Array<{ id: string; country_code: string; credit?: boolean }>;
 const pricer = createPricer({ tariffs: load('tariffs.json') });
 const priced = cdrs.map((c) => pricedCdrToJson(pricer.price(c as never)));
+const asItems = (list: unknown[]) => list as IDataObject[];
 const french = priced.filter((p) => p.country_code === 'FR' && !p.cdr.credit);
 
 function parameters(ledgerPath: string, extra: Record<string, unknown> = {}) {
@@ -39,7 +42,7 @@ describe('Build Invoice node, through the n8n engine', () => {
 
 	it('issues one invoice per CDR with its three files, paired to the CDR it bills', async () => {
 		const input = french.slice(0, 3);
-		const { outputs, error } = await runNode(new BuildInvoice(), input, { parameters: parameters(ledgerPath) });
+		const { outputs, error } = await runNode(new BuildInvoice(), asItems(input), { parameters: parameters(ledgerPath) });
 		expect(error).toBeUndefined();
 		const [invoices, already, failed] = outputs;
 		expect(already).toEqual([]);
@@ -65,7 +68,7 @@ describe('Build Invoice node, through the n8n engine', () => {
 
 	it('sends CDRs invoiced before to Already Invoiced with their number, and bills only the new ones', async () => {
 		const input = french.slice(0, 4);
-		const { outputs } = await runNode(new BuildInvoice(), input, { parameters: parameters(ledgerPath) });
+		const { outputs } = await runNode(new BuildInvoice(), asItems(input), { parameters: parameters(ledgerPath) });
 		const [invoices, already] = outputs;
 		expect(invoices.map((i) => [i.json.number, i.pairedItem])).toEqual([['EVC-2026-000004', [{ item: 3 }]]]);
 		expect(already.map((i) => [i.json.id, i.json.invoiceNumber, i.pairedItem])).toEqual([
@@ -87,7 +90,7 @@ describe('Build Invoice node, through the n8n engine', () => {
 		const german = priced.find((p) => p.country_code === 'DE')!;
 		const { outputs, error } = await runNode(
 			new BuildInvoice(),
-			[{ hello: 'world' }, german, french[5]],
+			asItems([{ hello: 'world' }, german, french[5]]),
 			{ parameters: parameters(path.join(dir, 'other.sqlite')) },
 		);
 		expect(error).toBeUndefined();
@@ -100,9 +103,9 @@ describe('Build Invoice node, through the n8n engine', () => {
 
 	it('stops on an invalid configuration, naming the field, or fails every item with Continue On Fail', async () => {
 		const bad = parameters(path.join(dir, 'bad.sqlite'), { seller: JSON.stringify({ ...config.seller, iban: undefined }) });
-		const stopped = await runNode(new BuildInvoice(), [french[0]], { parameters: bad });
+		const stopped = await runNode(new BuildInvoice(), asItems([french[0]]), { parameters: bad });
 		expect(stopped.error?.message).toMatch(/\$\.seller\.iban: is required/);
-		const continued = await runNode(new BuildInvoice(), [french[0]], { parameters: bad, continueOnFail: true });
+		const continued = await runNode(new BuildInvoice(), asItems([french[0]]), { parameters: bad, continueOnFail: true });
 		expect(continued.outputs[2].map((i) => (i.json.error as { code: string }).code)).toEqual(['INVOICING_CONFIG_INVALID']);
 	});
 });
