@@ -2,7 +2,7 @@
 /**
  * `npm run bench`: throughput and peak memory of the CLI commands over generated CDRs, each beside a bare
  * read + JSON.parse + JSON.stringify pass over the same file, measured in the same run.
- * Options: --count N (default 1000000), --only validate,price (default: all).
+ * Options: --count N (default 1000000), --only validate,price,invoice (default: all).
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -68,6 +68,15 @@ async function main() {
 	if (want('price') && fs.existsSync(path.join(root, 'dist', 'cli', 'commands', 'price.js'))) {
 		results.price = await run('ev-clearing price', 'measured-cli.js', ['price', '--tariffs', tariffFile, cdrFile]);
 		process.stdout.write(line(results.price, bare) + '\n');
+	}
+	if (want('invoice')) {
+		const r = await run('invoices', 'invoice-bench.js', [cdrFile, tariffFile]);
+		results.invoice = r;
+		process.stdout.write(
+			`per-CDR Factur-X invoices: ${r.perCdr.invoices} in ${r.perCdr.seconds.toFixed(1)} s = ${r.perCdr.perSecond.toFixed(0)} invoices/s (numbered in the ledger + PDF/A-3)\n` +
+				`monthly invoice, ${r.monthly.lines} CDR lines, ${r.monthly.pages} pages: render (PDF + CII + UBL) ${r.monthly.renderSeconds.toFixed(1)} s, ` +
+				`official validation of the PDF ${r.monthly.validateSeconds.toFixed(1)} s (${r.monthly.fatal} fatal), total ${(r.monthly.renderSeconds + r.monthly.validateSeconds).toFixed(1)} s\n`,
+		);
 	}
 	fs.writeFileSync(path.join(dir, 'last-result.json'), JSON.stringify(results, null, 2));
 }
