@@ -13,6 +13,7 @@ const { createPricer, pricedCdrToJson, parsePricedCdrJson } = dist('lib/pricing'
 const { parseInvoicingConfig } = dist('lib/invoice/config');
 const { issueInvoices } = dist('lib/invoice/issue');
 const { openLedger } = dist('lib/ledger');
+const { clearingReport, renderReportHtml } = dist('lib/report');
 
 const out = path.join(root, 'out');
 fs.mkdirSync(out, { recursive: true });
@@ -78,6 +79,15 @@ main().catch((error) => {
 async function main() {
 const invoiced = await invoice();
 fs.writeFileSync(path.join(out, 'review.json'), JSON.stringify(review, null, 2) + '\n');
+// The report: this run's CDRs and prices, the ledger's documents and their payment aging as of the run's date.
+const ledger = await openLedger({ kind: 'sqlite', path: path.join(out, 'ledger.sqlite') });
+try {
+	const report = await clearingReport({ title: 'Clearing report — sample CPOs, October 2026', verdicts, priced, ledger, asOf: '2026-11-02' });
+	fs.writeFileSync(path.join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+	fs.writeFileSync(path.join(out, 'report.html'), renderReportHtml(report));
+} finally {
+	await ledger.close();
+}
 const docLines = invoiced.flatMap(({ seller, outcome }) => [
 	`  ${seller}: ${outcome.documents.length} document(s) issued, ${outcome.alreadyInvoiced.length} CDR(s) already invoiced by an earlier run, ${outcome.failures.length} not invoiced`,
 	...outcome.documents.map((d) => `      ${d.invoice.number.padEnd(20)} ${d.invoice.typeCode === '381' ? 'credit note' : 'invoice    '} ${d.invoice.buyer.name.padEnd(28)} ${d.invoice.totals.taxInclusive.toFixed(2).padStart(9)} ${d.invoice.currency}  (${d.cdrIds.length} CDR${d.cdrIds.length > 1 ? 's' : ''})`),
@@ -96,6 +106,7 @@ const lines = [
 	`  out/invoices/          Factur-X PDF, CII and UBL of every document`,
 	`  out/ledger.sqlite      the ledger: numbers, CDRs invoiced, events (a re-run invoices nothing twice)`,
 	`  out/review.json        rejected CDRs, price deviations and CDRs not invoiced, for the ops team`,
+	`  out/report.html        the clearing report (open it in a browser), and out/report.json`,
 ];
 process.stdout.write(lines.join('\n') + '\n');
 }

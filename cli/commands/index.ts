@@ -1,6 +1,8 @@
 import type { Command } from '../usage';
 import { invoiceCommand } from './invoice';
+import { paymentsCommand } from './payments';
 import { priceCommand } from './price';
+import { reportCommand } from './report';
 import { validateCommand } from './validate';
 
-export const commands: Command[] = [validateCommand, priceCommand, invoiceCommand];
+export const commands: Command[] = [validateCommand, priceCommand, invoiceCommand, paymentsCommand, reportCommand];

@@ -1,0 +1,186 @@
+/**
+ * The clearing report: a run's outcome as an ops person wants to look at it. CDRs received, valid and rejected by
+ * reason; price deviations (count, sum, the largest with their breakdown); documents issued per eMSP with totals; the
+ * payment aging from the ledger. Built from the outputs the pipeline already produces; rendered by report-html.ts.
+ */
+import { Decimal, ZERO } from '../money';
+import type { AgingLine } from '../payments/status';
+import { AGING_BUCKETS } from '../payments/status';
+import type { PricedCdrJson } from '../pricing';
+
+export interface ReportVerdict {
+	id: string | null;
+	valid: boolean;
+	issues: Array<{ code: string; severity: string; message: string }>;
+}
+
+export interface ReportDocument {
+	number: string;
+	typeCode: '380' | '381';
+	issueDate: string;
+	buyer: { countryCode: string; partyId: string };
+	buyerName?: string;
+	currency: string;
+	totals: { withoutVat: string; vat: string; withVat: string };
+}
+
+export interface ClearingReportInput {
+	title?: string;
+	generatedAt: string;
+	verdicts: readonly ReportVerdict[];
+	priced: readonly PricedCdrJson[];
+	documents: readonly ReportDocument[];
+	aging: readonly AgingLine[];
+	agingAsOf?: string;
+	/** How many deviations to show in detail. */
+	topDeviations?: number;
+}
+
+export interface DeviationRow {
+	id: string;
+	status: 'mismatch' | 'unpriceable';
+	currency: string | null;
+	declared: string | null;
+	computed: string | null;
+	/** computed − declared, excl. VAT */
+	deviation: string | null;
+	reason: string;
+	breakdown: Array<{ dimension: string; tariffId: string; volume: string; price: string | null; cost: string }>;
+}
+
+export interface ClearingReport {
+	title: string;
+	generatedAt: string;
+	cdrs: {
+		received: number;
+		valid: number;
+		rejected: number;
+		withWarnings: number;
+		rejectedByCode: Array<{ code: string; count: number; example: string }>;
+	};
+	pricing: {
+		priced: number;
+		byStatus: Record<'match' | 'not_declared' | 'mismatch' | 'unpriceable', number>;
+		/** Sum of |computed − declared| excl. VAT over mismatches, per currency. */
+		deviationSum: Array<{ currency: string; amount: string }>;
+		top: DeviationRow[];
+	};
+	invoices: {
+		perEmsp: Array<{
+			emsp: string;
+			buyerName: string;
+			currency: string;
+			invoices: number;
+			creditNotes: number;
+			/** invoices − credit notes, excl. VAT */
+			netWithoutVat: string;
+			netWithVat: string;
+		}>;
+		documentCount: number;
+	};
+	aging: {
+		asOf: string | null;
+		lines: Array<{ emsp: string; currency: string; buckets: Record<string, string>; total: string; invoiceCount: number }>;
+	};
+}
+
+const money = (d: Decimal) => d.toFixed(2);
+
+export function buildClearingReport(input: ClearingReportInput): ClearingReport {
+	const rejected = input.verdicts.filter((v) => !v.valid);
+	const byCode = new Map<string, { count: number; example: string }>();
+	for (const v of rejected) {
+		for (const issue of v.issues.filter((i) => i.severity === 'error')) {
+			const entry = byCode.get(issue.code) ?? { count: 0, example: issue.message };
+			entry.count++;
+			byCode.set(issue.code, entry);
+		}
+	}
+
+	const byStatus = { match: 0, not_declared: 0, mismatch: 0, unpriceable: 0 };
+	const sums = new Map<string, Decimal>();
+	const deviations: Array<DeviationRow & { size: Decimal }> = [];
+	for (const p of input.priced) {
+		byStatus[p.status]++;
+		if (p.status !== 'mismatch' && p.status !== 'unpriceable') continue;
+		const d = p.deviation.total_cost?.excl_vat;
+		const size = d ? new Decimal(d).abs() : ZERO;
+		if (p.status === 'mismatch' && p.currency) sums.set(p.currency, (sums.get(p.currency) ?? ZERO).plus(size));
+		deviations.push({
+			id: p.id,
+			status: p.status,
+			currency: p.currency,
+			declared: p.declared?.total_cost?.excl_vat ?? null,
+			computed: p.computed?.total_cost.excl_vat ?? null,
+			deviation: d ?? null,
+			reason: p.issues.map((i) => `${i.code}: ${i.message}`).join('; ') || 'declared price differs from the tariff',
+			breakdown: p.breakdown.map((b) => ({
+				dimension: b.dimension,
+				tariffId: b.tariff_id,
+				volume: b.billed_volume,
+				price: b.price,
+				cost: b.cost.excl_vat,
+			})),
+			size,
+		});
+	}
+	// Unpriceable first (no price at all), then the largest deviations.
+	deviations.sort((a, b) => (a.status === b.status ? b.size.cmp(a.size) : a.status === 'unpriceable' ? -1 : 1));
+
+	const perEmsp = new Map<string, ClearingReport['invoices']['perEmsp'][number] & { net: Decimal; gross: Decimal }>();
+	for (const doc of input.documents) {
+		const emsp = `${doc.buyer.countryCode}*${doc.buyer.partyId}`;
+		const key = `${emsp}|${doc.currency}`;
+		const row = perEmsp.get(key) ?? {
+			emsp,
+			buyerName: doc.buyerName ?? emsp,
+			currency: doc.currency,
+			invoices: 0,
+			creditNotes: 0,
+			netWithoutVat: '',
+			netWithVat: '',
+			net: ZERO,
+			gross: ZERO,
+		};
+		const sign = doc.typeCode === '381' ? -1 : 1;
+		if (sign > 0) row.invoices++;
+		else row.creditNotes++;
+		row.net = row.net.plus(new Decimal(doc.totals.withoutVat).times(sign));
+		row.gross = row.gross.plus(new Decimal(doc.totals.withVat).times(sign));
+		perEmsp.set(key, row);
+	}
+
+	return {
+		title: input.title ?? 'Clearing report',
+		generatedAt: input.generatedAt,
+		cdrs: {
+			received: input.verdicts.length,
+			valid: input.verdicts.length - rejected.length,
+			rejected: rejected.length,
+			withWarnings: input.verdicts.filter((v) => v.valid && v.issues.length > 0).length,
+			rejectedByCode: [...byCode].map(([code, e]) => ({ code, ...e })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+		},
+		pricing: {
+			priced: input.priced.length,
+			byStatus,
+			deviationSum: [...sums].map(([currency, amount]) => ({ currency, amount: money(amount) })),
+			top: deviations.slice(0, input.topDeviations ?? 10).map(({ size: _size, ...row }) => row),
+		},
+		invoices: {
+			perEmsp: [...perEmsp.values()]
+				.sort((a, b) => a.emsp.localeCompare(b.emsp) || a.currency.localeCompare(b.currency))
+				.map(({ net, gross, ...row }) => ({ ...row, netWithoutVat: money(net), netWithVat: money(gross) })),
+			documentCount: input.documents.length,
+		},
+		aging: {
+			asOf: input.agingAsOf ?? null,
+			lines: input.aging.map((line) => ({
+				emsp: line.emsp,
+				currency: line.currency,
+				buckets: Object.fromEntries(AGING_BUCKETS.map((b) => [b, money(line.buckets[b])])),
+				total: money(line.total),
+				invoiceCount: line.invoiceCount,
+			})),
+		},
+	};
+}

@@ -1,0 +1,44 @@
+/** The clearing report from a run's outputs and the ledger. */
+import type { Ledger } from '../ledger';
+import { statusReport } from '../payments/ledger-payments';
+import type { PricedCdrJson } from '../pricing';
+import { buildClearingReport } from './clearing-report';
+import type { ClearingReport, ReportDocument, ReportVerdict } from './clearing-report';
+
+export { buildClearingReport } from './clearing-report';
+export type { ClearingReport, ClearingReportInput, ReportDocument, ReportVerdict } from './clearing-report';
+export { renderReportHtml } from './report-html';
+
+/** Every document of the ledger, with its buyer's name from the stored EN16931 document. */
+export async function ledgerDocuments(ledger: Ledger): Promise<ReportDocument[]> {
+	const out: ReportDocument[] = [];
+	for (const summary of await ledger.listInvoices()) {
+		const record = await ledger.getInvoice(summary.number);
+		const buyerName = (record?.document as { buyer?: { name?: string } } | undefined)?.buyer?.name;
+		out.push({ ...summary, buyerName });
+	}
+	return out;
+}
+
+export async function clearingReport(input: {
+	title?: string;
+	verdicts: readonly ReportVerdict[];
+	priced: readonly PricedCdrJson[];
+	ledger?: Ledger;
+	/** Aging date, YYYY-MM-DD; default today. */
+	asOf?: string;
+	generatedAt?: Date;
+}): Promise<ClearingReport> {
+	const asOf = input.asOf ?? new Date().toISOString().slice(0, 10);
+	const documents = input.ledger ? await ledgerDocuments(input.ledger) : [];
+	const aging = input.ledger ? (await statusReport(input.ledger, asOf, { openOnly: true })).aging : [];
+	return buildClearingReport({
+		title: input.title,
+		generatedAt: (input.generatedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+		verdicts: input.verdicts,
+		priced: input.priced,
+		documents,
+		aging,
+		agingAsOf: input.ledger ? asOf : undefined,
+	});
+}
