@@ -1,6 +1,11 @@
 /**
  * The ledger a node works on: a SQLite file (default, under the n8n user folder) or a PostgreSQL database (credential),
  * shared by Build Invoice, Send Factur-X and Track Payment so they all read and write the same record.
+ *
+ * Use from a node: `...ledgerProperties` in its properties, the credential entry below inline in its description
+ * (`{ name: 'evClearingPostgresLedgerApi', required: true, testedBy: 'postgresLedgerTest', displayOptions: { show:
+ * { ledger: ['postgres'] } } }`: the lint rule reads it literally), `methods = { credentialTest: { postgresLedgerTest } }`,
+ * and `await openNodeLedger(this)` in execute. The PostgreSQL password lives in the credential, never in a parameter.
  */
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -48,6 +53,7 @@ export function defaultLedgerPath(): string {
 	return path.join(base, '.n8n', 'ev-clearing', 'ledger.sqlite');
 }
 
+/** The ledger configuration of the node (its first item's parameters: one ledger per execution). */
 export async function ledgerConfigOf(context: IExecuteFunctions): Promise<LedgerConfig> {
 	const kind = context.getNodeParameter('ledger', 0, 'sqlite') as 'sqlite' | 'postgres';
 	if (kind === 'postgres') {

@@ -1,0 +1,166 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+
+import { NdjsonWriter } from '../../lib/io/ndjson-writer';
+import { openLedger } from '../../lib/ledger';
+import type { Ledger } from '../../lib/ledger';
+import { dec, toFixedAmount } from '../../lib/money';
+import type { Decimal } from '../../lib/money';
+import type { ReminderLevel } from '../../lib/payments';
+import {
+	importBankStatement,
+	ledgerRemindersDue,
+	markReminderSent,
+	openDispute,
+	recordPayment,
+	resolveDispute,
+	statusReport,
+} from '../../lib/payments/ledger-payments';
+import type { Command } from '../usage';
+import { UsageError, listOption } from '../usage';
+
+const usage = `Usage: ev-clearing payments <action> --ledger <file> [options]
+
+Payment tracking over a SQLite ledger; one NDJSON line per outcome on stdout. Exit code 0 when done, 1 when the ledger
+refused the request ({"kind": "failed", "code", "message", "field"}), 2 on a usage error.
+
+Actions:
+  record    --invoice <number|RF> --amount <1250.40> --currency EUR --date <YYYY-MM-DD> --payment-id <ref> [--payer <name>]
+  import    <camt.xml>...               camt.053 / camt.054; each payment matched, unmatched or already recorded
+  status    [--date <day>] [--emsp FR*MOB | --invoice <number>] [--all]   open invoices by default; aging last
+  reminders [--date <day>] [--schedule <json file>] [--mark-sent]          reminders due; --mark-sent records them
+  dispute   open --invoice <n> --reason <text> [--amount <claimed>] [--cdrs id,id] [--date <day>]
+            reject --dispute <id> [--date <day>]
+            accept --dispute <id> [--amount <with VAT>] [--series CN] [--pattern {series}-{yyyy}-{seq:6}] [--date <day>]`;
+
+/** Decimals become 2-decimal strings on output, never floats. */
+function plain(value: unknown): unknown {
+	if (value && typeof value === 'object' && 'toFixed' in value && 'plus' in value) return toFixedAmount(value as Decimal);
+	if (Array.isArray(value)) return value.map(plain);
+	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+	return value;
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+async function act(action: string, ledger: Ledger, values: Record<string, string | boolean | undefined>, positionals: string[], out: NdjsonWriter): Promise<void> {
+	const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+	const required = (name: string) => {
+		const value = text(name);
+		if (!value) throw new UsageError(`--${name} is required for "payments ${action}".`);
+		return value;
+	};
+	const date = text('date') ?? today();
+	switch (action) {
+		case 'record': {
+			const result = await recordPayment(ledger, required('invoice'), {
+				paymentId: required('payment-id'),
+				amount: required('amount'),
+				currency: required('currency').toUpperCase(),
+				date: required('date'),
+				payerName: text('payer'),
+			});
+			await out.write(plain({ kind: 'payment', outcome: result.outcome, ...result.event, status: result.status }));
+			return;
+		}
+		case 'import': {
+			if (positionals.length === 0) throw new UsageError('give the camt files to import.');
+			for (const file of positionals) {
+				const result = await importBankStatement(ledger, await readFile(file));
+				for (const { match, events } of [...result.matched, ...result.unmatched]) {
+					await out.write(plain({ kind: match.status, file, key: match.transaction.key, amount: match.transaction.amount, currency: match.transaction.currency, events, candidates: match.candidates, notes: match.notes }));
+				}
+				for (const tx of result.alreadyRecorded) await out.write(plain({ kind: 'already_recorded', file, key: tx.key, amount: tx.amount }));
+				for (const r of result.reversals) await out.write(plain({ kind: `reversal_${r.status}`, file, key: r.reversal.key, ...(r.status === 'matched' ? { events: r.events } : { message: r.message }) }));
+				for (const s of result.skipped) await out.write(plain({ kind: 'skipped', file, ...s }));
+			}
+			return;
+		}
+		case 'status': {
+			const report = await statusReport(ledger, date, { openOnly: values.all !== true, emsp: text('emsp'), invoice: text('invoice') });
+			for (const status of report.statuses) await out.write(plain({ kind: 'status', ...status }));
+			for (const line of report.aging) await out.write(plain({ kind: 'aging', asOf: date, ...line }));
+			return;
+		}
+		case 'reminders': {
+			const scheduleFile = text('schedule');
+			const schedule = scheduleFile ? (JSON.parse(await readFile(scheduleFile, 'utf8')) as ReminderLevel[]) : undefined;
+			for (const reminder of await ledgerRemindersDue(ledger, { asOf: date, schedule })) {
+				if (values['mark-sent'] === true) await markReminderSent(ledger, { invoiceNumber: reminder.invoiceNumber, level: reminder.level, date, formalNotice: reminder.formalNotice });
+				await out.write({ kind: 'reminder', ...reminder, markedSent: values['mark-sent'] === true });
+			}
+			return;
+		}
+		case 'dispute': {
+			const step = positionals[0];
+			if (step === 'open') {
+				const event = await openDispute(ledger, { invoice: required('invoice'), reason: required('reason'), date, amountClaimed: text('amount'), cdrIds: listOption(text('cdrs')) });
+				await out.write({ kind: 'dispute_opened', invoiceNumber: event.invoiceNumber, ...event.payload });
+			} else if (step === 'reject') {
+				const { event } = await resolveDispute(ledger, { disputeId: required('dispute'), date, outcome: 'rejected' });
+				await out.write({ kind: 'dispute_resolved', invoiceNumber: event.invoiceNumber, ...event.payload });
+			} else if (step === 'accept') {
+				const amount = text('amount');
+				const { event, creditNote } = await resolveDispute(ledger, {
+					disputeId: required('dispute'),
+					date,
+					outcome: 'accepted',
+					credit: amount ? { kind: 'amount', amountWithVat: dec(amount) } : undefined,
+					creditNotes: { series: text('series') ?? 'CN', numberPattern: text('pattern') ?? '{series}-{yyyy}-{seq:6}', formats: [] },
+				});
+				await out.write(plain({ kind: 'dispute_resolved', invoiceNumber: event.invoiceNumber, ...event.payload, creditNoteTotals: creditNote?.invoice.totals }));
+			} else throw new UsageError('payments dispute open|reject|accept: say which.');
+			return;
+		}
+		default:
+			throw new UsageError(`unknown action "${action}": use record, import, status, reminders or dispute.`);
+	}
+}
+
+export const paymentsCommand: Command = {
+	name: 'payments',
+	summary: 'record and import payments (camt.053/054), statuses and aging, reminders, disputes over a ledger',
+	usage,
+	async run(argv) {
+		const [action, ...rest] = argv;
+		const { values, positionals } = parseArgs({
+			args: rest,
+			allowPositionals: true,
+			options: {
+				ledger: { type: 'string' },
+				invoice: { type: 'string' },
+				amount: { type: 'string' },
+				currency: { type: 'string' },
+				date: { type: 'string' },
+				'payment-id': { type: 'string' },
+				payer: { type: 'string' },
+				emsp: { type: 'string' },
+				schedule: { type: 'string' },
+				reason: { type: 'string' },
+				cdrs: { type: 'string' },
+				dispute: { type: 'string' },
+				series: { type: 'string' },
+				pattern: { type: 'string' },
+				all: { type: 'boolean' },
+				'mark-sent': { type: 'boolean' },
+			},
+		});
+		if (!action) throw new UsageError(usage);
+		if (typeof values.ledger !== 'string') throw new UsageError('--ledger <file> is required: the SQLite ledger.');
+		const ledger = await openLedger({ kind: 'sqlite', path: values.ledger });
+		const out = new NdjsonWriter(process.stdout);
+		try {
+			await act(action, ledger, values as Record<string, string | boolean | undefined>, positionals, out);
+			return 0;
+		} catch (error) {
+			if (error instanceof UsageError) throw error;
+			const { code, field } = error as { code?: string; field?: string };
+			if (!code) throw error;
+			await out.write({ kind: 'failed', code, message: (error as Error).message, field });
+			return 1;
+		} finally {
+			await out.flush();
+			await ledger.close();
+		}
+	},
+};

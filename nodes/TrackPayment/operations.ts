@@ -1,0 +1,230 @@
+/**
+ * One function per operation: reads its parameters for item `i`, calls lib/payments over the ledger, and returns
+ * the items for the first output (Matched, or the result) and the second (Unmatched; import only).
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { OdooClient } from '../../lib/delivery/odoo';
+import type { OdooProtocol, OdooTransport } from '../../lib/delivery/odoo';
+import type { EInvoiceFormat } from '../../lib/einvoice';
+import type { Ledger } from '../../lib/ledger';
+import type { Decimal } from '../../lib/money';
+import { dec, toFixedAmount } from '../../lib/money';
+import type { AgingLine, InvoicePaymentStatus, ReminderLevel } from '../../lib/payments';
+import {
+	importBankStatement,
+	ledgerRemindersDue,
+	markReminderSent,
+	openDispute,
+	recordPayment,
+	resolveDispute,
+	statusReport,
+} from '../../lib/payments/ledger-payments';
+import { syncFromOdoo } from '../../lib/payments/odoo-sync';
+
+export const ODOO_CREDENTIAL = 'evClearingOdooApi';
+
+export interface OperationOutput {
+	main: INodeExecutionData[];
+	unmatched?: INodeExecutionData[];
+}
+
+type Operation = (context: IExecuteFunctions, ledger: Ledger, i: number) => Promise<OperationOutput>;
+
+const text = (context: IExecuteFunctions, name: string, i: number) => String(context.getNodeParameter(name, i, '') ?? '').trim();
+const today = () => new Date().toISOString().slice(0, 10);
+const dateOf = (context: IExecuteFunctions, i: number) => text(context, 'date', i) || today();
+const item = (json: unknown, i: number): INodeExecutionData => ({ json: json as IDataObject, pairedItem: { item: i } });
+
+/** Amounts out of lib are Decimal: items carry them as 2-decimal strings, never as floats. */
+export function amounts<T>(value: T): unknown {
+	if (value && typeof value === 'object' && 'toFixed' in value && 'plus' in value) return toFixedAmount(value as unknown as Decimal);
+	if (Array.isArray(value)) return value.map(amounts);
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, amounts(v)]));
+	}
+	return value;
+}
+
+export const statusJson = (status: InvoicePaymentStatus) => amounts(status) as IDataObject;
+export const agingJson = (aging: AgingLine[]) => amounts(aging) as IDataObject[];
+
+const recordPaymentOperation: Operation = async (context, ledger, i) => {
+	const result = await recordPayment(ledger, text(context, 'invoice', i), {
+		paymentId: text(context, 'paymentId', i),
+		amount: text(context, 'amount', i),
+		currency: text(context, 'currency', i).toUpperCase(),
+		date: text(context, 'paymentDate', i),
+		payerName: text(context, 'payerName', i) || undefined,
+		bankReference: text(context, 'bankReference', i) || undefined,
+	});
+	return {
+		main: [item({ outcome: result.outcome, invoiceNumber: result.event.invoiceNumber, payment: result.event.payload, status: statusJson(result.status) }, i)],
+	};
+};
+
+const importStatementOperation: Operation = async (context, ledger, i) => {
+	const property = text(context, 'binaryPropertyName', i) || 'data';
+	context.helpers.assertBinaryData(i, property);
+	const xml = await context.helpers.getBinaryDataBuffer(i, property);
+	const result = await importBankStatement(ledger, xml);
+	const transaction = (tx: { key: string; amount: Decimal; currency: string; bookingDate?: string; debtorName?: string; debtorIban?: string; entryReference?: string; endToEndId?: string; unstructured: string[] }) =>
+		amounts({
+			key: tx.key,
+			amount: tx.amount,
+			currency: tx.currency,
+			bookingDate: tx.bookingDate,
+			payerName: tx.debtorName,
+			payerIban: tx.debtorIban,
+			bankReference: tx.entryReference,
+			endToEndId: tx.endToEndId,
+			remittance: tx.unstructured,
+		});
+	const main: INodeExecutionData[] = [];
+	const unmatched: INodeExecutionData[] = [];
+	for (const { match, events } of result.matched) {
+		if (match.status !== 'matched') continue;
+		main.push(item({ kind: 'payment', status: 'recorded', method: match.method, transaction: transaction(match.transaction), allocations: events.map((e) => ({ invoiceNumber: e.invoiceNumber, ...e.payload })), notes: match.notes }, i));
+	}
+	for (const tx of result.alreadyRecorded) main.push(item({ kind: 'payment', status: 'already_recorded', transaction: transaction(tx) }, i));
+	for (const reversal of result.reversals) {
+		if (reversal.status === 'matched') {
+			main.push(item({ kind: 'reversal', status: 'recorded', transaction: transaction(reversal.reversal), reversed: reversal.events.map((e) => ({ invoiceNumber: e.invoiceNumber, ...e.payload })) }, i));
+		} else {
+			unmatched.push(item({ kind: 'reversal', transaction: transaction(reversal.reversal), message: reversal.message, candidates: [] }, i));
+		}
+	}
+	for (const { match } of result.unmatched) {
+		if (match.status !== 'unmatched') continue;
+		unmatched.push(item({ kind: 'payment', transaction: transaction(match.transaction), message: match.message, candidates: match.candidates, notes: match.notes }, i));
+	}
+	return { main, unmatched };
+};
+
+const getStatusOperation: Operation = async (context, ledger, i) => {
+	const scope = text(context, 'scope', i);
+	const report = await statusReport(ledger, dateOf(context, i), {
+		openOnly: scope === 'open',
+		emsp: scope === 'emsp' ? text(context, 'emsp', i) : undefined,
+		invoice: scope === 'invoice' ? text(context, 'statusInvoice', i) : undefined,
+	});
+	return { main: [item({ asOf: report.asOf, count: report.statuses.length, statuses: report.statuses.map(statusJson), aging: agingJson(report.aging) }, i)] };
+};
+
+const remindersDueOperation: Operation = async (context, ledger, i) => {
+	const raw = context.getNodeParameter('schedule', i, '') as unknown;
+	const schedule = (typeof raw === 'string' ? (raw.trim() === '' ? undefined : JSON.parse(raw)) : raw) as ReminderLevel[] | undefined;
+	const asOf = dateOf(context, i);
+	const due = await ledgerRemindersDue(ledger, { asOf, schedule });
+	const mark = context.getNodeParameter('markAsSent', i, true) as boolean;
+	const main: INodeExecutionData[] = [];
+	for (const reminder of due) {
+		if (mark) {
+			await markReminderSent(ledger, { invoiceNumber: reminder.invoiceNumber, level: reminder.level, date: asOf, formalNotice: reminder.formalNotice });
+		}
+		main.push(item({ ...reminder, markedSent: mark }, i));
+	}
+	return { main };
+};
+
+const disputeOperation: Operation = async (context, ledger, i) => {
+	const action = text(context, 'disputeAction', i);
+	const date = dateOf(context, i);
+	if (action === 'open') {
+		const cdrIds = text(context, 'cdrIds', i).split(',').map((id) => id.trim()).filter((id) => id !== '');
+		const event = await openDispute(ledger, {
+			invoice: text(context, 'disputeInvoice', i),
+			date,
+			reason: text(context, 'reason', i),
+			amountClaimed: text(context, 'amountClaimed', i) || undefined,
+			cdrIds: cdrIds.length > 0 ? cdrIds : undefined,
+			disputeId: text(context, 'disputeId', i) || undefined,
+		});
+		return { main: [item({ outcome: 'opened', invoiceNumber: event.invoiceNumber, ...event.payload }, i)] };
+	}
+	const disputeId = text(context, 'disputeId', i);
+	const note = text(context, 'note', i) || undefined;
+	if (action === 'rejected') {
+		const { event } = await resolveDispute(ledger, { disputeId, date, outcome: 'rejected', note });
+		return { main: [item({ invoiceNumber: event.invoiceNumber, ...event.payload }, i)] };
+	}
+	const creditAmount = text(context, 'creditAmount', i);
+	const { event, creditNote } = await resolveDispute(ledger, {
+		disputeId,
+		date,
+		outcome: 'accepted',
+		note,
+		credit: creditAmount ? { kind: 'amount', amountWithVat: dec(creditAmount) } : undefined,
+		creditNotes: {
+			series: text(context, 'creditNoteSeries', i) || 'CN',
+			numberPattern: text(context, 'numberPattern', i) || '{series}-{yyyy}-{seq:6}',
+			formats: context.getNodeParameter('formats', i, ['facturx', 'cii', 'ubl']) as EInvoiceFormat[],
+		},
+	});
+	const binary: NonNullable<INodeExecutionData['binary']> = {};
+	for (const file of creditNote?.files ?? []) {
+		binary[file.format] = await context.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+	}
+	const invoice = creditNote!.invoice;
+	return {
+		main: [
+			{
+				json: {
+					invoiceNumber: event.invoiceNumber,
+					...event.payload,
+					creditNote: amounts({
+						number: invoice.number,
+						typeCode: invoice.typeCode,
+						issueDate: invoice.issueDate,
+						currency: invoice.currency,
+						correctsInvoiceNumber: invoice.precedingInvoices[0]?.number,
+						totals: { withoutVat: invoice.totals.taxExclusive, vat: invoice.totals.vatTotal, withVat: invoice.totals.taxInclusive },
+						existing: creditNote!.existing,
+						files: Object.fromEntries(creditNote!.files.map((f) => [f.format, f.fileName])),
+					}) as IDataObject,
+				},
+				binary,
+				pairedItem: { item: i },
+			},
+		],
+	};
+};
+
+const syncOdooOperation: Operation = async (context, ledger, i) => {
+	const credentials = await context.getCredentials(ODOO_CREDENTIAL);
+	const transport: OdooTransport = async (request) => {
+		const response = (await context.helpers.httpRequest({
+			method: 'POST',
+			url: request.url,
+			headers: request.headers,
+			body: request.body,
+			timeout: request.timeoutMs,
+			json: false,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as { statusCode: number; body: unknown };
+		const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
+		return { status: response.statusCode, body };
+	};
+	const client = new OdooClient(
+		{
+			url: String(credentials.url ?? ''),
+			database: String(credentials.database ?? ''),
+			login: String(credentials.login ?? ''),
+			apiKey: String(credentials.apiKey ?? ''),
+			protocol: (credentials.protocol as OdooProtocol | undefined) ?? 'jsonrpc',
+		},
+		transport,
+	);
+	const results = await syncFromOdoo(ledger, client, { date: dateOf(context, i) });
+	return { main: results.filter((r) => r.outcome !== 'not_in_odoo').map((r) => item(r, i)) };
+};
+
+export const OPERATIONS: Record<string, Operation> = {
+	recordPayment: recordPaymentOperation,
+	importStatement: importStatementOperation,
+	syncOdoo: syncOdooOperation,
+	getStatus: getStatusOperation,
+	remindersDue: remindersDueOperation,
+	dispute: disputeOperation,
+};

@@ -1,0 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describePaymentsOnLedger } from './payments-contract';
+
+const dir = mkdtempSync(join(tmpdir(), 'payments-sqlite-'));
+
+describe('payment tracking on the SQLite ledger', () => {
+	describePaymentsOnLedger({
+		freshConfig: async () => ({ kind: 'sqlite', path: join(dir, 'ledger.sqlite') }),
+		cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+	});
+});
