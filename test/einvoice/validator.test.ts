@@ -2,55 +2,14 @@
  * Every rendering of every test invoice, judged by the official artefacts (../shared/einvoice-validator): EN16931 and
  * Factur-X schematrons, XSDs, PDF/A-3 container checks. One validator run (one JVM) for the whole batch.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { renderAll, renderCii, renderFacturXPdf, renderUbl } from '../../lib/einvoice';
 import type { Invoice } from '../../lib/invoice/model';
 import { ALL_FIXTURES, BUYER_FR, monthlyInvoice, perCdrInvoice } from './fixtures';
-
-const VALIDATOR = resolve(__dirname, '../../../shared/einvoice-validator/validate-einvoice');
-
-interface Finding {
-	severity: 'fatal' | 'warning' | 'info';
-	id?: string;
-	location?: string;
-	text: string;
-}
-interface Verdict {
-	file: string;
-	valid: boolean;
-	fatal: number;
-	warnings: number;
-	profile: string | null;
-	syntax: string | null;
-	issues: Finding[];
-}
-
-function runValidator(files: string[]): Promise<Verdict[]> {
-	return new Promise((resolvePromise, reject) => {
-		execFile(VALIDATOR, ['--json', ...files], { maxBuffer: 512 * 1024 * 1024 }, (error, stdout, stderr) => {
-			// Exit code 1 only means "some file has a fatal finding": the JSON says which.
-			const verdicts = stdout
-				.split('\n')
-				.filter((line) => line.startsWith('{'))
-				.map((line) => JSON.parse(line) as Verdict);
-			if (verdicts.length !== files.length) {
-				reject(new Error(`validate-einvoice gave ${verdicts.length} verdicts for ${files.length} files: ${error?.message ?? ''}\n${stderr}`));
-			} else {
-				resolvePromise(verdicts);
-			}
-		});
-	});
-}
-
-function describeFatal(verdict: Verdict): string {
-	return verdict.issues
-		.filter((issue) => issue.severity === 'fatal')
-		.map((issue) => `${issue.id ?? '-'} @ ${issue.location ?? ''}: ${issue.text}`)
-		.join('\n');
-}
+import { VALIDATOR, fatalFindings as describeFatal, validateEInvoices as runValidator } from '../helpers/einvoice-validator';
+import type { Verdict } from '../helpers/einvoice-validator';
 
 const CREATED = new Date('2026-03-31T10:00:00Z');
 
