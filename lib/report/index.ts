@@ -42,3 +42,6 @@ export async function clearingReport(input: {
 		agingAsOf: input.ledger ? asOf : undefined,
 	});
 }
+
+export { sortRunItems } from './run-items';
+export type { RunItems } from './run-items';

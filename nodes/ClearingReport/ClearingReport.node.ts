@@ -1,0 +1,100 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { statusReport } from '../../lib/payments/ledger-payments';
+import { buildClearingReport, renderReportHtml, sortRunItems } from '../../lib/report';
+import { ledgerProperties, openNodeLedger, postgresLedgerTest } from '../shared/ledger-parameters';
+
+export class ClearingReport implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Clearing Report',
+		name: 'clearingReport',
+		icon: { light: 'file:clearingReport.svg', dark: 'file:clearingReport.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: 'HTML report of a clearing run',
+		description:
+			"A run's outcome as one self-contained HTML page with charts: CDRs rejected by reason, price deviations, invoices per eMSP, payment aging",
+		defaults: { name: 'Clearing Report' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'evClearingPostgresLedgerApi',
+				required: true,
+				testedBy: 'postgresLedgerTest',
+				displayOptions: { show: { includeAging: [true], ledger: ['postgres'] } },
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Connect the Rejected output of Validate CDR, both outputs of Price CDR and the Invoices output of Build Invoice (through a Merge node in Append mode)',
+				name: 'notice',
+				type: 'notice',
+				default: '',
+			},
+			{ displayName: 'Title', name: 'title', type: 'string', default: 'Clearing report' },
+			{
+				displayName: 'Include Payment Aging',
+				name: 'includeAging',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to add the open invoices of the ledger by eMSP and days past due',
+			},
+			...ledgerProperties.map((p) => ({
+				...p,
+				displayOptions: { show: { includeAging: [true], ...(p.displayOptions?.show ?? {}) } },
+			})),
+			{
+				displayName: 'Aging As Of',
+				name: 'asOf',
+				type: 'string',
+				default: '',
+				placeholder: '2026-11-30',
+				description: 'YYYY-MM-DD; empty: the day of the run',
+				displayOptions: { show: { includeAging: [true] } },
+			},
+		],
+	};
+
+	methods = { credentialTest: { postgresLedgerTest } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const run = sortRunItems(items.map((i) => i.json));
+		const asOf = (this.getNodeParameter('asOf', 0, '') as string).trim() || new Date().toISOString().slice(0, 10);
+		if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) {
+			throw new NodeOperationError(this.getNode(), `Aging As Of "${asOf}" is not a date: use YYYY-MM-DD.`);
+		}
+		let aging: Awaited<ReturnType<typeof statusReport>>['aging'] = [];
+		if (this.getNodeParameter('includeAging', 0, true) as boolean) {
+			const ledger = await openNodeLedger(this);
+			try {
+				aging = (await statusReport(ledger, asOf, { openOnly: true })).aging;
+			} finally {
+				await ledger.close();
+			}
+		}
+		const report = buildClearingReport({
+			title: this.getNodeParameter('title', 0, 'Clearing report') as string,
+			generatedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+			verdicts: run.verdicts,
+			priced: run.priced,
+			documents: run.documents,
+			aging,
+			agingAsOf: aging.length || this.getNodeParameter('includeAging', 0, true) ? asOf : undefined,
+		});
+		const html = await this.helpers.prepareBinaryData(Buffer.from(renderReportHtml(report), 'utf8'), 'clearing-report.html', 'text/html');
+		return [
+			[
+				{
+					json: { ...(report as unknown as IDataObject), ignoredItems: run.ignored },
+					binary: { report: html },
+					pairedItem: items.map((_, item) => ({ item })),
+				},
+			],
+		];
+	}
+}
