@@ -65,8 +65,18 @@ CREATE INDEX ledger_events_invoice ON ledger_events (invoice_number, id);
 `;
 }
 
+/**
+ * Idempotency keys on events: a fact that must be recorded once (a bank transaction applied to an invoice, a reminder
+ * level sent) carries a key, and the unique index makes a second writer a no-op even when two imports race.
+ */
+const EVENT_KEYS_V2 = `
+ALTER TABLE ledger_events ADD COLUMN event_key TEXT;
+CREATE UNIQUE INDEX ledger_events_key ON ledger_events (event_key) WHERE event_key IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
 	{ version: 1, name: 'invoices', sqlite: invoicesV1('sqlite'), postgres: invoicesV1('postgres') },
+	{ version: 2, name: 'event keys', sqlite: EVENT_KEYS_V2, postgres: EVENT_KEYS_V2 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -41,6 +41,7 @@ import type {
 	IssueResult,
 	Ledger,
 	LedgerEvent,
+	NewLedgerEvent,
 	RenderedFile,
 } from './types';
 
@@ -147,14 +148,19 @@ export class PostgresLedger implements Ledger {
 		invoiceNumber: string | null,
 		payload: unknown,
 		at: string,
-	): Promise<LedgerEvent> {
+		key: string | null = null,
+	): Promise<LedgerEvent & { duplicate?: true }> {
 		const rows = await this.rows(
 			db,
-			'INSERT INTO ledger_events (at, type, invoice_number, payload) VALUES ($1, $2, $3, $4) ' +
+			'INSERT INTO ledger_events (at, type, invoice_number, payload, event_key) VALUES ($1, $2, $3, $4, $5) ' +
+				'ON CONFLICT (event_key) WHERE event_key IS NOT NULL DO NOTHING ' +
 				'RETURNING id, at, type, invoice_number, payload',
-			[at, type, invoiceNumber, JSON.stringify(payload ?? null)],
+			[at, type, invoiceNumber, JSON.stringify(payload ?? null), key],
 		);
-		return toEvent(rows[0]);
+		if (rows.length > 0) return toEvent(rows[0]);
+		// Another writer recorded this key first (the unique index decided): report its event.
+		const existing = await this.rows(db, 'SELECT id, at, type, invoice_number, payload FROM ledger_events WHERE event_key = $1', [key]);
+		return { ...toEvent(existing[0]), duplicate: true };
 	}
 
 	async findInvoicedCdrs(cdrs: CdrRef[]): Promise<Map<string, string>> {
@@ -341,11 +347,11 @@ export class PostgresLedger implements Ledger {
 		return records;
 	}
 
-	async recordEvent(event: { type: string; invoiceNumber?: string; payload: unknown }): Promise<LedgerEvent> {
+	async recordEvent(event: NewLedgerEvent): Promise<LedgerEvent & { duplicate?: true }> {
 		checkEventType(event.type);
 		try {
 			const at = new Date().toISOString();
-			return await this.appendEvent(this.pool, event.type, event.invoiceNumber ?? null, event.payload, at);
+			return await this.appendEvent(this.pool, event.type, event.invoiceNumber ?? null, event.payload, at, event.key ?? null);
 		} catch (error) {
 			if ((error as { code?: string }).code === '23503' && event.invoiceNumber !== undefined) {
 				throw invoiceNotFound(event.invoiceNumber);

@@ -44,6 +44,7 @@ import type {
 	IssueResult,
 	Ledger,
 	LedgerEvent,
+	NewLedgerEvent,
 	RenderedFile,
 } from './types';
 
@@ -137,14 +138,15 @@ export class SqliteLedger implements Ledger {
 		return found;
 	}
 
-	private appendEvent(type: string, invoiceNumber: string | null, payload: unknown, at: string): LedgerEvent {
+	private appendEvent(type: string, invoiceNumber: string | null, payload: unknown, at: string, key: string | null = null): LedgerEvent {
 		const json = JSON.stringify(payload ?? null);
 		const { lastInsertRowid } = this.run(
-			'INSERT INTO ledger_events (at, type, invoice_number, payload) VALUES (?, ?, ?, ?)',
+			'INSERT INTO ledger_events (at, type, invoice_number, payload, event_key) VALUES (?, ?, ?, ?, ?)',
 			at,
 			type,
 			invoiceNumber,
 			json,
+			key,
 		);
 		const event: LedgerEvent = { id: Number(lastInsertRowid), at, type, payload: JSON.parse(json) };
 		if (invoiceNumber !== null) event.invoiceNumber = invoiceNumber;
@@ -307,14 +309,22 @@ export class SqliteLedger implements Ledger {
 		).map((row) => this.toRecord(row));
 	}
 
-	async recordEvent(event: { type: string; invoiceNumber?: string; payload: unknown }): Promise<LedgerEvent> {
+	async recordEvent(event: NewLedgerEvent): Promise<LedgerEvent & { duplicate?: true }> {
 		checkEventType(event.type);
 		return this.write(() => {
 			const { invoiceNumber } = event;
 			if (invoiceNumber !== undefined && !this.get('SELECT 1 AS found FROM invoices WHERE number = ?', invoiceNumber)) {
 				throw invoiceNotFound(invoiceNumber);
 			}
-			return this.appendEvent(event.type, event.invoiceNumber ?? null, event.payload, new Date().toISOString());
+			// Writers are serialised (BEGIN IMMEDIATE): looking the key up first is race-free here.
+			if (event.key !== undefined) {
+				const existing = this.get(
+					'SELECT id, at, type, invoice_number, payload FROM ledger_events WHERE event_key = ?',
+					event.key,
+				);
+				if (existing) return { ...toEvent(existing), duplicate: true as const };
+			}
+			return this.appendEvent(event.type, event.invoiceNumber ?? null, event.payload, new Date().toISOString(), event.key ?? null);
 		});
 	}
 

@@ -128,6 +128,14 @@ export interface LedgerEvent {
 	payload: unknown;
 }
 
+export interface NewLedgerEvent {
+	type: string;
+	invoiceNumber?: string;
+	payload: unknown;
+	/** Idempotency key, e.g. "payment:<bank transaction key>:<invoice>". */
+	key?: string;
+}
+
 export interface EventFilter {
 	invoiceNumber?: string;
 	type?: LedgerEventType;
@@ -152,8 +160,12 @@ export interface Ledger {
 	markRendered(number: string, files: RenderedFile[]): Promise<void>;
 	/** Documents recorded but never marked rendered (e.g. after a crash): render them from their stored document. */
 	listUnrendered(): Promise<InvoiceRecord[]>;
-	/** Appends an audit event (deliveries, payments… for later modules). `type` in UPPER_SNAKE_CASE. */
-	recordEvent(event: { type: string; invoiceNumber?: string; payload: unknown }): Promise<LedgerEvent>;
+	/**
+	 * Appends an audit event (deliveries, payments… for later modules). `type` in UPPER_SNAKE_CASE. With a `key`, the
+	 * event is recorded at most once: a second call with the same key writes nothing and returns the first event with
+	 * `duplicate: true` — safe against concurrent writers (a unique index, not a read-then-write).
+	 */
+	recordEvent(event: NewLedgerEvent): Promise<LedgerEvent & { duplicate?: true }>;
 	events(filter?: EventFilter): Promise<LedgerEvent[]>;
 	close(): Promise<void>;
 }

@@ -128,3 +128,30 @@ export function paymentEventsOf(
 export function eventDate(event: PaymentEvent): string {
 	return event.type === 'CREDIT_NOTE_ISSUED' ? event.payload.issueDate : event.payload.date;
 }
+
+/**
+ * The idempotency key under which the ledger records an event at most once: the same bank transaction on the same
+ * invoice, the same reversal, the same reminder level, the same dispute step. Two imports of one statement racing each
+ * other then write each fact once (the ledger's unique index decides, not a read-then-write).
+ */
+export function eventKey(event: PaymentEvent): string | undefined {
+	switch (event.type) {
+		case 'PAYMENT_RECORDED':
+			return `PAYMENT_RECORDED:${event.payload.paymentId}:${event.invoiceNumber}`;
+		case 'PAYMENT_REVERSED':
+			return `PAYMENT_REVERSED:${event.payload.reversalId}:${event.invoiceNumber}`;
+		case 'REMINDER_SENT':
+			return `REMINDER_SENT:${event.invoiceNumber}:${event.payload.level}`;
+		case 'DISPUTE_OPENED':
+			return `DISPUTE_OPENED:${event.payload.disputeId}`;
+		case 'DISPUTE_RESOLVED':
+			return `DISPUTE_RESOLVED:${event.payload.disputeId}`;
+		default:
+			return undefined;
+	}
+}
+
+/** The ledger write of a payment event, with its idempotency key. */
+export function keyedEvent<E extends PaymentEvent>(event: E): E & { key?: string } {
+	return { ...event, key: eventKey(event) };
+}

@@ -34,7 +34,7 @@ import type {
 	PaymentReversedEvent,
 	ReminderSentEvent,
 } from './events';
-import { PAYMENT_EVENT_TYPES, paymentEventsOf } from './events';
+import { keyedEvent, PAYMENT_EVENT_TYPES, paymentEventsOf } from './events';
 import type { OpenInvoice, PaymentMatch } from './matching';
 import { matchPayments } from './matching';
 import type { PaymentInput } from './record-payment';
@@ -234,7 +234,7 @@ export async function recordPayment(
 	}
 	const before = paymentStatus(tracked.facts, events, EVERYTHING_KNOWN);
 	const event = paymentRecordedEvent(input, { number: summary.number, currency: summary.currency, amountDue: before.residual });
-	await ledger.recordEvent(event);
+	await ledger.recordEvent(keyedEvent(event));
 	return { outcome: 'recorded', event, status: paymentStatus(tracked.facts, [...events, event], input.date) };
 }
 
@@ -285,14 +285,14 @@ export async function importBankStatement(
 	const fresh = payments.filter((tx) => !recordedIds.has(tx.key));
 	for (const match of matchPayments(fresh, await openInvoicesOf(ledger))) {
 		const written = paymentRecordedEvents(match);
-		for (const event of written) await ledger.recordEvent(event);
+		for (const event of written) await ledger.recordEvent(keyedEvent(event));
 		recorded.push(...written);
 		(match.status === 'matched' ? result.matched : result.unmatched).push({ match, events: written });
 	}
 	const freshReversals = reversals.filter((tx) => !reversalIds.has(tx.key));
 	result.reversals = matchReversals(freshReversals, recorded, reversed);
 	for (const reversal of result.reversals) {
-		if (reversal.status === 'matched') for (const event of reversal.events) await ledger.recordEvent(event);
+		if (reversal.status === 'matched') for (const event of reversal.events) await ledger.recordEvent(keyedEvent(event));
 	}
 	return result;
 }
@@ -343,7 +343,7 @@ export async function markReminderSent(
 			...(reminder.formalNotice ? { formalNotice: true } : {}),
 		},
 	};
-	await ledger.recordEvent(event);
+	await ledger.recordEvent(keyedEvent(event));
 	return { outcome: 'marked', event };
 }
 
@@ -394,7 +394,7 @@ export async function openDispute(ledger: Ledger, input: OpenDisputeInput): Prom
 			...(input.cdrIds && input.cdrIds.length > 0 ? { cdrIds: input.cdrIds } : {}),
 		},
 	};
-	await ledger.recordEvent(event);
+	await ledger.recordEvent(keyedEvent(event));
 	return event;
 }
 
@@ -484,7 +484,7 @@ export async function resolveDispute(ledger: Ledger, input: ResolveDisputeInput)
 			...(input.note ? { note: input.note } : {}),
 		},
 	};
-	await ledger.recordEvent(event);
+	await ledger.recordEvent(keyedEvent(event));
 	return { event, creditNote };
 }
 

@@ -10,6 +10,7 @@ import type { OdooClient } from '../delivery/odoo';
 import type { Ledger } from '../ledger';
 import { dec, roundMoney, toFixedAmount, ZERO } from '../money';
 import type { Decimal } from '../money';
+import { keyedEvent } from './events';
 import type { PaymentRecordedEvent } from './events';
 import type { InvoiceSelection } from './ledger-payments';
 import { ledgerPaymentEvents, trackedInvoices } from './ledger-payments';
@@ -121,7 +122,7 @@ export async function syncFromOdoo(
 				results.push({ ...compared, outcome: 'unchanged', message: 'This Odoo payment state is recorded already.' });
 				continue;
 			}
-			await ledger.recordEvent(event);
+			await ledger.recordEvent(keyedEvent(event));
 			events.push(event);
 			results.push({
 				...compared,

@@ -76,6 +76,22 @@ export function describeLedgerContract(harness: StoreHarness): void {
 	});
 
 	describe('numbering', () => {
+		it('records an event with an idempotency key once, reporting the repeat as a duplicate', async () => {
+			await ledger.issue(invoice([cdr('KEYED-1')], { series: 'KEY' }));
+			const [number] = (await ledger.listInvoices({ series: 'KEY' })).map((i) => i.number);
+			const first = await ledger.recordEvent({ type: 'PAYMENT_RECORDED', invoiceNumber: number, payload: { n: 1 }, key: 'k-1' });
+			const again = await ledger.recordEvent({ type: 'PAYMENT_RECORDED', invoiceNumber: number, payload: { n: 2 }, key: 'k-1' });
+			const [a, b] = await Promise.all([
+				ledger.recordEvent({ type: 'PAYMENT_RECORDED', invoiceNumber: number, payload: { n: 3 }, key: 'k-2' }),
+				ledger.recordEvent({ type: 'PAYMENT_RECORDED', invoiceNumber: number, payload: { n: 4 }, key: 'k-2' }),
+			]);
+			expect(first.duplicate).toBeUndefined();
+			expect(again).toMatchObject({ id: first.id, duplicate: true, payload: { n: 1 } });
+			expect([a.duplicate, b.duplicate].filter(Boolean)).toHaveLength(1);
+			const events = await ledger.events({ invoiceNumber: number, type: 'PAYMENT_RECORDED' });
+			expect(events.map((e) => (e.payload as { n: number }).n).sort()).toEqual([1, a.duplicate ? 4 : 3].sort());
+		});
+
 		it('numbers each series 1, 2, 3… without gaps, formatted by the caller\'s pattern', async () => {
 			const numbers: string[] = [];
 			for (let i = 1; i <= 3; i++) numbers.push(await issued(ledger, invoice([cdr(`A${i}`)])));

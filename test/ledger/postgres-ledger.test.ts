@@ -29,7 +29,10 @@ describe('PostgreSQL ledger', () => {
 		await client.connect();
 		const { rows } = await client.query(`SELECT version, name FROM ${schema}.ledger_migrations`);
 		await client.end();
-		expect(rows).toEqual([{ version: 1, name: 'invoices' }]);
+		expect(rows).toEqual([
+			{ version: 1, name: 'invoices' },
+			{ version: 2, name: 'event keys' },
+		]);
 	});
 
 	it('refuses a schema name that is not a plain identifier', async () => {

@@ -20,7 +20,10 @@ describe('SQLite ledger', () => {
 		await ledger.close();
 		const db = new DatabaseSync(path);
 		expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
-		expect(db.prepare('SELECT version, name FROM ledger_migrations').all()).toEqual([{ version: 1, name: 'invoices' }]);
+		expect(db.prepare('SELECT version, name FROM ledger_migrations').all()).toEqual([
+			{ version: 1, name: 'invoices' },
+			{ version: 2, name: 'event keys' },
+		]);
 		db.close();
 	});
 

@@ -99,6 +99,22 @@ export function describePaymentsOnLedger(harness: PaymentsStoreHarness): void {
 		expect(before).toBe(7);
 	});
 
+	it('records each payment once even when two imports of one statement race each other', async () => {
+		const racing = await openLedger(await harness.freshConfig());
+		try {
+			await issueSampleInvoices(racing);
+			const statement = camt('camt053-v08-2026-04-02.xml');
+			await Promise.all([importBankStatement(racing, statement), importBankStatement(racing, statement)]);
+			const recorded = await racing.events({ type: 'PAYMENT_RECORDED' });
+			const facts = recorded.map((e) => `${(e.payload as { paymentId: string }).paymentId}:${e.invoiceNumber}`);
+			expect(new Set(facts).size).toBe(facts.length);
+			// The seven allocations of the statement (six transfers, one split over two invoices), once each.
+			expect(facts).toHaveLength(7);
+		} finally {
+			await racing.close();
+		}
+	});
+
 	it('imports the camt.054 notifications (v08 RF typed in free text, v02 Latin-1 invoice number)', async () => {
 		const v08 = await importBankStatement(ledger, camt('camt054-v08-2026-04-03.xml'));
 		expect(allocations(v08)).toEqual([[[numberOf(110), '1789.33', 'creditor_reference']]]);

@@ -3,9 +3,17 @@ import { dropSchema, postgresUrl, uniqueSchemaName } from '../ledger/postgres-se
 
 const schema = uniqueSchemaName();
 
+const schemas: string[] = [];
+
 describe('payment tracking on the PostgreSQL ledger', () => {
 	describePaymentsOnLedger({
-		freshConfig: async () => ({ kind: 'postgres', connectionString: await postgresUrl(), schema }),
-		cleanup: async () => dropSchema(schema),
+		freshConfig: async () => {
+			const fresh = `${schema}_${schemas.length + 1}`;
+			schemas.push(fresh);
+			return { kind: 'postgres', connectionString: await postgresUrl(), schema: fresh };
+		},
+		cleanup: async () => {
+			for (const s of schemas) await dropSchema(s);
+		},
 	});
 });
