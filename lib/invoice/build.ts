@@ -157,7 +157,7 @@ const hoursText = (h: number | null) => {
 	return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 };
 
-function cdrAttributes(p: PricedCdr): ItemAttribute[] {
+function cdrAttributes(p: PricedCdr, words: Record<string, string>): ItemAttribute[] {
 	const a: Array<[string, string | null | undefined]> = [
 		[CDR_ITEM_ATTRIBUTES.cdrId, p.id],
 		[CDR_ITEM_ATTRIBUTES.sessionStart, p.cdr.start_date_time],
@@ -165,7 +165,7 @@ function cdrAttributes(p: PricedCdr): ItemAttribute[] {
 		[CDR_ITEM_ATTRIBUTES.evseId, p.cdr.evse_id],
 		[CDR_ITEM_ATTRIBUTES.contractId, p.cdr.contract_id],
 		[CDR_ITEM_ATTRIBUTES.tariffId, p.tariff_ids.join(', ')],
-		['Energy', p.billed ? `${p.billed.energy_kwh.toFixed()} kWh` : undefined],
+		[words.energy, p.billed ? `${p.billed.energy_kwh.toFixed()} kWh` : undefined],
 		[CDR_ITEM_ATTRIBUTES.duration, hoursText(p.cdr.total_time)],
 		[CDR_ITEM_ATTRIBUTES.parkingTime, p.cdr.total_parking_time ? hoursText(p.cdr.total_parking_time) : undefined],
 	];
@@ -214,7 +214,7 @@ function cdrLines(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig,
 	const words = WORDS[languageOf(partner, config)];
 	const period = sessionPeriod(p);
 	const objectId = { value: p.id };
-	const attributes = cdrAttributes(p);
+	const attributes = cdrAttributes(p, words);
 	const out: InvoiceLine[] = [];
 	for (const group of vatGroups(p, partner, config, sign)) {
 		if (config.invoicing.lines === 'per_cdr') {
@@ -319,8 +319,8 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 		paymentTerms: credit
 			? undefined
 			: languageOf(partner, config) === 'fr'
-				? `Paiement à ${terms} jours par virement SEPA, en indiquant la référence ${ctx.paymentReference}.`
-				: `Payment within ${terms} days by SEPA credit transfer, quoting ${ctx.paymentReference}.`,
+				? `Paiement à ${terms} jours par virement SEPA.`
+				: `Payment within ${terms} days by SEPA credit transfer.`,
 		businessProcess: config.invoicing.businessProcess,
 		notes: notesFor(config),
 		precedingInvoices: ctx.corrects ? [ctx.corrects] : [],
