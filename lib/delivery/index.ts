@@ -1,0 +1,24 @@
+/** Delivery of issued invoices: e-mail (SMTP), Odoo, HTTP; each outcome recorded in the ledger. */
+export { deliverInvoice } from './deliver';
+export type { ChannelResult, DeliverOptions, DeliveryChannelAdapter, DeliveryOutcome } from './deliver';
+export { DeliveryError, isDeliveryError } from './errors';
+export type { DeliveryErrorCode } from './errors';
+export { INVOICE_KIND, invoiceXml, readInvoiceSummary, requireFile } from './invoice-document';
+export type { InvoiceDocument, InvoiceFile } from './invoice-document';
+export { readInvoiceLines } from './invoice-lines';
+export type { DeliveredLine } from './invoice-lines';
+export { createSmtpSender, emailRecipients, parseAddressList, smtpRedactor, verifySmtp } from './email';
+export type { EmailMessage, EmailReceipt, SmtpSender, SmtpSettings } from './email';
+export { OdooClient, fetchOdooTransport, json2Headers } from './odoo';
+export type { OdooConnection, OdooProtocol, OdooTransport } from './odoo';
+export { deliverToOdoo, parseOdooTaxTable } from './odoo-invoice';
+export type { OdooDeliveryResult, OdooInvoiceOptions, OdooProgress, OdooTaxTable } from './odoo-invoice';
+export { buildHttpDeliveryRequest, deliverOverHttp, fetchHttpTransport } from './http';
+export type { HttpBodyMode, HttpDeliveryOptions, HttpDeliveryTransport } from './http';
+export { DELIVERY_FAILED, DELIVERY_SUCCEEDED, lastSuccessfulDelivery, odooMoveIdOf, recordDelivery } from './ledger-deliveries';
+export type { DeliveryChannel, DeliveryEventPayload } from './ledger-deliveries';
+export { SecretRedactor } from './redaction';
+export { DEFAULT_RETRY_POLICY, withRetry } from './retry';
+export type { RetryPolicy } from './retry';
+export { DEFAULT_BODY, DEFAULT_SUBJECT, renderTemplate } from './templates';
+export { emailChannel, httpChannel, odooChannel } from './channels';

@@ -1,0 +1,209 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type {
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	INodeCredentialTestResult,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { deliverInvoice } from '../../lib/delivery/deliver';
+import type { DeliveryOutcome } from '../../lib/delivery/deliver';
+import { verifySmtp } from '../../lib/delivery/email';
+import { DeliveryError } from '../../lib/delivery/errors';
+import type { InvoiceDocument, InvoiceFile } from '../../lib/delivery/invoice-document';
+import { readInvoiceSummary } from '../../lib/delivery/invoice-document';
+import { OdooClient } from '../../lib/delivery/odoo';
+import type { EInvoiceFormat } from '../../lib/einvoice';
+import { LedgerError, openLedger } from '../../lib/ledger';
+import type { Ledger, LedgerConfig } from '../../lib/ledger';
+import { ledgerConfigOf, postgresLedgerTest } from '../shared/ledger-parameters';
+import { odooConnectionFrom, openChannel, smtpSettingsFrom } from './channels';
+import type { OpenChannel } from './channels';
+import { sendFacturXProperties } from './properties';
+import type { Channel } from './properties';
+
+const FORMATS: EInvoiceFormat[] = ['facturx', 'cii', 'ubl'];
+
+export class SendFacturX implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Send Factur-X',
+		name: 'sendFacturX',
+		icon: { light: 'file:sendFacturX.svg', dark: 'file:sendFacturX.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ {"email": "E-mail", "odoo": "Odoo", "http": "HTTP"}[$parameter["channel"]] }}',
+		description:
+			'Delivers Build Invoice documents by e-mail, to Odoo or to an HTTP endpoint, records each delivery in the ledger and never sends an invoice twice on a channel',
+		defaults: { name: 'Send Factur-X' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
+		outputNames: ['Sent', 'Failed'],
+		credentials: [
+			{ name: 'evClearingSmtp', required: true, testedBy: 'smtpLogin', displayOptions: { show: { channel: ['email'] } } },
+			{ name: 'evClearingOdooApi', required: true, testedBy: 'odooLogin', displayOptions: { show: { channel: ['odoo'] } } },
+			{
+				name: 'evClearingHttpAuth',
+				required: true,
+				displayOptions: { show: { channel: ['http'], authentication: ['credential'] } },
+			},
+			{
+				name: 'evClearingPostgresLedgerApi',
+				required: true,
+				testedBy: 'postgresLedgerTest',
+				displayOptions: { show: { ledger: ['postgres'] } },
+			},
+		],
+		properties: sendFacturXProperties,
+	};
+
+	methods = {
+		credentialTest: {
+			postgresLedgerTest,
+			async smtpLogin(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				try {
+					await verifySmtp(smtpSettingsFrom(credential.data ?? {}, 15_000, credential.name));
+					return { status: 'OK', message: 'Connected and logged in' };
+				} catch (error) {
+					return { status: 'Error', message: (error as Error).message };
+				}
+			},
+			async odooLogin(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				try {
+					await new OdooClient(odooConnectionFrom(credential.data ?? {}, 15_000, credential.name)).login();
+					return { status: 'OK', message: 'Logged in to Odoo' };
+				} catch (error) {
+					return { status: 'Error', message: (error as Error).message };
+				}
+			},
+		},
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = this.getInputData();
+		const sent: INodeExecutionData[] = [];
+		const failed: INodeExecutionData[] = [];
+		const channel = this.getNodeParameter('channel', 0) as Channel;
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const timeoutMs = (Number(options.timeoutSeconds) || 30) * 1000;
+		const retry = {
+			retries: typeof options.retries === 'number' ? options.retries : 2,
+			baseDelayMs: (typeof options.retryDelaySeconds === 'number' ? options.retryDelaySeconds : 2) * 1000,
+		};
+		const resend = options.resend === true;
+
+		let ledger: Ledger | undefined;
+		let open: OpenChannel | undefined;
+		try {
+			try {
+				const ledgerConfig = await ledgerConfigOf(this);
+				ledger = await openLedger(ledgerConfig).catch((error: unknown) => {
+					throw ledgerOpenError(error, ledgerConfig);
+				});
+				const ledgerSecret = ledgerConfig.kind === 'postgres' ? [ledgerConfig.connectionString] : [];
+				open = await openChannel(this, channel, ledger, timeoutMs, ledgerSecret);
+			} catch (error) {
+				// A configuration fault concerns every item: each leaves on Failed with the reason, or the node stops.
+				const message = error instanceof Error ? error.message : String(error);
+				const code = error instanceof DeliveryError ? error.code : 'DELIVERY_CONFIG_INVALID';
+				if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), message, { description: code });
+				return [[], items.map((item, i) => failedItem(item, i, channel, { code, message }))];
+			}
+
+			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+				const item = items[itemIndex];
+				let document: InvoiceDocument;
+				try {
+					document = await readDocument(this, item, itemIndex);
+				} catch (error) {
+					if (!(error instanceof DeliveryError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+					failed.push(failedItem(item, itemIndex, channel, { code: error.code, message: error.message, field: error.field }));
+					continue;
+				}
+				try {
+					const outcome = await deliverInvoice(document, open.adapterFor(itemIndex), {
+						ledger,
+						resend,
+						retry,
+						redactor: open.redactor,
+					});
+					if (outcome.status === 'failed') failed.push(failedItem(item, itemIndex, channel, outcome, outcome));
+					else sent.push({ json: { ...(item.json as IDataObject), delivery: deliveryJson(outcome) }, binary: item.binary, pairedItem: { item: itemIndex } });
+				} catch (error) {
+					const message = open.redactor.message(error);
+					if (this.continueOnFail()) {
+						failed.push(failedItem(item, itemIndex, channel, { code: 'DELIVERY_FAILED', message }));
+						continue;
+					}
+					throw new NodeOperationError(this.getNode(), message, { itemIndex });
+				}
+			}
+			return [sent, failed];
+		} finally {
+			open?.close();
+			await ledger?.close();
+		}
+	}
+}
+
+/** The item's summary and files; bad input becomes a DeliveryError naming what is missing. */
+async function readDocument(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Promise<InvoiceDocument> {
+	const summary = readInvoiceSummary(item.json);
+	const files: InvoiceDocument['files'] = {};
+	for (const format of FORMATS) {
+		const binary = item.binary?.[format];
+		if (!binary) continue;
+		const data = await context.helpers.getBinaryDataBuffer(itemIndex, format);
+		const file: InvoiceFile = {
+			fileName: binary.fileName ?? summary.files?.[format] ?? `${summary.number}.${format === 'facturx' ? 'pdf' : `${format}.xml`}`,
+			mimeType: binary.mimeType,
+			data,
+		};
+		files[format] = file;
+	}
+	return { summary, files };
+}
+
+/** Raw file-system errors (EEXIST, ENOTDIR…) say nothing to a user: name the ledger and the parameter instead. */
+function ledgerOpenError(error: unknown, config: LedgerConfig): DeliveryError {
+	if (error instanceof LedgerError) return new DeliveryError('DELIVERY_CONFIG_INVALID', error.message, { field: 'ledger' });
+	const where = config.kind === 'sqlite' ? `file ${config.path}` : 'PostgreSQL database';
+	const code = (error as { code?: unknown }).code;
+	const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a part of its folder path is a file' : 'it cannot be opened or created';
+	return new DeliveryError('DELIVERY_CONFIG_INVALID', `The ledger ${where} is unusable (${why}): check the "Ledger" parameters.`, {
+		field: 'ledger',
+	});
+}
+
+function deliveryJson(outcome: DeliveryOutcome): IDataObject {
+	const { status, channel, remoteId, at } = outcome;
+	const base: IDataObject = { channel, status, remoteId, at };
+	// Channel details first: they never overwrite the status, channel or remote id.
+	if (outcome.status === 'sent') return { ...(outcome.details ?? {}), ...base, attempts: outcome.attempts } as IDataObject;
+	if (outcome.status === 'failed') return { ...base, attempts: outcome.attempts };
+	return base;
+}
+
+function failedItem(
+	item: INodeExecutionData,
+	itemIndex: number,
+	channel: Channel,
+	reason: { code: string; message: string; field?: string },
+	outcome?: DeliveryOutcome,
+): INodeExecutionData {
+	const error: IDataObject = { code: reason.code, message: reason.message, ...(reason.field ? { field: reason.field } : {}) };
+	return {
+		json: {
+			...(item.json as IDataObject),
+			delivery: outcome ? deliveryJson(outcome) : { channel, status: 'failed' },
+			error,
+		},
+		binary: item.binary,
+		pairedItem: { item: itemIndex },
+	};
+}
+
