@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import type { OcpiHttpResponse, OcpiTransport } from '../../lib/ocpi/client';
+import { bodyText } from '../shared/http-body';
 
 export const OCPI_CREDENTIAL_TYPE = 'ocpiApi';
 
@@ -30,14 +31,4 @@ export function n8nOcpiTransport(context: IExecuteFunctions): OcpiTransport {
 			body: bodyText(response.body),
 		};
 	};
-}
-
-function bodyText(body: unknown): string {
-	if (body === undefined || body === null) return '';
-	if (typeof body === 'string') return body;
-	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
-	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-	// Already parsed by the HTTP layer: serialise it back so the client still sees JSON.
-	return JSON.stringify(body);
 }

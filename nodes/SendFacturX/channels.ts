@@ -7,13 +7,12 @@ import { createSmtpSender, emailRecipients, parseAddressList } from '../../lib/d
 import type { SmtpSettings } from '../../lib/delivery/email';
 import type { HttpBodyMode } from '../../lib/delivery/http';
 import { OdooClient } from '../../lib/delivery/odoo';
-import type { OdooConnection } from '../../lib/delivery/odoo';
 import { parseOdooTaxTable } from '../../lib/delivery/odoo-invoice';
 import { SecretRedactor } from '../../lib/delivery/redaction';
 import { renderTemplate } from '../../lib/delivery/templates';
 import type { Ledger } from '../../lib/ledger';
 import type { Channel } from './properties';
-import { HTTP_CREDENTIAL, ODOO_CREDENTIAL, SMTP_CREDENTIAL, n8nHttpTransport, n8nOdooTransport } from './transport';
+import { HTTP_CREDENTIAL, ODOO_CREDENTIAL, SMTP_CREDENTIAL, n8nHttpTransport, n8nOdooTransport, odooConnectionFrom } from '../shared/transports';
 
 export interface OpenChannel {
 	adapterFor(itemIndex: number): DeliveryChannelAdapter;
@@ -35,18 +34,6 @@ export function smtpSettingsFrom(credentials: ICredentialDataDecryptedObject, ti
 		user: text(credentials.user) || undefined,
 		password: text(credentials.password) || undefined,
 		rejectUnauthorized: credentials.rejectUnauthorized !== false,
-		timeoutMs,
-		credentialLabel: label,
-	};
-}
-
-export function odooConnectionFrom(credentials: ICredentialDataDecryptedObject, timeoutMs: number, label?: string): OdooConnection {
-	return {
-		url: text(credentials.url),
-		database: text(credentials.database),
-		login: text(credentials.login),
-		apiKey: text(credentials.apiKey),
-		protocol: credentials.protocol === 'json2' ? 'json2' : 'jsonrpc',
 		timeoutMs,
 		credentialLabel: label,
 	};

@@ -7,7 +7,8 @@ import type {
 } from 'n8n-workflow';
 
 import { ledgerProperties, openNodeLedger, postgresLedgerTest } from '../shared/ledger-parameters';
-import { ODOO_CREDENTIAL, OPERATIONS } from './operations';
+import { ODOO_CREDENTIAL } from '../shared/transports';
+import { OPERATIONS } from './operations';
 import { trackPaymentProperties } from './parameters';
 
 /** Import Bank Statement routes to Matched and Unmatched; every other operation has one output. */

@@ -5,7 +5,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { OdooClient } from '../../lib/delivery/odoo';
-import type { OdooProtocol, OdooTransport } from '../../lib/delivery/odoo';
 import type { EInvoiceFormat } from '../../lib/einvoice';
 import type { Ledger } from '../../lib/ledger';
 import type { Decimal } from '../../lib/money';
@@ -21,8 +20,8 @@ import {
 	statusReport,
 } from '../../lib/payments/ledger-payments';
 import { syncFromOdoo } from '../../lib/payments/odoo-sync';
+import { ODOO_CREDENTIAL, n8nOdooTransport, odooConnectionFrom } from '../shared/transports';
 
-export const ODOO_CREDENTIAL = 'evClearingOdooApi';
 
 export interface OperationOutput {
 	main: INodeExecutionData[];
@@ -192,30 +191,7 @@ const disputeOperation: Operation = async (context, ledger, i) => {
 
 const syncOdooOperation: Operation = async (context, ledger, i) => {
 	const credentials = await context.getCredentials(ODOO_CREDENTIAL);
-	const transport: OdooTransport = async (request) => {
-		const response = (await context.helpers.httpRequest({
-			method: 'POST',
-			url: request.url,
-			headers: request.headers,
-			body: request.body,
-			timeout: request.timeoutMs,
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
-		const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body);
-		return { status: response.statusCode, body };
-	};
-	const client = new OdooClient(
-		{
-			url: String(credentials.url ?? ''),
-			database: String(credentials.database ?? ''),
-			login: String(credentials.login ?? ''),
-			apiKey: String(credentials.apiKey ?? ''),
-			protocol: (credentials.protocol as OdooProtocol | undefined) ?? 'jsonrpc',
-		},
-		transport,
-	);
+	const client = new OdooClient(odooConnectionFrom(credentials, 30_000, ODOO_CREDENTIAL), n8nOdooTransport(context));
 	const results = await syncFromOdoo(ledger, client, { date: dateOf(context, i) });
 	return { main: results.filter((r) => r.outcome !== 'not_in_odoo').map((r) => item(r, i)) };
 };

@@ -1,21 +1,13 @@
-/** The lib's HTTP transports carried by n8n's HTTP helpers, so the credentials' `authenticate` applies. */
-import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+/** The lib's HTTP transports (Odoo, HTTP delivery) carried by n8n's HTTP helpers, so the credentials' `authenticate` applies. */
+import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import type { HttpDeliveryResponse, HttpDeliveryTransport } from '../../lib/delivery/http';
-import type { OdooTransport } from '../../lib/delivery/odoo';
+import type { OdooConnection, OdooTransport } from '../../lib/delivery/odoo';
+import { bodyText } from './http-body';
 
 export const SMTP_CREDENTIAL = 'evClearingSmtp';
 export const ODOO_CREDENTIAL = 'evClearingOdooApi';
 export const HTTP_CREDENTIAL = 'evClearingHttpAuth';
-
-function bodyText(body: unknown): string {
-	if (body === undefined || body === null) return '';
-	if (typeof body === 'string') return body;
-	if (Buffer.isBuffer(body)) return body.toString('utf8');
-	if (body instanceof ArrayBuffer) return Buffer.from(body).toString('utf8');
-	if (ArrayBuffer.isView(body)) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-	return JSON.stringify(body);
-}
 
 /** Every status comes back as a value: the lib decides what is a failure and what is passing. */
 function rawOptions(options: IHttpRequestOptions): IHttpRequestOptions {
@@ -52,5 +44,20 @@ export function n8nHttpTransport(context: IExecuteFunctions, authenticated: bool
 			headers: response.headers as HttpDeliveryResponse['headers'],
 			body: bodyText(response.body),
 		};
+	};
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
+
+/** The Odoo connection of an evClearingOdooApi credential (Send Factur-X, Track Payment's Sync from Odoo). */
+export function odooConnectionFrom(credentials: ICredentialDataDecryptedObject, timeoutMs: number, label?: string): OdooConnection {
+	return {
+		url: text(credentials.url),
+		database: text(credentials.database),
+		login: text(credentials.login),
+		apiKey: text(credentials.apiKey),
+		protocol: credentials.protocol === 'json2' ? 'json2' : 'jsonrpc',
+		timeoutMs,
+		credentialLabel: label,
 	};
 }
