@@ -28,7 +28,9 @@ Options:
                       a complete example is samples/invoice-config.json)
   --out <dir>         folder for the files (created if missing)
   --ledger <path>     SQLite ledger file, overriding the configuration's "ledger"
-  --issue-date <day>  YYYY-MM-DD, overriding the configuration's issue date (default: today)`;
+  --issue-date <day>  YYYY-MM-DD, overriding the configuration's issue date (default: today)
+  --recover-now       render at once the documents an interrupted run numbered but did not write (by default only
+                      those older than 10 minutes, so a run still in progress elsewhere is never doubled)`;
 
 async function writeAtomically(file: string, data: Buffer): Promise<void> {
 	const temporary = `${file}.part`;
@@ -49,6 +51,7 @@ export const invoiceCommand: Command = {
 				out: { type: 'string' },
 				ledger: { type: 'string' },
 				'issue-date': { type: 'string' },
+				'recover-now': { type: 'boolean' },
 			},
 		});
 		if (!values.config) throw new UsageError('--config is required: the invoicing configuration (see samples/invoice-config.json).');
@@ -80,6 +83,7 @@ export const invoiceCommand: Command = {
 		let issued = 0;
 		try {
 			const outcome = await issueInvoices(priced, config, ledger, {
+				recoverAfterMs: values['recover-now'] ? 0 : undefined,
 				onRendered: async (document: IssuedDocument) => {
 					for (const file of document.files) await writeAtomically(path.join(values.out!, file.fileName), file.data);
 					const partner = partnerFor(config, document.buyerParty.countryCode, document.buyerParty.partyId);

@@ -1,8 +1,8 @@
 /**
  * Issuing: priced CDRs in, numbered documents with their files out, the ledger as the record.
  *
- * Order of a run: (1) documents recorded by an earlier run but never rendered (a crash between numbering and files)
- * are rendered again from the ledger; (2) CDRs already on a document are reported with its number, never billed
+ * Order of a run: (1) documents recorded by an earlier run but never rendered (a crash between numbering and files),
+ * and old enough that no live run is still rendering them, are rendered again from the ledger; (2) CDRs already on a document are reported with its number, never billed
  * twice; (3) the rest is planned (lib/invoice/build.ts), each document numbered and recorded in one ledger
  * transaction, then rendered, handed to `onRendered` (write, attach, send) and marked rendered.
  */
@@ -63,7 +63,15 @@ export interface IssueOptions {
 	onRendered?: (document: IssuedDocument) => Promise<void>;
 	/** PDF creation date, for reproducible files. */
 	creationDate?: Date;
+	/**
+	 * Documents recorded but not marked rendered are rendered again only once they are this old (default 10 minutes):
+	 * younger ones belong to a run still rendering them (parallel webhook executions, queue-mode workers), and
+	 * re-rendering those would deliver them twice. 0 recovers at once (a single process re-run after a crash).
+	 */
+	recoverAfterMs?: number;
 }
+
+export const DEFAULT_RECOVER_AFTER_MS = 10 * 60 * 1000;
 
 const refOf = (p: PricedCdr) => ({ country_code: p.country_code ?? '', party_id: p.party_id ?? '', id: p.id });
 
@@ -100,7 +108,9 @@ export async function issueInvoices(
 	const outcome: IssueOutcome = { documents: [], alreadyInvoiced: [], failures: [] };
 	const completion = completionOptions(config);
 
-	for (const record of await ledger.listUnrendered()) {
+	const recoverBefore = Date.now() - (options.recoverAfterMs ?? DEFAULT_RECOVER_AFTER_MS);
+	const stale = (await ledger.listUnrendered()).filter((record) => Date.parse(record.recordedAt) <= recoverBefore);
+	for (const record of stale) {
 		const invoice = invoiceFromDocument(record.document);
 		const document: IssuedDocument = {
 			invoice,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: the e-invoice validator's (via its own setup script), PostgreSQL for the
-# ledger's PostgreSQL store, and chromium for the report's browser test. Idempotent; needs root (CI and the dev machines
+# ledger's PostgreSQL store, chromium for the report's browser test, Redis for the n8n queue-mode test. Idempotent; needs root (CI and the dev machines
 # run as root).
 set -euo pipefail
 shared=${1:-"$(dirname "$0")/../../../shared"}
@@ -8,6 +8,7 @@ need=()
 command -v qpdf >/dev/null && command -v pdftoppm >/dev/null && [ -f /usr/share/java/Saxon-HE.jar ] || need+=(validator)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+command -v redis-server >/dev/null || need+=(redis)
 # The n8n install for the end-to-end tests compiles sqlite3 (node-gyp).
 command -v make >/dev/null && command -v g++ >/dev/null && command -v python3 >/dev/null || need+=(build)
 if [ ${#need[@]} -eq 0 ]; then echo "system packages present"; exit 0; fi
@@ -15,6 +16,7 @@ if [[ " ${need[*]} " == *" validator "* ]]; then bash "$shared/einvoice-validato
 debs=()
 [[ " ${need[*]} " == *" postgresql "* ]] && debs+=(postgresql)
 [[ " ${need[*]} " == *" chromium "* ]] && debs+=(chromium)
+[[ " ${need[*]} " == *" redis "* ]] && debs+=(redis-server)
 [[ " ${need[*]} " == *" build "* ]] && debs+=(build-essential python3)
 if [ ${#debs[@]} -gt 0 ]; then
 	apt-get update -qq

@@ -125,7 +125,14 @@ describe('a run that stops between numbering and files', () => {
 		const unrendered = await ledger.listUnrendered();
 		expect(unrendered.map((u) => u.number)).toEqual(['EVC-2026-000001']);
 		const written: string[] = [];
-		const rerun = await issueInvoices(firstCdr, config, ledger, { onRendered: async (d) => void written.push(d.invoice.number) });
+		// A run right after: the document is too young to be another run's crash, so it is left alone.
+		const tooSoon = await issueInvoices(firstCdr, config, ledger, { onRendered: async (d) => void written.push(d.invoice.number) });
+		expect(tooSoon.documents).toEqual([]);
+		expect(written).toEqual([]);
+		const rerun = await issueInvoices(firstCdr, config, ledger, {
+			recoverAfterMs: 0,
+			onRendered: async (d) => void written.push(d.invoice.number),
+		});
 		expect(rerun.documents.map((d) => [d.invoice.number, d.recovered])).toEqual([['EVC-2026-000001', true]]);
 		expect(rerun.alreadyInvoiced).toEqual([{ index: 0, id: priced[0].id, invoiceNumber: 'EVC-2026-000001' }]);
 		expect(written).toEqual(['EVC-2026-000001']);
