@@ -15,7 +15,7 @@ n8n=(node "$n8n_dir/node_modules/n8n/bin/n8n")
 export N8N_USER_FOLDER=${EV_CLEARING_N8N_USER_FOLDER:-$cache_root/n8n-user}
 export N8N_PORT=${N8N_PORT:-5678}
 out=${EV_CLEARING_OUT:-$repo/out}
-mkdir -p "$N8N_USER_FOLDER" "$out"
+mkdir -p "$N8N_USER_FOLDER" "$out" "$out/invoices"
 # n8n 2.x reads and writes files only inside N8N_RESTRICT_FILE_ACCESS_TO: the samples and the output folder.
 export N8N_RESTRICT_FILE_ACCESS_TO=${N8N_RESTRICT_FILE_ACCESS_TO:-$repo/samples;$out}
 

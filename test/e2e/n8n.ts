@@ -278,7 +278,9 @@ export class N8nSandbox {
 		liveSandboxes++;
 		const userFolder = mkdtempSync(path.join(tmpdir(), 'ev-clearing-e2e-'));
 		try {
-			const [install, tgz] = await Promise.all([ensureN8n(), packPackage()]);
+			// EV_CLEARING_PACKAGE_TGZ: install that packed archive instead of packing the repository.
+			const given = process.env.EV_CLEARING_PACKAGE_TGZ;
+			const [install, tgz] = await Promise.all([ensureN8n(), given ? Promise.resolve(given) : packPackage()]);
 			const result = await runCommand('bash', [path.join(SCRIPTS, 'link-package.sh'), userFolder, tgz], {
 				env: { ...process.env, PATH: pathWithNode24(), EV_CLEARING_N8N_DIR: install.dir },
 				timeoutMs: 180_000,
@@ -348,6 +350,19 @@ export class N8nSandbox {
 	/** Imports and executes in one step. */
 	async run(workflow: N8nWorkflow | string): Promise<N8nRun> {
 		return this.execute(await this.importWorkflow(workflow));
+	}
+
+	/**
+	 * Imports credentials (`n8n import:credentials`): n8n 2.41.1 encrypts a plain `data` object with the instance's key,
+	 * so a workflow naming `{ <type>: { id, name } }` finds them. Ids are 16 letters or digits.
+	 */
+	async importCredentials(credentials: Array<{ id: string; name: string; type: string; data: JsonObject }>): Promise<void> {
+		const dir = path.join(this.userFolder, 'credentials');
+		mkdirSync(dir, { recursive: true });
+		const file = path.join(dir, `credentials-${++workflowCounter}.json`);
+		writeFileSync(file, JSON.stringify(credentials));
+		const result = await this.cli(['import:credentials', `--input=${file}`]);
+		if (result.code !== 0) throw commandFailure(`n8n import:credentials --input=${file}`, result);
 	}
 
 	/** Marks a workflow active for the next `n8n start` (its webhooks are then registered). */

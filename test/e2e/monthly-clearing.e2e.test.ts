@@ -1,0 +1,250 @@
+/**
+ * Sample workflow 1 (workflows/monthly-clearing.json) in a real n8n 2.41.1, as shipped except for pinned dates: the
+ * sample CDRs are validated, priced, invoiced per eMSP and month, written to disk, e-mailed through a real SMTP server of
+ * this test, and reported. Then `npm run demo` itself (scripts/demo.js) end to end.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { parseInvoicingConfig } from '../../lib/invoice/config';
+import { issueInvoices } from '../../lib/invoice/issue';
+import { openLedger } from '../../lib/ledger';
+import type { Ledger } from '../../lib/ledger';
+import { parsePricedCdrJson } from '../../lib/pricing';
+import type { PricedCdrJson } from '../../lib/pricing';
+import { fatalFindings, validateEInvoices } from '../helpers/einvoice-validator';
+import { attachments, header, startMailSink } from './mail-sink';
+import type { MailSink } from './mail-sink';
+import type { JsonObject, N8nRun } from './n8n';
+import { N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
+
+const WORKFLOW = path.join(REPO_ROOT, 'workflows/monthly-clearing.json');
+const INSTALL_TIMEOUT = 30 * 60_000;
+const SMTP = { id: 'evcSmtpSample001', name: 'SMTP (EV Clearing) - your relay', type: 'evClearingSmtp' };
+
+/** What the demo pins too (scripts/demo.js): the sample CDRs are from October 2026. */
+function pinnedWorkflow(out: string) {
+	const workflow = loadWorkflow(WORKFLOW, { __OUT__: out });
+	const node = (name: string) => {
+		const found = workflow.nodes.find((n) => n.name === name);
+		if (!found) throw new Error(`no node ${name}`);
+		return found.parameters as JsonObject;
+	};
+	node('Validate CDR').options = { now: '2026-11-01T00:00:00Z' };
+	node('Build Invoice').options = { ...(node('Build Invoice').options as JsonObject), issueDate: '2026-11-02' };
+	node('Clearing Report').asOf = '2026-11-02';
+	return workflow;
+}
+
+// One invoice per eMSP for October 2026, and the credit note of the negative (credit) CDR of DE*CHP.
+const EXPECTED = [
+	{ number: 'EVC-2026-000001', typeCode: '380', buyer: 'FR*MOB', email: 'factures@mobilis-france.example', withVat: '79.85', cdrs: 5 },
+	{ number: 'EVC-2026-000002', typeCode: '380', buyer: 'NL*ROM', email: 'invoices@roam-netherlands.example', withVat: '55.18', cdrs: 4 },
+	{ number: 'EVC-2026-000003', typeCode: '380', buyer: 'DE*CHP', email: 'rechnungen@chargepoint-partner.example', withVat: '48.90', cdrs: 3 },
+	{ number: 'EVC-2026-000004', typeCode: '380', buyer: 'BE*EMS', email: 'billing@emobility-services.example', withVat: '21.28', cdrs: 2 },
+	{ number: 'EVC-AV-2026-000001', typeCode: '381', buyer: 'DE*CHP', email: 'rechnungen@chargepoint-partner.example', withVat: '26.19', cdrs: 1 },
+];
+
+let sandbox: N8nSandbox;
+let sink: MailSink;
+let out: string;
+let workflowId: string;
+let run: N8nRun;
+
+beforeAll(async () => {
+	out = mkdtempSync(path.join(tmpdir(), 'ev-clearing-e2e-monthly-'));
+	// n8n's Write File node creates no folder: the output folder of the invoices must exist, as the demo makes it.
+	mkdirSync(path.join(out, 'invoices'));
+	sink = await startMailSink();
+	sandbox = await N8nSandbox.create({ fileAccess: [path.join(REPO_ROOT, 'samples'), out] });
+	await sandbox.importCredentials([
+		{ ...SMTP, data: { host: '127.0.0.1', port: sink.port, secure: false, user: '', password: '', rejectUnauthorized: true } },
+	]);
+	workflowId = await sandbox.importWorkflow(pinnedWorkflow(out));
+	run = await sandbox.execute(workflowId);
+}, INSTALL_TIMEOUT);
+
+afterAll(async () => {
+	await sandbox?.dispose();
+	await sink?.close();
+	if (out && process.env.EV_CLEARING_E2E_KEEP !== '1') rmSync(out, { recursive: true, force: true });
+}, 60_000);
+
+const invoiceFile = (name: string) => path.join(out, 'invoices', name);
+
+describe('monthly clearing workflow, run by `n8n execute`', () => {
+	it('runs every node: the FR*EVC CDRs are priced, the DE*LDN ones left aside, nothing rejected or deviating', () => {
+		expect(run.status).toBe('success');
+		expect(run.items('Validate CDR', 0)).toHaveLength(26);
+		expect(run.items('Validate CDR', 1)).toHaveLength(0);
+		expect(run.items('Our CPO only?', 1).map((cdr) => `${String(cdr.country_code)}*${String(cdr.party_id)}`)).toEqual(
+			Array(11).fill('DE*LDN'),
+		);
+		expect(run.items('Price CDR', 0)).toHaveLength(15);
+		expect(run.items('Price CDR', 1)).toHaveLength(0);
+		expect(run.items('Build Invoice', 1)).toHaveLength(0);
+		expect(run.items('Build Invoice', 2)).toHaveLength(0);
+	});
+
+	it('issues gap-free numbers per series with the amounts to the cent', () => {
+		const invoices = run.items('Build Invoice', 0);
+		expect(
+			invoices.map((i) => ({
+				number: i.number,
+				typeCode: i.typeCode,
+				buyer: (i.buyer as JsonObject).ocpiParty,
+				withVat: (i.totals as JsonObject).withVat,
+				cdrs: (i.cdrIds as string[]).length,
+			})),
+		).toEqual(EXPECTED.map(({ email: _email, ...rest }) => rest));
+		// 15 priced CDRs, each on exactly one document.
+		const cdrIds = invoices.flatMap((i) => i.cdrIds as string[]);
+		expect(new Set(cdrIds).size).toBe(15);
+		expect(new Set(cdrIds)).toEqual(new Set(run.items('Price CDR', 0).map((p) => p.id)));
+		const mobilis = invoices[0];
+		expect(mobilis.totals).toEqual({ withoutVat: '66.54', vat: '13.31', withVat: '79.85', due: '79.85' });
+		expect(mobilis.issueDate).toBe('2026-11-02');
+		expect(mobilis.dueDate).toBe('2026-12-02');
+		expect(mobilis.paymentReference).toBe('RF76EVC2026000001');
+	});
+
+	it('gives the documents the library issues in-process from the same priced CDRs', async () => {
+		const config = parseInvoicingConfig(JSON.parse(readFileSync(path.join(REPO_ROOT, 'samples/invoice-config.json'), 'utf8')));
+		const priced = run.items('Price CDR', 0).map((p) => parsePricedCdrJson(p as unknown as PricedCdrJson));
+		const scratch = mkdtempSync(path.join(tmpdir(), 'ev-clearing-e2e-inproc-'));
+		const ledger = await openLedger({ kind: 'sqlite', path: path.join(scratch, 'ledger.sqlite') });
+		try {
+			const outcome = await issueInvoices(priced, config, ledger);
+			expect(outcome.documents.map((d) => [d.invoice.number, d.invoice.totals.taxInclusive.toFixed(2)])).toEqual(
+				run.items('Build Invoice', 0).map((i) => [i.number, (i.totals as JsonObject).withVat]),
+			);
+		} finally {
+			await ledger.close();
+			rmSync(scratch, { recursive: true, force: true });
+		}
+	});
+
+	it('writes Factur-X PDF, CII and UBL of each document, all valid for the official EN16931 / Factur-X artefacts', async () => {
+		const expectedFiles = EXPECTED.flatMap(({ number }) => [`${number}.cii.xml`, `${number}.pdf`, `${number}.ubl.xml`]);
+		expect(readdirSync(path.join(out, 'invoices')).sort()).toEqual(expectedFiles.sort());
+		const verdicts = await validateEInvoices(expectedFiles.map(invoiceFile));
+		for (const verdict of verdicts) {
+			expect({ file: path.basename(verdict.file), valid: verdict.valid, fatal: fatalFindings(verdict) }).toEqual({
+				file: path.basename(verdict.file),
+				valid: true,
+				fatal: '',
+			});
+		}
+		const pdfs = verdicts.filter((v) => v.file.endsWith('.pdf'));
+		expect(pdfs.map((v) => v.profile)).toEqual(Array(5).fill('EN 16931'));
+	}, 180_000);
+
+	it('e-mails each document to its eMSP, the Factur-X PDF attached byte for byte as written to disk', () => {
+		const byNumber = new Map(
+			sink.messages.map((m) => [/(EVC-(?:AV-)?2026-\d{6})/.exec(header(m.raw, 'Subject') ?? '')?.[1], m]),
+		);
+		expect(sink.messages).toHaveLength(5);
+		for (const doc of EXPECTED) {
+			const mail = byNumber.get(doc.number);
+			expect(mail?.to).toEqual([doc.email]);
+			expect(mail?.from).toBe('facturation@evcharge-france.example');
+			const files = attachments(mail!.raw);
+			expect(files.map((f) => [f.fileName, f.contentType])).toEqual([[`${doc.number}.pdf`, 'application/pdf']]);
+			expect(files[0].data.equals(readFileSync(invoiceFile(`${doc.number}.pdf`)))).toBe(true);
+		}
+		expect(run.items('Send Factur-X', 1)).toHaveLength(0);
+		expect(run.items('Send Factur-X', 0).map((i) => (i.delivery as JsonObject).status)).toEqual(Array(5).fill('sent'));
+	});
+
+	it('records in the ledger each document, the hashes of its files and its delivery', async () => {
+		const ledger: Ledger = await openLedger({ kind: 'sqlite', path: path.join(out, 'ledger.sqlite') });
+		try {
+			const listed = await ledger.listInvoices();
+			expect(listed.map((i) => [i.number, i.typeCode, `${i.buyer.countryCode}*${i.buyer.partyId}`, i.totals.withVat])).toEqual(
+				[...EXPECTED]
+					.sort((a, b) => a.number.localeCompare(b.number))
+					.map((d) => [d.number, d.typeCode, d.buyer, d.withVat]),
+			);
+			for (const invoice of listed) {
+				for (const file of invoice.renderedFiles ?? []) {
+					const sha256 = createHash('sha256').update(readFileSync(invoiceFile(file.name))).digest('hex');
+					expect({ file: file.name, sha256 }).toEqual({ file: file.name, sha256: file.sha256 });
+				}
+				expect(invoice.renderedFiles).toHaveLength(3);
+			}
+			const delivered = await ledger.events({ type: 'DELIVERY_SUCCEEDED' });
+			expect(delivered.map((e) => e.invoiceNumber).sort()).toEqual(EXPECTED.map((d) => d.number).sort());
+			const invoiced = await ledger.getInvoice('EVC-2026-000001');
+			expect(invoiced?.cdrs).toHaveLength(5);
+		} finally {
+			await ledger.close();
+		}
+	});
+
+	it('writes the review report with the invoices per eMSP and the aging of the ledger', () => {
+		const [report] = run.items('Clearing Report');
+		expect(report.cdrs).toMatchObject({ received: 15, valid: 15, rejected: 0 });
+		expect((report.invoices as JsonObject).documentCount).toBe(5);
+		const perEmsp = ((report.invoices as JsonObject).perEmsp as JsonObject[]).map((l) => [l.emsp, l.netWithVat]);
+		// DE*CHP: 48.90 invoiced less the 26.19 credit note.
+		expect(perEmsp).toEqual([
+			['BE*EMS', '21.28'],
+			['DE*CHP', '22.71'],
+			['FR*MOB', '79.85'],
+			['NL*ROM', '55.18'],
+		]);
+		expect(report.ignoredItems).toBe(0);
+		const html = readFileSync(path.join(out, 'report.html'), 'utf8');
+		expect(html).toContain('<html');
+		expect(html).toContain('Mobilis France SAS');
+		expect(html).toContain('79.85');
+	});
+
+	it('invoices and e-mails nothing twice when run again', async () => {
+		const again = await sandbox.execute(workflowId);
+		expect(again.items('Build Invoice', 0)).toHaveLength(0);
+		expect(again.items('Build Invoice', 1).map((i) => i.invoiceNumber).sort()).toEqual(
+			run.items('Build Invoice', 0).flatMap((i) => (i.cdrIds as string[]).map(() => i.number)).sort(),
+		);
+		expect(sink.messages).toHaveLength(5);
+		const ledger = await openLedger({ kind: 'sqlite', path: path.join(out, 'ledger.sqlite') });
+		try {
+			expect(await ledger.listInvoices()).toHaveLength(5);
+		} finally {
+			await ledger.close();
+		}
+	}, 120_000);
+});
+
+describe('`npm run demo` (scripts/demo.js)', () => {
+	it('runs the monthly workflow in n8n with its own SMTP sink and leaves invoices, report and e-mails in the output folder', async () => {
+		const demoOut = mkdtempSync(path.join(tmpdir(), 'ev-clearing-e2e-demo-'));
+		try {
+			const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+				const child = spawn(path.join(REPO_ROOT, 'node_modules/.bin/node'), [path.join(REPO_ROOT, 'scripts/demo.js')], {
+					cwd: REPO_ROOT,
+					env: { ...process.env, EV_CLEARING_OUT: demoOut, NODE_ENV: undefined, JEST_WORKER_ID: undefined },
+					stdio: ['ignore', 'pipe', 'pipe'],
+				});
+				let stdout = '';
+				let stderr = '';
+				child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+				child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+				child.on('error', reject);
+				child.on('close', (code) => resolve({ code, stdout, stderr }));
+			});
+			expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr.slice(-3000) }).toEqual({ code: 0, stderr: '' });
+			expect(result.stdout).toContain('5 invoice(s)');
+			expect(result.stdout).toMatch(/EVC-2026-000001\s+Mobilis France SAS\s+79\.85 EUR/);
+			expect(result.stdout).toContain('5 sent, 0 failed; 5 message(s) caught by the local SMTP sink');
+			expect(readdirSync(path.join(demoOut, 'invoices'))).toHaveLength(15);
+			expect(readdirSync(path.join(demoOut, 'mail'))).toHaveLength(5);
+			expect(existsSync(path.join(demoOut, 'report.html'))).toBe(true);
+		} finally {
+			rmSync(demoOut, { recursive: true, force: true });
+		}
+	}, 180_000);
+});
