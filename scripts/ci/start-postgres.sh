@@ -34,9 +34,18 @@ if ! as_owner "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
 	fi
 	# 9>&-: the server must not inherit the lock. Sockets in the cluster folder: no dependency on /var/run/postgresql.
 	# fsync off: a throwaway test cluster (the tests kill clients, never the server).
-	as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
-		-o "-c listen_addresses=127.0.0.1 -p $port -k $data -c max_connections=200 -c fsync=off" start 9>&- >&2 ||
-		{ cat "$data/server.log" >&2; exit 1; }
+	start() {
+		as_owner "$bin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
+			-o "-c listen_addresses=127.0.0.1 -p $port -k $data -c max_connections=200 -c fsync=off" start 9>&- >&2
+	}
+	# A cluster left by a killed session (stale postmaster.pid, unsynced files) is thrown away and made anew: it only
+	# ever holds test data.
+	if ! start; then
+		echo "the test cluster in $data does not start: recreating it" >&2
+		rm -rf "${data:?}"/* "${data:?}"/.[!.]* 2>/dev/null || true
+		as_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --no-locale >&2
+		start || { cat "$data/server.log" >&2; exit 1; }
+	fi
 fi
 if ! as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
 	"SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
