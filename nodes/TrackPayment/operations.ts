@@ -20,6 +20,7 @@ import {
 	statusReport,
 } from '../../lib/payments/ledger-payments';
 import { syncFromOdoo } from '../../lib/payments/odoo-sync';
+import { invoiceSummary } from '../../lib/invoice/summary';
 import { ODOO_CREDENTIAL, n8nOdooTransport, odooConnectionFrom } from '../shared/transports';
 
 
@@ -165,10 +166,20 @@ const disputeOperation: Operation = async (context, ledger, i) => {
 		binary[file.format] = await context.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
 	}
 	const invoice = creditNote!.invoice;
+	const record = await ledger.getInvoice(invoice.number);
 	return {
 		main: [
 			{
 				json: {
+					// The credit note as Build Invoice describes its documents, so Send Factur-X takes this item as it is
+					// (the buyer's e-mail is not known here: give Send Factur-X a To address, or set buyer.email).
+					...(invoiceSummary(invoice, {
+						cdrIds: record?.cdrs.map((c) => c.id) ?? [],
+						ocpiParty: record ? `${record.buyer.countryCode}*${record.buyer.partyId}` : null,
+						email: null,
+						files: Object.fromEntries(creditNote!.files.map((f) => [f.format, f.fileName])),
+						recovered: false,
+					}) as unknown as IDataObject),
 					invoiceNumber: event.invoiceNumber,
 					...event.payload,
 					creditNote: amounts({

@@ -140,6 +140,15 @@ describe('Track Payment node, through the n8n engine', () => {
 			creditNoteNumber: 'CN-2026-000001',
 			creditNote: { typeCode: '381', correctsInvoiceNumber: numberOf(112), totals: { withVat: '120.00', withoutVat: '100.00', vat: '20.00' } },
 		});
+		// The item is also a Build Invoice document, ready for Send Factur-X.
+		expect(item.json).toMatchObject({
+			kind: 'ev-clearing.invoice',
+			number: 'CN-2026-000001',
+			typeCode: '381',
+			correctsInvoiceNumber: numberOf(112),
+			totals: { withVat: '120.00' },
+			files: { facturx: 'CN-2026-000001.pdf', ubl: 'CN-2026-000001.ubl.xml' },
+		});
 		expect(Object.keys(item.binary ?? {})).toEqual(['facturx', 'ubl']);
 		expect(Buffer.from(item.binary!.facturx.data, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
 		expect(Buffer.from(item.binary!.ubl.data, 'base64').toString()).toContain(`<cbc:ID>${numberOf(112)}</cbc:ID>`);
