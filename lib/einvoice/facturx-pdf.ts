@@ -53,6 +53,31 @@ function parsedFonts(): { regular: ParsedFont; bold: ParsedFont } {
 	return fonts;
 }
 
+/** Words already shaped, per parsed font, shared by every document of the process (bounded). */
+const layoutCaches = new Map<ParsedFont, { cache: Record<string, unknown>; documents: number }>();
+const LAYOUT_CACHE_RESET_EVERY = 500;
+
+/**
+ * pdfkit shapes each word through fontkit (OpenType lookups) and caches the result per document only: invoices repeat
+ * the same words, so one cache per font for the whole process spares most of the shaping. Shaped runs are in font
+ * units and carry glyph ids, which each document still subsets for itself. Reset every few hundred documents, so the
+ * CDR ids and amounts that never recur do not pile up.
+ */
+function shareLayoutCaches(doc: PDFKit.PDFDocument, parsed: ParsedFont[]): void {
+	doc.font(FONT_BOLD).font(FONT_REGULAR);
+	const families = (doc as unknown as { _fontFamilies: Record<string, { font?: ParsedFont; layoutCache?: Record<string, unknown> }> })._fontFamilies;
+	for (const embedded of Object.values(families)) {
+		if (!embedded.font || !parsed.includes(embedded.font) || !embedded.layoutCache) continue;
+		let shared = layoutCaches.get(embedded.font);
+		if (!shared || shared.documents >= LAYOUT_CACHE_RESET_EVERY) {
+			shared = { cache: Object.create(null) as Record<string, unknown>, documents: 0 };
+			layoutCaches.set(embedded.font, shared);
+		}
+		shared.documents++;
+		embedded.layoutCache = shared.cache;
+	}
+}
+
 /** Info dictionary strings are also copied verbatim into pdfkit's XMP: keep them free of XML markup characters. */
 function infoText(value: string): string {
 	return value.replace(/[<>&"]/g, ' ').replace(/\s+/g, ' ').trim();
@@ -95,6 +120,7 @@ export function renderFacturXPdf(invoice: Invoice, options: FacturXOptions = {})
 	// pdfkit preselects Helvetica, which PDF/A forbids (not embedded); it is never drawn with, so never written.
 	doc.registerFont(FONT_REGULAR, regular as unknown as string);
 	doc.registerFont(FONT_BOLD, bold as unknown as string);
+	shareLayoutCaches(doc, [regular, bold]);
 	drawInvoice(doc, invoice, language);
 
 	// @types/pdfkit lacks `relationship`, which pdfkit writes as /AFRelationship.
