@@ -8,7 +8,7 @@
  * synchronous=FULL: a committed number must survive a power cut, or the next run would hand it out again.
  * The wait for another process's lock blocks the event loop (node:sqlite is synchronous), up to busyTimeoutMs.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
@@ -50,6 +50,26 @@ import type {
 
 type SqlValue = string | number | null;
 
+/**
+ * Creates the ledger's folder and its missing parents, one level at a time: Node's recursive mkdirSync never returns
+ * on some pseudo file systems (a path under /proc loops forever), and a ledger path typed wrong must fail, not hang.
+ */
+function makeFolder(folder: string): void {
+	if (existsSync(folder)) return;
+	const parent = dirname(folder);
+	if (parent !== folder) makeFolder(parent);
+	try {
+		mkdirSync(folder);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+		throw new LedgerError(
+			'LEDGER_CONFIG_INVALID',
+			`the ledger folder ${folder} cannot be created (${(error as NodeJS.ErrnoException).code ?? String(error)}): give a ledger path in a writable folder.`,
+			'path',
+		);
+	}
+}
+
 export class SqliteLedger implements Ledger {
 	private readonly db: DatabaseSync;
 	private readonly statements = new Map<string, StatementSync>();
@@ -59,7 +79,7 @@ export class SqliteLedger implements Ledger {
 	}
 
 	static open(path: string, busyTimeoutMs = 10_000): SqliteLedger {
-		if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+		if (path !== ':memory:') makeFolder(dirname(path));
 		const db = new DatabaseSync(path, { timeout: busyTimeoutMs });
 		try {
 			db.exec('PRAGMA journal_mode = WAL');

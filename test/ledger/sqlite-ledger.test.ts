@@ -47,3 +47,12 @@ describe('SQLite ledger', () => {
 		expect(perInvoice).toBeLessThan(5);
 	});
 });
+
+describe('SQLite ledger path', () => {
+	it('refuses a folder that cannot be created, with the path in the message, instead of hanging', async () => {
+		await expect(openLedger({ kind: 'sqlite', path: '/proc/no-such-dir/ledger.sqlite' })).rejects.toMatchObject({
+			code: 'LEDGER_CONFIG_INVALID',
+			message: expect.stringContaining('/proc/no-such-dir'),
+		});
+	});
+});
