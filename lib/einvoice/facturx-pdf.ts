@@ -78,6 +78,12 @@ function shareLayoutCaches(doc: PDFKit.PDFDocument, parsed: ParsedFont[]): void 
 	}
 }
 
+const DOCUMENT_KIND: Record<LayoutLanguage, [string, string]> = {
+	fr: ['Facture', 'Avoir'],
+	de: ['Rechnung', 'Gutschrift'],
+	en: ['Invoice', 'Credit note'],
+};
+
 /** Info dictionary strings are also copied verbatim into pdfkit's XMP: keep them free of XML markup characters. */
 function infoText(value: string): string {
 	return value.replace(/[<>&"]/g, ' ').replace(/\s+/g, ' ').trim();
@@ -90,7 +96,7 @@ export function renderFacturXPdf(invoice: Invoice, options: FacturXOptions = {})
 	const language = options.language ?? defaultLanguage(invoice);
 	// PDF dates have 1 s resolution; a millisecond part would make Info and XMP differ.
 	const created = new Date(Math.floor((options.creationDate ?? new Date()).getTime() / 1000) * 1000);
-	const kind = isCreditNote(invoice) ? (language === 'fr' ? 'Avoir' : 'Credit note') : language === 'fr' ? 'Facture' : 'Invoice';
+	const kind = DOCUMENT_KIND[language][isCreditNote(invoice) ? 1 : 0];
 	const { regular, bold } = parsedFonts();
 
 	const doc = new PDFDocument({
@@ -99,7 +105,7 @@ export function renderFacturXPdf(invoice: Invoice, options: FacturXOptions = {})
 		size: 'A4',
 		margin: 0,
 		bufferPages: true,
-		lang: language === 'fr' ? 'fr-FR' : 'en',
+		lang: { fr: 'fr-FR', de: 'de-DE', en: 'en' }[language],
 		info: {
 			Title: infoText(`${kind} ${invoice.number}`),
 			Author: infoText(invoice.seller.name),

@@ -11,7 +11,7 @@ import type { Invoice, InvoiceLine, Party, VatBreakdown } from '../invoice/model
 import { formatCreditorReference } from '../invoice/creditor-reference';
 import type { Decimal } from '../money';
 
-export type LayoutLanguage = 'fr' | 'en';
+export type LayoutLanguage = 'fr' | 'en' | 'de';
 
 export const FONT_REGULAR = 'Sans';
 export const FONT_BOLD = 'Sans-Bold';
@@ -103,6 +103,49 @@ const LABELS = {
 		tariffId: 'Tariff',
 		parking: 'Parking',
 	},
+	de: {
+		invoice: 'RECHNUNG',
+		creditNote: 'GUTSCHRIFT',
+		number: 'Nr.',
+		issueDate: 'Datum',
+		dueDate: 'Fällig am',
+		period: 'Leistungszeitraum',
+		contract: 'Vertrag',
+		buyerReference: 'Ihre Referenz',
+		currency: 'Währung',
+		order: 'Bestellung',
+		corrects: 'Gutschrift zu Rechnung',
+		billTo: 'Rechnungsempfänger',
+		vatId: 'USt-IdNr.',
+		registration: 'Registernr.',
+		line: '#',
+		description: 'Beschreibung / Ladevorgang',
+		quantity: 'Menge',
+		unit: 'Einheit',
+		unitPrice: 'Einzelpreis',
+		vatRate: 'USt.',
+		netAmount: 'Nettobetrag',
+		continued: 'Fortsetzung',
+		vatSummary: 'Umsatzsteuer',
+		vatCategory: 'Satz / Kategorie',
+		taxable: 'Bemessungsgrundlage',
+		vatAmount: 'USt.',
+		totalNet: 'Summe netto',
+		totalVat: 'Summe USt.',
+		totalGross: 'Summe brutto',
+		paid: 'Bereits bezahlt',
+		due: 'Zahlbetrag',
+		creditDue: 'Gutschriftsbetrag',
+		payment: 'Zahlung per Überweisung',
+		settlement: 'Abrechnung',
+		reference: 'Verwendungszweck',
+		page: 'Seite',
+		notes: 'Hinweise',
+		session: 'Ladevorgang',
+		contractId: 'Vertrag',
+		tariffId: 'Tarif',
+		parking: 'Parken',
+	},
 } as const;
 
 type Labels = (typeof LABELS)[LayoutLanguage];
@@ -135,15 +178,15 @@ function formatNumber(value: Decimal, places: number | undefined, language: Layo
 	const text = places === undefined ? value.toFixed() : value.toFixed(places);
 	const negative = text.startsWith('-');
 	const [integer, fraction] = (negative ? text.slice(1) : text).split('.');
-	const grouped = groupThousands(integer, language === 'fr' ? '\u202f' : ',');
-	const decimalMark = language === 'fr' ? ',' : '.';
+	const grouped = groupThousands(integer, language === 'fr' ? '\u202f' : language === 'de' ? '.' : ',');
+	const decimalMark = language === 'en' ? '.' : ',';
 	return `${negative ? '−' : ''}${grouped}${fraction ? decimalMark + fraction : ''}`;
 }
 
 function formatDate(isoDate: string, language: LayoutLanguage): string {
 	if (language === 'en') return isoDate;
 	const [year, month, day] = isoDate.split('-');
-	return `${day}/${month}/${year}`;
+	return language === 'de' ? `${day}.${month}.${year}` : `${day}/${month}/${year}`;
 }
 
 /** "2026-03-14T06:07:00Z" → "14/03/2026 06:07" (UTC, as in the CDR). */
@@ -472,5 +515,6 @@ export function drawInvoice(doc: PDFKit.PDFDocument, invoice: Invoice, language:
 
 /** French layout for a French seller, English otherwise. */
 export function defaultLanguage(invoice: Invoice): LayoutLanguage {
-	return invoice.seller.address.countryCode === 'FR' ? 'fr' : 'en';
+	const country = invoice.seller.address.countryCode;
+	return country === 'FR' ? 'fr' : country === 'DE' || country === 'AT' ? 'de' : 'en';
 }

@@ -172,7 +172,7 @@ function cdrAttributes(p: PricedCdr, words: Record<string, string>): ItemAttribu
 	return a.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '').map(([name, value]) => ({ name, value }));
 }
 
-type Language = 'fr' | 'en';
+type Language = 'fr' | 'en' | 'de';
 
 const WORDS: Record<Language, Record<string, string>> = {
 	en: {
@@ -183,6 +183,15 @@ const WORDS: Record<Language, Record<string, string>> = {
 		fixed: 'Session fee',
 		reservation: 'Reservation',
 		price_limit: 'Tariff minimum/maximum price adjustment',
+	},
+	de: {
+		session: 'Ladevorgang',
+		energy: 'Energie',
+		time: 'Ladezeit',
+		parking: 'Parkzeit',
+		fixed: 'Startgebühr',
+		reservation: 'Reservierung',
+		price_limit: 'Anpassung an Mindest-/Höchstpreis des Tarifs',
 	},
 	fr: {
 		session: 'Session de recharge',
@@ -204,9 +213,10 @@ const COMPONENT_UNITS: Record<string, string> = {
 	price_limit: 'C62',
 };
 
-/** The language of the document: the partner's, else French for a French seller, else English. */
+/** The language of the document: the partner's, else the seller's (French, German), else English. */
 export function languageOf(partner: PartnerConfig, config: InvoicingConfig): Language {
-	return partner.language ?? (config.seller.address.countryCode === 'FR' ? 'fr' : 'en');
+	const country = config.seller.address.countryCode;
+	return partner.language ?? (country === 'FR' ? 'fr' : country === 'DE' || country === 'AT' ? 'de' : 'en');
 }
 
 /** The invoice lines of one CDR: one per VAT treatment, or one per price component and VAT treatment. */
@@ -318,9 +328,11 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 		contractReference: partner.contractReference,
 		paymentTerms: credit
 			? undefined
-			: languageOf(partner, config) === 'fr'
-				? `Paiement à ${terms} jours par virement SEPA.`
-				: `Payment within ${terms} days by SEPA credit transfer.`,
+			: {
+					fr: `Paiement à ${terms} jours par virement SEPA.`,
+					de: `Zahlbar innerhalb von ${terms} Tagen per SEPA-Überweisung.`,
+					en: `Payment within ${terms} days by SEPA credit transfer.`,
+				}[languageOf(partner, config)],
 		businessProcess: config.invoicing.businessProcess,
 		notes: notesFor(config),
 		precedingInvoices: ctx.corrects ? [ctx.corrects] : [],

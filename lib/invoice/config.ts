@@ -36,7 +36,7 @@ export interface PartnerConfig extends Party {
 	/** BT-12: the roaming agreement. */
 	contractReference?: string;
 	paymentTermsDays?: number;
-	language?: 'fr' | 'en';
+	language?: 'fr' | 'en' | 'de';
 }
 
 export type InvoiceMode = 'per_cdr' | 'per_emsp_period';
@@ -195,7 +195,7 @@ function partner(value: unknown, path: string): PartnerConfig {
 		buyerReference: text(value, 'buyerReference', path, false),
 		contractReference: text(value, 'contractReference', path, false),
 		paymentTermsDays: days(value, 'paymentTermsDays', path),
-		language: value.language === undefined ? undefined : oneOf(value, 'language', path, ['fr', 'en'] as const, 'en'),
+		language: value.language === undefined ? undefined : oneOf(value, 'language', path, ['fr', 'en', 'de'] as const, 'en'),
 	};
 	if (vatRegime === 'reverse_charge' && !p.vatId) {
 		throw new InvoicingConfigError(`${path}.vatId`, 'is required with "vatRegime": "reverse_charge" (EN16931 BR-AE-02).');

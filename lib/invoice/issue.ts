@@ -15,8 +15,9 @@ import { LedgerError } from '../ledger';
 import { toFixedAmount } from '../money';
 import type { PricedCdr } from '../pricing';
 import { cdrKey } from '../ocpi/types';
-import { draftInvoice, planInvoices } from './build';
+import { draftInvoice, languageOf, planInvoices } from './build';
 import type { InvoicePlan } from './build';
+import { partnerFor } from './config';
 import type { InvoicingConfig } from './config';
 import { createCreditorReference } from './creditor-reference';
 import { invoiceFromDocument, invoiceToDocument } from './document-json';
@@ -87,8 +88,19 @@ function completionOptions(config: InvoicingConfig): CompleteInvoiceOptions {
 	};
 }
 
-async function render(invoice: Invoice, config: InvoicingConfig, options: IssueOptions): Promise<RenderedInvoiceFile[]> {
-	return renderAll(invoice, config.invoicing.formats, { profile: config.invoicing.profile, creationDate: options.creationDate });
+async function render(
+	invoice: Invoice,
+	buyer: { countryCode: string; partyId: string },
+	config: InvoicingConfig,
+	options: IssueOptions,
+): Promise<RenderedInvoiceFile[]> {
+	// The PDF speaks the language its lines were written in: the partner's, else the seller's.
+	const partner = partnerFor(config, buyer.countryCode, buyer.partyId);
+	return renderAll(invoice, config.invoicing.formats, {
+		profile: config.invoicing.profile,
+		creationDate: options.creationDate,
+		language: partner ? languageOf(partner, config) : undefined,
+	});
 }
 
 async function finish(ledger: Ledger, document: IssuedDocument, options: IssueOptions): Promise<void> {
@@ -114,7 +126,7 @@ export async function issueInvoices(
 		const invoice = invoiceFromDocument(record.document);
 		const document: IssuedDocument = {
 			invoice,
-			files: await render(invoice, config, options),
+			files: await render(invoice, record.buyer, config, options),
 			sourceIndexes: [],
 			cdrIds: record.cdrs.map((c) => c.id),
 			buyerParty: record.buyer,
@@ -221,7 +233,7 @@ export async function issueInvoices(
 		for (const m of plan.members) numberOf.set(m.index, result.number);
 		const document: IssuedDocument = {
 			invoice,
-			files: await render(invoice, config, options),
+			files: await render(invoice, common.buyer, config, options),
 			sourceIndexes: plan.members.map((m) => m.index),
 			cdrIds: plan.members.map((m) => m.priced.id),
 			buyerParty: common.buyer,
