@@ -8,7 +8,7 @@
  * synchronous=FULL: a committed number must survive a power cut, or the next run would hand it out again.
  * The wait for another process's lock blocks the event loop (node:sqlite is synchronous), up to busyTimeoutMs.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import {
@@ -54,19 +54,25 @@ type SqlValue = string | number | null;
  * Creates the ledger's folder and its missing parents, one level at a time: Node's recursive mkdirSync never returns
  * on some pseudo file systems (a path under /proc loops forever), and a ledger path typed wrong must fail, not hang.
  */
-function makeFolder(folder: string): void {
-	if (existsSync(folder)) return;
+function makeFolder(folder: string, ledgerPath: string): void {
+	const unusable = (why: string) =>
+		new LedgerError('LEDGER_CONFIG_INVALID', `The ledger file ${ledgerPath} is unusable (${why}): give a ledger path in a writable folder.`, 'path');
+	try {
+		if (statSync(folder).isDirectory()) return;
+		throw unusable('a part of its folder path is a file');
+	} catch (error) {
+		if (error instanceof LedgerError) throw error;
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOTDIR') throw unusable('a part of its folder path is a file');
+		if (code !== 'ENOENT') throw unusable(`its folder cannot be read: ${code ?? String(error)}`);
+	}
 	const parent = dirname(folder);
-	if (parent !== folder) makeFolder(parent);
+	if (parent !== folder) makeFolder(parent, ledgerPath);
 	try {
 		mkdirSync(folder);
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-		throw new LedgerError(
-			'LEDGER_CONFIG_INVALID',
-			`the ledger folder ${folder} cannot be created (${(error as NodeJS.ErrnoException).code ?? String(error)}): give a ledger path in a writable folder.`,
-			'path',
-		);
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code !== 'EEXIST') throw unusable(`its folder ${folder} cannot be created: ${code ?? String(error)}`);
 	}
 }
 
@@ -79,7 +85,7 @@ export class SqliteLedger implements Ledger {
 	}
 
 	static open(path: string, busyTimeoutMs = 10_000): SqliteLedger {
-		if (path !== ':memory:') makeFolder(dirname(path));
+		if (path !== ':memory:') makeFolder(dirname(path), path);
 		const db = new DatabaseSync(path, { timeout: busyTimeoutMs });
 		try {
 			db.exec('PRAGMA journal_mode = WAL');

@@ -169,15 +169,15 @@ async function readDocument(context: IExecuteFunctions, item: INodeExecutionData
 	return { summary, files };
 }
 
-/** Raw file-system errors (EEXIST, ENOTDIR…) say nothing to a user: name the ledger and the parameter instead. */
+/** The ledger explains its own path problems (LedgerError); anything else (a database down) names the ledger. */
 function ledgerOpenError(error: unknown, config: LedgerConfig): DeliveryError {
 	if (error instanceof LedgerError) return new DeliveryError('DELIVERY_CONFIG_INVALID', error.message, { field: 'ledger' });
 	const where = config.kind === 'sqlite' ? `file ${config.path}` : 'PostgreSQL database';
-	const code = (error as { code?: unknown }).code;
-	const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a part of its folder path is a file' : 'it cannot be opened or created';
-	return new DeliveryError('DELIVERY_CONFIG_INVALID', `The ledger ${where} is unusable (${why}): check the "Ledger" parameters.`, {
-		field: 'ledger',
-	});
+	return new DeliveryError(
+		'DELIVERY_CONFIG_INVALID',
+		`The ledger ${where} is unusable (it cannot be opened: ${(error as Error).message}): check the "Ledger" parameters.`,
+		{ field: 'ledger' },
+	);
 }
 
 function deliveryJson(outcome: DeliveryOutcome): IDataObject {

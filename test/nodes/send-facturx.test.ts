@@ -161,7 +161,7 @@ describe('Send Factur-X through the n8n engine: e-mail', () => {
 		const impossible = path.join(dir, 'not-a-folder', 'ledger.sqlite');
 		const stopped = await runEmail(items, impossible);
 		expect(stopped.error?.message).toBe(
-			`The ledger file ${impossible} is unusable (a part of its folder path is a file): check the "Ledger" parameters.`,
+			`The ledger file ${impossible} is unusable (a part of its folder path is a file): give a ledger path in a writable folder.`,
 		);
 		const continued = await runEmail(items, impossible, {}, { continueOnFail: true });
 		expect(continued.error).toBeUndefined();
