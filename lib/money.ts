@@ -42,3 +42,20 @@ export function sum(values: Iterable<Decimal>): Decimal {
 	for (const value of values) total = total.plus(value);
 	return total;
 }
+
+/**
+ * A JSON-ready copy of a result holding Decimal amounts: each becomes a 2-decimal string (never a float), undefined
+ * fields are dropped. For outputs of money results (payments, statuses, aging) in items and NDJSON lines.
+ */
+export function withAmountStrings(value: unknown): unknown {
+	if (value instanceof Decimal) return toFixedAmount(value);
+	if (Array.isArray(value)) return value.map(withAmountStrings);
+	if (value && typeof value === 'object') {
+		return Object.fromEntries(
+			Object.entries(value)
+				.filter(([, v]) => v !== undefined)
+				.map(([k, v]) => [k, withAmountStrings(v)]),
+		);
+	}
+	return value;
+}

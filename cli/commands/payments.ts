@@ -4,8 +4,7 @@ import { parseArgs } from 'node:util';
 import { NdjsonWriter } from '../../lib/io/ndjson-writer';
 import { openLedger } from '../../lib/ledger';
 import type { Ledger } from '../../lib/ledger';
-import { dec, toFixedAmount } from '../../lib/money';
-import type { Decimal } from '../../lib/money';
+import { dec, withAmountStrings } from '../../lib/money';
 import type { ReminderLevel } from '../../lib/payments';
 import {
 	importBankStatement,
@@ -33,14 +32,6 @@ Actions:
             reject --dispute <id> [--date <day>]
             accept --dispute <id> [--amount <with VAT>] [--series CN] [--pattern {series}-{yyyy}-{seq:6}] [--date <day>]`;
 
-/** Decimals become 2-decimal strings on output, never floats. */
-function plain(value: unknown): unknown {
-	if (value && typeof value === 'object' && 'toFixed' in value && 'plus' in value) return toFixedAmount(value as Decimal);
-	if (Array.isArray(value)) return value.map(plain);
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
-	return value;
-}
-
 const today = () => new Date().toISOString().slice(0, 10);
 
 async function act(action: string, ledger: Ledger, values: Record<string, string | boolean | undefined>, positionals: string[], out: NdjsonWriter): Promise<void> {
@@ -60,7 +51,7 @@ async function act(action: string, ledger: Ledger, values: Record<string, string
 				date: required('date'),
 				payerName: text('payer'),
 			});
-			await out.write(plain({ kind: 'payment', outcome: result.outcome, ...result.event, status: result.status }));
+			await out.write(withAmountStrings({ kind: 'payment', outcome: result.outcome, ...result.event, status: result.status }));
 			return;
 		}
 		case 'import': {
@@ -68,18 +59,18 @@ async function act(action: string, ledger: Ledger, values: Record<string, string
 			for (const file of positionals) {
 				const result = await importBankStatement(ledger, await readFile(file));
 				for (const { match, events } of [...result.matched, ...result.unmatched]) {
-					await out.write(plain({ kind: match.status, file, key: match.transaction.key, amount: match.transaction.amount, currency: match.transaction.currency, events, candidates: match.candidates, notes: match.notes }));
+					await out.write(withAmountStrings({ kind: match.status, file, key: match.transaction.key, amount: match.transaction.amount, currency: match.transaction.currency, events, candidates: match.candidates, notes: match.notes }));
 				}
-				for (const tx of result.alreadyRecorded) await out.write(plain({ kind: 'already_recorded', file, key: tx.key, amount: tx.amount }));
-				for (const r of result.reversals) await out.write(plain({ kind: `reversal_${r.status}`, file, key: r.reversal.key, ...(r.status === 'matched' ? { events: r.events } : { message: r.message }) }));
-				for (const s of result.skipped) await out.write(plain({ kind: 'skipped', file, ...s }));
+				for (const tx of result.alreadyRecorded) await out.write(withAmountStrings({ kind: 'already_recorded', file, key: tx.key, amount: tx.amount }));
+				for (const r of result.reversals) await out.write(withAmountStrings({ kind: `reversal_${r.status}`, file, key: r.reversal.key, ...(r.status === 'matched' ? { events: r.events } : { message: r.message }) }));
+				for (const s of result.skipped) await out.write(withAmountStrings({ kind: 'skipped', file, ...s }));
 			}
 			return;
 		}
 		case 'status': {
 			const report = await statusReport(ledger, date, { openOnly: values.all !== true, emsp: text('emsp'), invoice: text('invoice') });
-			for (const status of report.statuses) await out.write(plain({ kind: 'status', ...status }));
-			for (const line of report.aging) await out.write(plain({ kind: 'aging', asOf: date, ...line }));
+			for (const status of report.statuses) await out.write(withAmountStrings({ kind: 'status', ...status }));
+			for (const line of report.aging) await out.write(withAmountStrings({ kind: 'aging', asOf: date, ...line }));
 			return;
 		}
 		case 'reminders': {
@@ -108,7 +99,7 @@ async function act(action: string, ledger: Ledger, values: Record<string, string
 					credit: amount ? { kind: 'amount', amountWithVat: dec(amount) } : undefined,
 					creditNotes: { series: text('series') ?? 'CN', numberPattern: text('pattern') ?? '{series}-{yyyy}-{seq:6}', formats: [] },
 				});
-				await out.write(plain({ kind: 'dispute_resolved', invoiceNumber: event.invoiceNumber, ...event.payload, creditNoteTotals: creditNote?.invoice.totals }));
+				await out.write(withAmountStrings({ kind: 'dispute_resolved', invoiceNumber: event.invoiceNumber, ...event.payload, creditNoteTotals: creditNote?.invoice.totals }));
 			} else throw new UsageError('payments dispute open|reject|accept: say which.');
 			return;
 		}

@@ -8,7 +8,7 @@ import { OdooClient } from '../../lib/delivery/odoo';
 import type { EInvoiceFormat } from '../../lib/einvoice';
 import type { Ledger } from '../../lib/ledger';
 import type { Decimal } from '../../lib/money';
-import { dec, toFixedAmount } from '../../lib/money';
+import { dec, withAmountStrings } from '../../lib/money';
 import type { AgingLine, InvoicePaymentStatus, ReminderLevel } from '../../lib/payments';
 import {
 	importBankStatement,
@@ -36,18 +36,8 @@ const today = () => new Date().toISOString().slice(0, 10);
 const dateOf = (context: IExecuteFunctions, i: number) => text(context, 'date', i) || today();
 const item = (json: unknown, i: number): INodeExecutionData => ({ json: json as IDataObject, pairedItem: { item: i } });
 
-/** Amounts out of lib are Decimal: items carry them as 2-decimal strings, never as floats. */
-export function amounts<T>(value: T): unknown {
-	if (value && typeof value === 'object' && 'toFixed' in value && 'plus' in value) return toFixedAmount(value as unknown as Decimal);
-	if (Array.isArray(value)) return value.map(amounts);
-	if (value && typeof value === 'object') {
-		return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, amounts(v)]));
-	}
-	return value;
-}
-
-export const statusJson = (status: InvoicePaymentStatus) => amounts(status) as IDataObject;
-export const agingJson = (aging: AgingLine[]) => amounts(aging) as IDataObject[];
+export const statusJson = (status: InvoicePaymentStatus) => withAmountStrings(status) as IDataObject;
+export const agingJson = (aging: AgingLine[]) => withAmountStrings(aging) as IDataObject[];
 
 const recordPaymentOperation: Operation = async (context, ledger, i) => {
 	const result = await recordPayment(ledger, text(context, 'invoice', i), {
@@ -69,7 +59,7 @@ const importStatementOperation: Operation = async (context, ledger, i) => {
 	const xml = await context.helpers.getBinaryDataBuffer(i, property);
 	const result = await importBankStatement(ledger, xml);
 	const transaction = (tx: { key: string; amount: Decimal; currency: string; bookingDate?: string; debtorName?: string; debtorIban?: string; entryReference?: string; endToEndId?: string; unstructured: string[] }) =>
-		amounts({
+		withAmountStrings({
 			key: tx.key,
 			amount: tx.amount,
 			currency: tx.currency,
@@ -182,7 +172,7 @@ const disputeOperation: Operation = async (context, ledger, i) => {
 					}) as unknown as IDataObject),
 					invoiceNumber: event.invoiceNumber,
 					...event.payload,
-					creditNote: amounts({
+					creditNote: withAmountStrings({
 						number: invoice.number,
 						typeCode: invoice.typeCode,
 						issueDate: invoice.issueDate,
