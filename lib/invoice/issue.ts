@@ -191,6 +191,7 @@ export async function issueInvoices(
 			failAll('INVOICE_INVALID', (error as Error).message);
 			continue;
 		}
+		let stored: Invoice | undefined;
 		const common = {
 			series: plan.kind === 'credit_note' ? config.invoicing.creditNoteSeries : config.invoicing.series,
 			issueDate,
@@ -204,7 +205,10 @@ export async function issueInvoices(
 			},
 			cdrs: plan.members.map((m) => refOf(m.priced)),
 			formatNumber,
-			buildDocument: (number: string) => invoiceToDocument(build(number)),
+			buildDocument: (number: string) => {
+				stored = build(number);
+				return invoiceToDocument(stored);
+			},
 			paymentReferenceFor: (number: string) => createCreditorReference(number),
 		};
 		let result;
@@ -229,7 +233,8 @@ export async function issueInvoices(
 			}
 			continue;
 		}
-		const invoice = build(result.number);
+		// The document the ledger stored, not a rebuild: one build per number.
+		const invoice = stored?.number === result.number ? stored : build(result.number);
 		for (const m of plan.members) numberOf.set(m.index, result.number);
 		const document: IssuedDocument = {
 			invoice,
