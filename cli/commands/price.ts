@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-import { unwrapOcpiObjects } from '../../lib/io/ocpi-input';
+import { unwrapTariffs } from '../../lib/io/ocpi-input';
 import type { Tariff } from '../../lib/ocpi/types';
 import { createPricer, PricerOptionsError, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from '../../lib/pricing';
 import type { PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
@@ -29,13 +29,11 @@ Options:
   --rounding <policy>          ${ROUNDING_POLICIES.join(' | ')} (default full_precision; see docs/pricing-choices.md)`;
 
 function tariffsOf(value: unknown, file: string): Tariff[] {
-	const list = unwrapOcpiObjects(value);
-	list.forEach((t, i) => {
-		if (typeof t !== 'object' || t === null || !Array.isArray((t as Tariff).elements)) {
-			throw new UsageError(`${file}: item ${i} is not an OCPI tariff (an object with "elements").`);
-		}
-	});
-	return list as Tariff[];
+	try {
+		return unwrapTariffs(value, file);
+	} catch (error) {
+		throw new UsageError((error as Error).message);
+	}
 }
 
 export async function pricerOptionsFromArgs(values: Record<string, string | undefined>): Promise<PricerOptions> {

@@ -2,6 +2,7 @@
  * The shapes CDRs and tariffs arrive in: one object, an array of them, or an OCPI response envelope
  * (`{"data": [...], "status_code": 1000, ...}`). One home for recognising them, used by the CLI and the nodes.
  */
+import type { Tariff } from '../ocpi/types';
 
 export interface OcpiEnvelopeLike {
 	data?: unknown;
@@ -47,4 +48,27 @@ export function unwrapOcpiObjects(value: unknown): unknown[] {
 		return Array.isArray(value.data) ? value.data : [value.data];
 	}
 	return [value];
+}
+
+/** A tariff list that holds something other than OCPI tariffs: names the source and the entry. */
+export class TariffListError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'TariffListError';
+	}
+}
+
+/**
+ * The tariffs of a value given for a run: one tariff, an array of them or an OCPI envelope. Each entry must at least
+ * be an object with `elements` (the engine checks the rest); `source` names where they came from in the error.
+ */
+export function unwrapTariffs(value: unknown, source: string): Tariff[] {
+	if (value === undefined || value === null) return [];
+	const list = unwrapOcpiObjects(value);
+	list.forEach((t, i) => {
+		if (typeof t !== 'object' || t === null || !Array.isArray((t as Tariff).elements)) {
+			throw new TariffListError(`${source}: entry ${i} is not an OCPI tariff (an object with "elements").`);
+		}
+	});
+	return list as Tariff[];
 }

@@ -8,7 +8,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { unwrapOcpiObjects } from '../../lib/io/ocpi-input';
+import { unwrapTariffs } from '../../lib/io/ocpi-input';
 import type { Cdr, Tariff } from '../../lib/ocpi/types';
 import { createPricer, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from '../../lib/pricing';
 import type { Pricer, PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
@@ -38,17 +38,15 @@ function jsonParameter(node: INode, value: unknown, name: string): unknown {
 }
 
 function tariffList(node: INode, value: unknown, name: string): Tariff[] {
-	if (value === undefined || value === null) return [];
-	const list = unwrapOcpiObjects(value).map((v) =>
-		// Items of another node's output arrive as {json: tariff} when referenced with $('Node').all().
-		typeof v === 'object' && v !== null && 'json' in v && !('elements' in v) ? (v as { json: unknown }).json : v,
-	);
-	list.forEach((t, i) => {
-		if (typeof t !== 'object' || t === null || !Array.isArray((t as Tariff).elements)) {
-			throw new NodeOperationError(node, `${name}: entry ${i} is not an OCPI tariff (an object with "elements").`);
-		}
-	});
-	return list as Tariff[];
+	// Items of another node's output arrive as {json: tariff} when referenced with $('Node').all().
+	const unwrapped = Array.isArray(value)
+		? value.map((v) => (typeof v === 'object' && v !== null && 'json' in v && !('elements' in v) ? (v as { json: unknown }).json : v))
+		: value;
+	try {
+		return unwrapTariffs(unwrapped, name);
+	} catch (error) {
+		throw new NodeOperationError(node, (error as Error).message);
+	}
 }
 
 export class PriceCdr implements INodeType {
