@@ -5,7 +5,7 @@
  */
 import { Decimal, dec, roundMoney, ZERO } from '../money';
 import type { PricedCdr } from '../pricing';
-import type { BreakdownLine } from '../tariff/pricer';
+import type { BreakdownLine } from '../tariff/price-session';
 import type { InvoicingConfig, PartnerConfig } from './config';
 import { partnerFor, sellerOwns } from './config';
 import type { InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, LineVat, Period } from './model';

@@ -1,6 +1,6 @@
 /** lib/pricing — Price CDR: tariff selection, totals under a rounding policy, and the cross-check with the CDR. */
-export type { Pricer, PricerOptions } from './pricer';
-export { PricerOptionsError, createPricer, zeroTotals } from './pricer';
+export type { Pricer, PricerOptions } from './cdr-pricer';
+export { PricerOptionsError, createPricer, zeroTotals } from './cdr-pricer';
 export type {
 	Amount,
 	BilledVolumes,

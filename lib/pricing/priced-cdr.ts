@@ -3,7 +3,7 @@
  * that explains it. `pricedCdrToJson` is the NDJSON line of `ev-clearing price`; other scripts depend on its shape.
  */
 import { Decimal, toAmountString, toFixedAmount } from '../money';
-import type { BreakdownDimension, BreakdownLine, CostCategory } from '../tariff/pricer';
+import type { BreakdownDimension, BreakdownLine, CostCategory } from '../tariff/price-session';
 
 export type PriceStatus = 'match' | 'mismatch' | 'not_declared' | 'unpriceable';
 export type RoundingPolicy = 'full_precision' | 'per_cdr_net_then_vat';

@@ -6,7 +6,7 @@
  */
 import type { Decimal } from '../money';
 import { ZERO, roundMoney } from '../money';
-import type { BreakdownLine, CostCategory } from '../tariff/pricer';
+import type { BreakdownLine, CostCategory } from '../tariff/price-session';
 import type { Amount, RoundingPolicy, TotalName, Totals } from './priced-cdr';
 import { TOTAL_NAMES } from './priced-cdr';
 

@@ -4,8 +4,8 @@
  */
 import { ZERO } from '../money';
 import type { Cdr, Tariff } from '../ocpi/types';
-import { priceSession } from '../tariff/pricer';
-import type { BreakdownLine } from '../tariff/pricer';
+import { priceSession } from '../tariff/price-session';
+import type { BreakdownLine } from '../tariff/price-session';
 import { SessionError, buildSession } from '../tariff/session';
 import type { TimeZoneClock } from '../tariff/time-zone';
 import { clockFor, parseOcpiDateTime, zoneOfCountry } from '../tariff/time-zone';
