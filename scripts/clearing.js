@@ -11,7 +11,7 @@ const dist = (p) => require(path.join(root, 'dist', p));
 const { createCdrValidator } = dist('lib/quality');
 const { createPricer, pricedCdrToJson, parsePricedCdrJson } = dist('lib/pricing');
 const { parseInvoicingConfig } = dist('lib/invoice/config');
-const { issueInvoices } = dist('lib/invoice/issue');
+const { issueInvoices } = dist('lib/issuing');
 const { openLedger } = dist('lib/ledger');
 const { clearingReport, renderReportHtml } = dist('lib/report');
 

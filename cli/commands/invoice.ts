@@ -3,11 +3,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { partnerFor, parseInvoicingConfig, InvoicingConfigError } from '../../lib/invoice/config';
-import { issueInvoices } from '../../lib/invoice/issue';
-import type { IssuedDocument } from '../../lib/invoice/issue';
+import { issueInvoices } from '../../lib/issuing';
+import type { IssuedDocument } from '../../lib/issuing';
 import { invoiceSummary } from '../../lib/invoice/summary';
 import { NdjsonWriter } from '../../lib/io/ndjson-writer';
-import { openLedger } from '../../lib/ledger';
+import { LedgerError, openLedger, parseLedgerConfig } from '../../lib/ledger';
 import { readPricedCdrJson } from '../../lib/pricing';
 import type { PricedCdr } from '../../lib/pricing';
 import { readInputs, readJsonFile } from '../input';
@@ -58,14 +58,19 @@ export const invoiceCommand: Command = {
 		if (!values.out) throw new UsageError('--out is required: the folder the invoice files are written to.');
 		if (positionals.length === 0) throw new UsageError('give the priced CDRs (NDJSON of `ev-clearing price`), or "-" for stdin.');
 		let config;
+		let configuredLedger;
 		try {
-			config = parseInvoicingConfig(await readJsonFile(values.config, 'the invoicing configuration'));
+			const raw = await readJsonFile(values.config, 'the invoicing configuration');
+			config = parseInvoicingConfig(raw);
+			configuredLedger = parseLedgerConfig((raw as { ledger?: unknown }).ledger);
 		} catch (error) {
-			if (error instanceof InvoicingConfigError) throw new UsageError(`${values.config}: ${error.message}`);
+			if (error instanceof InvoicingConfigError || error instanceof LedgerError) {
+				throw new UsageError(`${values.config}: ${error.message}`);
+			}
 			throw error;
 		}
 		if (values['issue-date']) config.invoicing.issueDate = values['issue-date'];
-		const ledgerConfig = values.ledger ? { kind: 'sqlite' as const, path: values.ledger } : config.ledger;
+		const ledgerConfig = values.ledger ? { kind: 'sqlite' as const, path: values.ledger } : configuredLedger;
 		if (!ledgerConfig) throw new UsageError('no ledger: set "ledger" in the configuration or give --ledger <file>.');
 
 		const writer = new NdjsonWriter(process.stdout);

@@ -14,7 +14,7 @@ import {
 	recordPayment,
 	resolveDispute,
 	statusReport,
-} from '../../lib/payments/ledger-payments';
+} from '../../lib/payments/tracking';
 import type { Command } from '../usage';
 import { UsageError, listOption } from '../usage';
 

@@ -4,12 +4,13 @@
  * Element order is the XSD's sequence order (Factur-X profile XSDs, subsets of D16B): it is written out here in that
  * order on purpose, a reordering makes the file invalid.
  */
+import type { CiiProfile } from '../invoice/formats';
 import type { Invoice, InvoiceLine, Party, VatBreakdown, VatCategoryCode } from '../invoice/model';
 import { ZERO } from '../money';
 import type { Decimal } from '../money';
 import { XmlWriter, amount, date102, decimal, rate } from './xml';
 
-export type CiiProfile = 'EN16931' | 'EXTENDED';
+export type { CiiProfile } from '../invoice/formats';
 
 /** BT-24 specification identifiers. */
 export const CII_GUIDELINES: Readonly<Record<CiiProfile, string>> = {

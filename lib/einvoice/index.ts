@@ -4,7 +4,7 @@
  */
 import type { Invoice } from '../invoice/model';
 import { renderCii } from './cii';
-import type { CiiProfile } from './cii';
+import type { CiiProfile, EInvoiceFormat } from '../invoice/formats';
 import { renderFacturXPdf } from './facturx-pdf';
 import type { LayoutLanguage } from './invoice-layout';
 import { renderUbl } from './ubl';
@@ -18,7 +18,7 @@ export type { FacturXOptions } from './facturx-pdf';
 export { FACTURX_FILE_NAME } from './facturx-xmp';
 export type { LayoutLanguage } from './invoice-layout';
 
-export type EInvoiceFormat = 'facturx' | 'cii' | 'ubl';
+export type { EInvoiceFormat } from '../invoice/formats';
 
 /** A rendered file: the name to give it, its MIME type and content. */
 export interface RenderedInvoiceFile {

@@ -1,10 +1,11 @@
 /**
  * The invoicing configuration: who sells (the CPO), who buys (the eMSPs, by OCPI party), how invoices are cut, numbered
- * and rendered, and which ledger records them. One shape for the CLI's config file and the Build Invoice node.
+ * and rendered. One shape for the CLI's config file and the Build Invoice node (the file's "ledger" part is the ledger's:
+ * lib/ledger parseLedgerConfig).
  * `parseInvoicingConfig` checks a parsed JSON value and names the field and the fix of every problem.
  */
-import type { EInvoiceFormat, CiiProfile } from '../einvoice';
-import type { LedgerConfig } from '../ledger';
+import type { CiiProfile, EInvoiceFormat } from './formats';
+import { CII_PROFILES, EINVOICE_FORMATS } from './formats';
 import type { InvoiceNote, Party, PostalAddress, SchemedIdentifier } from './model';
 import { invoiceNumberFormatter } from './numbering';
 
@@ -72,7 +73,6 @@ export interface InvoicingConfig {
 	seller: SellerConfig;
 	partners: PartnerConfig[];
 	invoicing: InvoicingSettings;
-	ledger?: LedgerConfig;
 }
 
 export const DEFAULT_INVOICING: InvoicingSettings = {
@@ -208,7 +208,7 @@ function settings(value: unknown): InvoicingSettings {
 	if (value === undefined) return { ...DEFAULT_INVOICING };
 	if (!isObject(value)) throw new InvoicingConfigError(path, 'must be an object.');
 	const formats = value.formats ?? DEFAULT_INVOICING.formats;
-	if (!Array.isArray(formats) || formats.length === 0 || formats.some((f) => !['facturx', 'cii', 'ubl'].includes(f as string))) {
+	if (!Array.isArray(formats) || formats.length === 0 || formats.some((f) => !EINVOICE_FORMATS.includes(f as EInvoiceFormat))) {
 		throw new InvoicingConfigError(`${path}.formats`, 'must list one or more of "facturx", "cii", "ubl".');
 	}
 	const s: InvoicingSettings = {
@@ -219,7 +219,7 @@ function settings(value: unknown): InvoicingSettings {
 		numberPattern: text(value, 'numberPattern', path, false) ?? DEFAULT_INVOICING.numberPattern,
 		paymentTermsDays: days(value, 'paymentTermsDays', path) ?? DEFAULT_INVOICING.paymentTermsDays,
 		formats: formats as EInvoiceFormat[],
-		profile: oneOf(value, 'profile', path, ['EN16931', 'EXTENDED'] as const, DEFAULT_INVOICING.profile),
+		profile: oneOf(value, 'profile', path, CII_PROFILES, DEFAULT_INVOICING.profile),
 		issueDate: text(value, 'issueDate', path, false),
 		noVatCategory: oneOf(value, 'noVatCategory', path, ['E', 'O'] as const, DEFAULT_INVOICING.noVatCategory),
 		noVatReason: text(value, 'noVatReason', path, false) ?? DEFAULT_INVOICING.noVatReason,
@@ -243,20 +243,6 @@ function settings(value: unknown): InvoicingSettings {
 		throw new InvoicingConfigError(`${path}.numberPattern`, (error as Error).message);
 	}
 	return s;
-}
-
-function ledger(value: unknown): LedgerConfig | undefined {
-	if (value === undefined) return undefined;
-	if (!isObject(value)) throw new InvoicingConfigError('$.ledger', 'must be {"kind": "sqlite", "path": "..."} or {"kind": "postgres", "connectionString": "..."}.');
-	if (value.kind === 'sqlite') return { kind: 'sqlite', path: text(value, 'path', '$.ledger', true)! };
-	if (value.kind === 'postgres') {
-		return {
-			kind: 'postgres',
-			connectionString: text(value, 'connectionString', '$.ledger', true)!,
-			schema: text(value, 'schema', '$.ledger', false),
-		};
-	}
-	throw new InvoicingConfigError('$.ledger.kind', 'must be "sqlite" or "postgres".');
 }
 
 export function parseInvoicingConfig(value: unknown): InvoicingConfig {
@@ -287,7 +273,7 @@ export function parseInvoicingConfig(value: unknown): InvoicingConfig {
 		if (seen.has(key)) throw new InvoicingConfigError(`$.partners[${i}].ocpi`, `${key} is listed twice.`);
 		seen.add(key);
 	});
-	return { seller, partners, invoicing: settings(value.invoicing), ledger: ledger(value.ledger) };
+	return { seller, partners, invoicing: settings(value.invoicing) };
 }
 
 /** Whether the configured seller owns CDRs of this CPO party (any, when the seller lists no OCPI parties). */

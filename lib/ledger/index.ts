@@ -29,6 +29,7 @@ export async function openLedger(config: LedgerConfig): Promise<Ledger> {
 	}
 }
 
+export { parseLedgerConfig } from './config';
 export { LedgerError, type LedgerErrorCode } from './errors';
 export { LATEST_SCHEMA_VERSION } from './migrations';
 export type * from './types';

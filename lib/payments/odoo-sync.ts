@@ -12,8 +12,8 @@ import { dec, roundMoney, toFixedAmount, ZERO } from '../money';
 import type { Decimal } from '../money';
 import { keyedEvent } from './events';
 import type { PaymentRecordedEvent } from './events';
-import type { InvoiceSelection } from './ledger-payments';
-import { ledgerPaymentEvents, trackedInvoices } from './ledger-payments';
+import type { InvoiceSelection } from './tracking';
+import { ledgerPaymentEvents, trackedInvoices } from './tracking';
 import { paymentRecordedEvent } from './record-payment';
 import { paymentStatus } from './status';
 

@@ -1,6 +1,6 @@
 /** The clearing report from a run's outputs and the ledger. */
 import type { Ledger } from '../ledger';
-import { statusReport } from '../payments/ledger-payments';
+import { statusReport } from '../payments/tracking';
 import type { PricedCdrJson } from '../pricing';
 import { buildClearingReport } from './clearing-report';
 import type { ClearingReport, ReportDocument, ReportVerdict } from './clearing-report';

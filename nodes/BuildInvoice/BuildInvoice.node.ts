@@ -10,8 +10,8 @@ import type {
 
 import { partnerFor, parseInvoicingConfig } from '../../lib/invoice/config';
 import type { InvoicingConfig } from '../../lib/invoice/config';
-import { issueInvoices } from '../../lib/invoice/issue';
-import type { IssuedDocument } from '../../lib/invoice/issue';
+import { issueInvoices } from '../../lib/issuing';
+import type { IssuedDocument } from '../../lib/issuing';
 import { invoiceSummary } from '../../lib/invoice/summary';
 import { readPricedCdrJson } from '../../lib/pricing';
 import type { PricedCdr } from '../../lib/pricing';

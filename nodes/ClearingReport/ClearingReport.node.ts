@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { statusReport } from '../../lib/payments/ledger-payments';
+import { statusReport } from '../../lib/payments/tracking';
 import { buildClearingReport, renderReportHtml, sortRunItems } from '../../lib/report';
 import { ledgerProperties, openNodeLedger, postgresLedgerTest } from '../shared/ledger-parameters';
 

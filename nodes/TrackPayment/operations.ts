@@ -18,7 +18,7 @@ import {
 	recordPayment,
 	resolveDispute,
 	statusReport,
-} from '../../lib/payments/ledger-payments';
+} from '../../lib/payments/tracking';
 import { syncFromOdoo } from '../../lib/payments/odoo-sync';
 import { invoiceSummary } from '../../lib/invoice/summary';
 import { ODOO_CREDENTIAL, n8nOdooTransport, odooConnectionFrom } from '../shared/transports';

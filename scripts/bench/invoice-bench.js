@@ -15,7 +15,7 @@ const root = path.resolve(__dirname, '../..');
 const dist = (p) => require(path.join(root, 'dist', p));
 const { createPricer } = dist('lib/pricing');
 const { parseInvoicingConfig } = dist('lib/invoice/config');
-const { issueInvoices } = dist('lib/invoice/issue');
+const { issueInvoices } = dist('lib/issuing');
 const { openLedger } = dist('lib/ledger');
 
 async function pricedCdrs(file, tariffs, count, filter) {
@@ -35,8 +35,7 @@ async function pricedCdrs(file, tariffs, count, filter) {
 function config(mode, formats, ledgerPath) {
 	const raw = JSON.parse(fs.readFileSync(path.join(root, 'samples/invoice-config.json'), 'utf8'));
 	raw.invoicing = { ...raw.invoicing, mode, formats, invoiceMismatches: true, issueDate: '2027-01-05' };
-	raw.ledger = { kind: 'sqlite', path: ledgerPath };
-	return parseInvoicingConfig(raw);
+	return { ...parseInvoicingConfig(raw), ledgerConfig: { kind: 'sqlite', path: ledgerPath } };
 }
 
 async function main(cdrFile, tariffFile) {
@@ -47,7 +46,7 @@ async function main(cdrFile, tariffFile) {
 	// Per-CDR Factur-X invoices.
 	const perCdr = await pricedCdrs(cdrFile, tariffs, 1000, (c) => c.country_code === 'FR');
 	const c1 = config('per_cdr', ['facturx'], path.join(dir, 'per-cdr.sqlite'));
-	const ledger1 = await openLedger(c1.ledger);
+	const ledger1 = await openLedger(c1.ledgerConfig);
 	let started = process.hrtime.bigint();
 	const outcome = await issueInvoices(perCdr, c1, ledger1);
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -58,7 +57,7 @@ async function main(cdrFile, tariffFile) {
 	const monthly = await pricedCdrs(cdrFile, tariffs, 10000, (c) => c.country_code === 'FR' && c.cdr_token.party_id === 'MOB' && c.start_date_time.startsWith('2026-03'));
 	const generated = monthly.length;
 	const c2 = config('per_emsp_period', ['facturx', 'cii', 'ubl'], path.join(dir, 'monthly.sqlite'));
-	const ledger2 = await openLedger(c2.ledger);
+	const ledger2 = await openLedger(c2.ledgerConfig);
 	started = process.hrtime.bigint();
 	const big = await issueInvoices(monthly, c2, ledger2, {
 		onRendered: async (d) => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { parseInvoicingConfig } from '../../lib/invoice/config';
-import { issueInvoices } from '../../lib/invoice/issue';
-import type { IssuedDocument } from '../../lib/invoice/issue';
+import { issueInvoices } from '../../lib/issuing';
+import type { IssuedDocument } from '../../lib/issuing';
 import { invoiceSummary } from '../../lib/invoice/summary';
 import type { InvoiceSummaryJson } from '../../lib/invoice/summary';
 import { openLedger } from '../../lib/ledger';
@@ -53,11 +53,10 @@ export function sampleInvoices(): Promise<SampleInvoices> {
 async function issueSamples(): Promise<SampleInvoices> {
 	const dir = mkdtempSync(path.join(tmpdir(), 'delivery-samples-'));
 	const raw = load('invoice-config.json');
-	raw.ledger = { kind: 'sqlite', path: path.join(dir, 'issue.sqlite') };
 	const config = parseInvoicingConfig(raw);
 	const pricer = createPricer({ tariffs: load('tariffs.json') });
 	const priced: PricedCdr[] = (load('cdrs.json') as unknown[]).map((c) => pricer.price(c as never));
-	const ledger = await openLedger(config.ledger!);
+	const ledger = await openLedger({ kind: 'sqlite', path: path.join(dir, 'issue.sqlite') });
 	const outcome = await issueInvoices(priced, config, ledger, { creationDate: new Date('2026-11-02T08:00:00Z') });
 	await ledger.close();
 	const partners = raw.partners as Array<{ name: string; email?: string; ocpi: { country_code: string; party_id: string } }>;

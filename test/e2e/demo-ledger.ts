@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { parseInvoicingConfig } from '../../lib/invoice/config';
-import { issueInvoices } from '../../lib/invoice/issue';
-import type { IssueOutcome } from '../../lib/invoice/issue';
+import { issueInvoices } from '../../lib/issuing';
+import type { IssueOutcome } from '../../lib/issuing';
 import { openLedger } from '../../lib/ledger';
 import type { Cdr, Tariff } from '../../lib/ocpi/types';
 import { createPricer } from '../../lib/pricing';

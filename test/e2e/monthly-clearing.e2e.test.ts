@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { parseInvoicingConfig } from '../../lib/invoice/config';
-import { issueInvoices } from '../../lib/invoice/issue';
+import { issueInvoices } from '../../lib/issuing';
 import { openLedger } from '../../lib/ledger';
 import type { Ledger } from '../../lib/ledger';
 import { parsePricedCdrJson } from '../../lib/pricing';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { openLedger } from '../../lib/ledger';
-import { statusReport } from '../../lib/payments/ledger-payments';
+import { statusReport } from '../../lib/payments/tracking';
 import { issueDemoInvoices } from './demo-ledger';
 import { header, startMailSink } from './mail-sink';
 import type { MailSink } from './mail-sink';

@@ -4,8 +4,8 @@ import path from 'node:path';
 
 import { parseInvoicingConfig } from '../../lib/invoice/config';
 import type { InvoicingConfig } from '../../lib/invoice/config';
-import { issueInvoices } from '../../lib/invoice/issue';
-import type { IssuedDocument } from '../../lib/invoice/issue';
+import { issueInvoices } from '../../lib/issuing';
+import type { IssuedDocument } from '../../lib/issuing';
 import { openLedger } from '../../lib/ledger';
 import type { Ledger } from '../../lib/ledger';
 import { dec, sum } from '../../lib/money';
@@ -20,21 +20,19 @@ const pricer = createPricer({ tariffs: load('tariffs.json') });
 const priced: PricedCdr[] = cdrs.map((c) => pricer.price(c as never));
 const CREATED = new Date('2026-11-02T08:00:00Z');
 
-function configWith(dir: string, file = 'invoice-config.json'): InvoicingConfig {
-	const raw = load(file);
-	raw.ledger = { kind: 'sqlite', path: path.join(dir, 'ledger.sqlite') };
-	return parseInvoicingConfig(raw);
+function configWith(file = 'invoice-config.json'): InvoicingConfig {
+	return parseInvoicingConfig(load(file));
 }
 
 describe('issuing invoices from priced sample CDRs (French CPO, monthly per eMSP)', () => {
 	const dir = mkdtempSync(path.join(tmpdir(), 'issue-test-'));
-	const config = configWith(dir);
+	const config = configWith();
 	let ledger: Ledger;
 	let documents: IssuedDocument[];
 	let first: Awaited<ReturnType<typeof issueInvoices>>;
 
 	beforeAll(async () => {
-		ledger = await openLedger(config.ledger!);
+		ledger = await openLedger({ kind: 'sqlite', path: path.join(dir, 'ledger.sqlite') });
 		first = await issueInvoices(priced, config, ledger, { creationDate: CREATED });
 		documents = first.documents;
 	});
@@ -111,9 +109,9 @@ describe('issuing invoices from priced sample CDRs (French CPO, monthly per eMSP
 describe('a run that stops between numbering and files', () => {
 	it('leaves no gap and no orphan: the next run renders the recorded invoice again, under the same number', async () => {
 		const dir = mkdtempSync(path.join(tmpdir(), 'issue-crash-'));
-		const config = configWith(dir);
+		const config = configWith();
 		config.invoicing.mode = 'per_cdr';
-		const ledger = await openLedger(config.ledger!);
+		const ledger = await openLedger({ kind: 'sqlite', path: path.join(dir, 'ledger.sqlite') });
 		const firstCdr = [priced[0]];
 		await expect(
 			issueInvoices(firstCdr, config, ledger, {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { parseInvoicingConfig } from '../../lib/invoice/config';
-import { issueInvoices } from '../../lib/invoice/issue';
+import { issueInvoices } from '../../lib/issuing';
 import { openLedger } from '../../lib/ledger';
 import {
 	ledgerRemindersDue,
@@ -16,7 +16,7 @@ import {
 	recordPayment,
 	resolveDispute,
 	statusReport,
-} from '../../lib/payments/ledger-payments';
+} from '../../lib/payments/tracking';
 import { createPricer, readPricedCdrJson, pricedCdrToJson } from '../../lib/pricing';
 import type { PricedCdr } from '../../lib/pricing';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { recordDelivery } from '../../lib/delivery/ledger-deliveries';
 import { openLedger } from '../../lib/ledger';
 import type { Ledger } from '../../lib/ledger';
-import { statusReport } from '../../lib/payments/ledger-payments';
+import { statusReport } from '../../lib/payments/tracking';
 import { syncFromOdoo } from '../../lib/payments/odoo-sync';
 import type { OdooReader } from '../../lib/payments/odoo-sync';
 import { issueSampleInvoices, numberOf, SAMPLE_INVOICES } from './fixtures';

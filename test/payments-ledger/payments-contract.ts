@@ -15,8 +15,8 @@ import {
 	recordPayment,
 	resolveDispute,
 	statusReport,
-} from '../../lib/payments/ledger-payments';
-import type { StatementImport } from '../../lib/payments/ledger-payments';
+} from '../../lib/payments/tracking';
+import type { StatementImport } from '../../lib/payments/tracking';
 import { issueSampleInvoices, numberOf } from './fixtures';
 
 const SAMPLES = join(__dirname, '../../samples/camt');
@@ -112,6 +112,37 @@ export function describePaymentsOnLedger(harness: PaymentsStoreHarness): void {
 			expect(facts).toHaveLength(7);
 		} finally {
 			await racing.close();
+		}
+	});
+
+	it('finishes a split payment interrupted after its first allocation (idempotency per allocation)', async () => {
+		const crashed = await openLedger(await harness.freshConfig());
+		try {
+			await issueSampleInvoices(crashed);
+			const statement = camt('camt053-v08-2026-04-02.xml');
+			// The process dies right after the transfer naming 102 and 103 has its first allocation saved.
+			const dying: Ledger = Object.create(crashed);
+			dying.recordEvent = async (event) => {
+				if (event.invoiceNumber === numberOf(103)) throw new Error('killed');
+				return crashed.recordEvent(event);
+			};
+			await expect(importBankStatement(dying, statement)).rejects.toThrow('killed');
+			expect((await statusesOf(crashed, '2026-04-02'))['103']).toEqual(['pending', '315.00']);
+
+			const rerun = await importBankStatement(crashed, statement);
+			// The split transfer is finished on 103 alone; the transfers after it in the statement are recorded now.
+			expect(allocations(rerun)).toContainEqual([[numberOf(103), '357.84', 'invoice_number']]);
+			expect(allocations(rerun).flat().map(([number]) => number)).not.toContain(numberOf(102));
+			const statuses = await statusesOf(crashed, '2026-04-02');
+			expect(statuses['102']).toEqual(['paid', '0.00']);
+			expect(statuses['103']).toEqual(['paid', '-42.84']);
+			expect(statuses['107']).toEqual(['paid', '0.00']);
+			const again = await importBankStatement(crashed, statement);
+			expect(again.matched).toEqual([]);
+			expect(again.alreadyRecorded).toHaveLength(6);
+			expect(await crashed.events({ type: 'PAYMENT_RECORDED' })).toHaveLength(7);
+		} finally {
+			await crashed.close();
 		}
 	});
 

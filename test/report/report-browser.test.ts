@@ -10,9 +10,9 @@ import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
 
 import { parseInvoicingConfig } from '../../lib/invoice/config';
-import { issueInvoices } from '../../lib/invoice/issue';
+import { issueInvoices } from '../../lib/issuing';
 import { openLedger } from '../../lib/ledger';
-import { recordPayment } from '../../lib/payments/ledger-payments';
+import { recordPayment } from '../../lib/payments/tracking';
 import { createPricer, pricedCdrToJson } from '../../lib/pricing';
 import { createCdrValidator } from '../../lib/quality';
 import { clearingReport, renderReportHtml } from '../../lib/report';
@@ -40,9 +40,8 @@ describe('the clearing report in a headless browser', () => {
 		const pricer = createPricer({ tariffs: load('tariffs.json') });
 		const priced = verdicts.filter((v) => v.valid).map((v) => pricer.price(v.cdr!));
 		const raw = load('invoice-config.json');
-		raw.ledger = { kind: 'sqlite', path: path.join(dir, 'ledger.sqlite') };
 		const config = parseInvoicingConfig(raw);
-		const ledger = await openLedger(config.ledger!);
+		const ledger = await openLedger({ kind: 'sqlite', path: path.join(dir, 'ledger.sqlite') });
 		const outcome = await issueInvoices(priced.filter((p) => p.status !== 'mismatch'), config, ledger);
 		expectedInvoices = outcome.documents.length;
 		const first = outcome.documents[0].invoice;

@@ -3,28 +3,26 @@
  *
  * Order of a run: (1) documents recorded by an earlier run but never rendered (a crash between numbering and files),
  * and old enough that no live run is still rendering them, are rendered again from the ledger; (2) CDRs already on a document are reported with its number, never billed
- * twice; (3) the rest is planned (lib/invoice/build.ts), each document numbered and recorded in one ledger
- * transaction, then rendered, handed to `onRendered` (write, attach, send) and marked rendered.
+ * twice; (3) the rest is planned (lib/invoice/build.ts), and each document goes the one issuing path
+ * (issue-document.ts): numbered and recorded in one ledger transaction, rendered, handed to `onRendered` (write,
+ * attach, send) and marked rendered.
  */
-import { createHash } from 'node:crypto';
-
-import { renderAll } from '../einvoice';
 import type { RenderedInvoiceFile } from '../einvoice';
+import { draftInvoice, languageOf, planInvoices } from '../invoice/build';
+import type { InvoicePlan } from '../invoice/build';
+import { partnerFor } from '../invoice/config';
+import type { InvoicingConfig } from '../invoice/config';
+import { createCreditorReference } from '../invoice/creditor-reference';
+import type { Invoice } from '../invoice/model';
+import { invoiceNumberFormatter } from '../invoice/numbering';
+import { completeInvoice } from '../invoice/totals';
+import type { CompleteInvoiceOptions } from '../invoice/totals';
 import type { Ledger } from '../ledger';
 import { LedgerError } from '../ledger';
-import { toFixedAmount } from '../money';
-import type { PricedCdr } from '../pricing';
 import { cdrKey } from '../ocpi/types';
-import { draftInvoice, languageOf, planInvoices } from './build';
-import type { InvoicePlan } from './build';
-import { partnerFor } from './config';
-import type { InvoicingConfig } from './config';
-import { createCreditorReference } from './creditor-reference';
-import { invoiceFromDocument, invoiceToDocument } from './document-json';
-import type { Invoice } from './model';
-import { invoiceNumberFormatter } from './numbering';
-import { completeInvoice } from './totals';
-import type { CompleteInvoiceOptions } from './totals';
+import type { PricedCdr } from '../pricing';
+import { issueDocument, renderStored } from './issue-document';
+import type { Rendering } from './issue-document';
 
 export interface IssuedDocument {
 	invoice: Invoice;
@@ -72,6 +70,11 @@ export interface IssueOptions {
 	recoverAfterMs?: number;
 }
 
+/** A plan that does not make a valid document: its CDRs fail with INVOICE_INVALID, nothing is written. */
+class DocumentInvalidError extends Error {
+	readonly code = 'INVOICE_INVALID';
+}
+
 export const DEFAULT_RECOVER_AFTER_MS = 10 * 60 * 1000;
 
 const refOf = (p: PricedCdr) => ({ country_code: p.country_code ?? '', party_id: p.party_id ?? '', id: p.id });
@@ -88,27 +91,15 @@ function completionOptions(config: InvoicingConfig): CompleteInvoiceOptions {
 	};
 }
 
-async function render(
-	invoice: Invoice,
-	buyer: { countryCode: string; partyId: string },
-	config: InvoicingConfig,
-	options: IssueOptions,
-): Promise<RenderedInvoiceFile[]> {
-	// The PDF speaks the language its lines were written in: the partner's, else the seller's.
+/** The PDF speaks the language its lines were written in: the partner's, else the seller's. */
+function renderingFor(buyer: { countryCode: string; partyId: string }, config: InvoicingConfig, options: IssueOptions): Rendering {
 	const partner = partnerFor(config, buyer.countryCode, buyer.partyId);
-	return renderAll(invoice, config.invoicing.formats, {
+	return {
+		formats: config.invoicing.formats,
 		profile: config.invoicing.profile,
 		creationDate: options.creationDate,
 		language: partner ? languageOf(partner, config) : undefined,
-	});
-}
-
-async function finish(ledger: Ledger, document: IssuedDocument, options: IssueOptions): Promise<void> {
-	await options.onRendered?.(document);
-	await ledger.markRendered(
-		document.invoice.number,
-		document.files.map((f) => ({ name: f.fileName, sha256: createHash('sha256').update(f.data).digest('hex') })),
-	);
+	};
 }
 
 export async function issueInvoices(
@@ -123,17 +114,18 @@ export async function issueInvoices(
 	const recoverBefore = Date.now() - (options.recoverAfterMs ?? DEFAULT_RECOVER_AFTER_MS);
 	const stale = (await ledger.listUnrendered()).filter((record) => Date.parse(record.recordedAt) <= recoverBefore);
 	for (const record of stale) {
-		const invoice = invoiceFromDocument(record.document);
-		const document: IssuedDocument = {
+		const documentOf = (invoice: Invoice, files: RenderedInvoiceFile[]): IssuedDocument => ({
 			invoice,
-			files: await render(invoice, record.buyer, config, options),
+			files,
 			sourceIndexes: [],
 			cdrIds: record.cdrs.map((c) => c.id),
 			buyerParty: record.buyer,
 			recovered: true,
-		};
-		await finish(ledger, document, options);
-		outcome.documents.push(document);
+		});
+		const { invoice, files } = await renderStored(ledger, record, renderingFor(record.buyer, config, options), {
+			onRendered: async (invoice, files) => options.onRendered?.(documentOf(invoice, files)),
+		});
+		outcome.documents.push(documentOf(invoice, files));
 	}
 
 	// CDRs billed before, and repeats within this input (billed once, by their first occurrence).
@@ -179,46 +171,47 @@ export async function issueInvoices(
 				continue;
 			}
 		}
-		const build = (number: string): Invoice =>
-			completeInvoice(
-				draftInvoice(plan, config, { number, issueDate, paymentReference: createCreditorReference(number), corrects }),
-				completion,
-			);
-		let preview: Invoice;
-		try {
-			preview = build('PREVIEW');
-		} catch (error) {
-			failAll('INVOICE_INVALID', (error as Error).message);
-			continue;
-		}
-		let stored: Invoice | undefined;
+		const build = (number: string): Invoice => {
+			try {
+				return completeInvoice(
+					draftInvoice(plan, config, { number, issueDate, paymentReference: createCreditorReference(number), corrects }),
+					completion,
+				);
+			} catch (error) {
+				throw new DocumentInvalidError((error as Error).message);
+			}
+		};
+		const buyer = { countryCode: plan.partner.ocpi.country_code, partyId: plan.partner.ocpi.party_id };
+		const documentOf = (invoice: Invoice, files: RenderedInvoiceFile[]): IssuedDocument => ({
+			invoice,
+			files,
+			sourceIndexes: plan.members.map((m) => m.index),
+			cdrIds: plan.members.map((m) => m.priced.id),
+			buyerParty: buyer,
+			recovered: false,
+		});
 		const common = {
 			series: plan.kind === 'credit_note' ? config.invoicing.creditNoteSeries : config.invoicing.series,
 			issueDate,
-			dueDate: preview.dueDate,
-			buyer: { countryCode: plan.partner.ocpi.country_code, partyId: plan.partner.ocpi.party_id },
+			buyer,
 			currency: plan.currency,
-			totals: {
-				withoutVat: toFixedAmount(preview.totals.taxExclusive),
-				vat: toFixedAmount(preview.totals.vatTotal),
-				withVat: toFixedAmount(preview.totals.taxInclusive),
-			},
 			cdrs: plan.members.map((m) => refOf(m.priced)),
 			formatNumber,
-			buildDocument: (number: string) => {
-				stored = build(number);
-				return invoiceToDocument(stored);
-			},
 			paymentReferenceFor: (number: string) => createCreditorReference(number),
 		};
 		let result;
 		try {
-			result =
+			result = await issueDocument(
+				ledger,
 				plan.kind === 'credit_note'
-					? await ledger.issue({ ...common, typeCode: '381', correctsInvoiceNumber: corrects!.number })
-					: await ledger.issue({ ...common, typeCode: '380' });
+					? { ...common, typeCode: '381', correctsInvoiceNumber: corrects!.number }
+					: { ...common, typeCode: '380' },
+				build,
+				renderingFor(buyer, config, options),
+				{ onRendered: async (invoice, files) => options.onRendered?.(documentOf(invoice, files)) },
+			);
 		} catch (error) {
-			if (error instanceof LedgerError) {
+			if (error instanceof LedgerError || error instanceof DocumentInvalidError) {
 				failAll(error.code, error.message);
 				continue;
 			}
@@ -233,19 +226,8 @@ export async function issueInvoices(
 			}
 			continue;
 		}
-		// The document the ledger stored, not a rebuild: one build per number.
-		const invoice = stored?.number === result.number ? stored : build(result.number);
-		for (const m of plan.members) numberOf.set(m.index, result.number);
-		const document: IssuedDocument = {
-			invoice,
-			files: await render(invoice, common.buyer, config, options),
-			sourceIndexes: plan.members.map((m) => m.index),
-			cdrIds: plan.members.map((m) => m.priced.id),
-			buyerParty: common.buyer,
-			recovered: false,
-		};
-		await finish(ledger, document, options);
-		outcome.documents.push(document);
+		for (const m of plan.members) numberOf.set(m.index, result.invoice.number);
+		outcome.documents.push(documentOf(result.invoice, result.files));
 	}
 
 	for (const r of repeats) {

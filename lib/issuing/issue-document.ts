@@ -1,0 +1,97 @@
+/**
+ * The one path every document takes, invoice or credit note, whoever asks (Build Invoice, the CLI, an accepted
+ * dispute): number it in the ledger (the document is built for its number inside the ledger's transaction and stored
+ * with it), render its files, hand them over, and record them as rendered. A crash after the number leaves a stored,
+ * unrendered document that `renderStored` finishes later; a crash before it leaves nothing.
+ */
+import { createHash } from 'node:crypto';
+
+import type { RenderAllOptions, RenderedInvoiceFile } from '../einvoice';
+import { renderAll } from '../einvoice';
+import type { EInvoiceFormat } from '../invoice/formats';
+import { invoiceFromDocument, invoiceToDocument } from '../invoice/document-json';
+import type { Invoice } from '../invoice/model';
+import type { IssueCreditNoteRequest, IssueInvoiceRequest, InvoiceRecord, Ledger } from '../ledger';
+import { toFixedAmount } from '../money';
+
+/** How a document's files are made: which syntaxes, and the renderer's options. */
+export interface Rendering extends RenderAllOptions {
+	formats: readonly EInvoiceFormat[];
+}
+
+type WithoutDocument<R> = Omit<R, 'totals' | 'dueDate' | 'buildDocument'>;
+
+/** What the ledger needs beside the document; totals and due date are taken from the document itself. */
+export type DocumentRequest = WithoutDocument<IssueInvoiceRequest> | WithoutDocument<IssueCreditNoteRequest>;
+
+export type IssuedDocumentResult =
+	| { kind: 'issued'; invoice: Invoice; files: RenderedInvoiceFile[] }
+	/** Nothing was written: these CDRs (by cdrKey) are already on the listed documents. */
+	| { kind: 'already_invoiced'; conflicts: Map<string, string> };
+
+export interface IssueDocumentOptions {
+	/** Receives the files before the ledger marks them rendered: write them, attach them, send them. */
+	onRendered?: (invoice: Invoice, files: RenderedInvoiceFile[]) => Promise<void>;
+}
+
+/**
+ * Numbers, records, renders and marks rendered one document. `build(number)` returns the complete document for a
+ * number; it is called once to learn the totals and once more inside the ledger transaction with the real number.
+ * What `build` throws (an invalid document) and a refusal of the ledger (LedgerError) leave nothing written.
+ */
+export async function issueDocument(
+	ledger: Ledger,
+	request: DocumentRequest,
+	build: (number: string) => Invoice,
+	rendering: Rendering,
+	options: IssueDocumentOptions = {},
+): Promise<IssuedDocumentResult> {
+	const preview = build('PREVIEW');
+	let stored: Invoice | undefined;
+	const totals = {
+		withoutVat: toFixedAmount(preview.totals.taxExclusive),
+		vat: toFixedAmount(preview.totals.vatTotal),
+		withVat: toFixedAmount(preview.totals.taxInclusive),
+	};
+	const buildDocument = (number: string) => {
+		stored = build(number);
+		return invoiceToDocument(stored);
+	};
+	const document = { totals, dueDate: preview.dueDate, buildDocument };
+	const result =
+		request.typeCode === '381'
+			? await ledger.issue({ ...request, ...document })
+			: await ledger.issue({ ...request, ...document });
+	if (result.kind === 'already_invoiced') return result;
+	// The document the ledger stored, not a rebuild: one build per number.
+	const invoice = stored?.number === result.number ? stored : build(result.number);
+	const files = await renderAndRecord(ledger, invoice, rendering, options);
+	return { kind: 'issued', invoice, files };
+}
+
+/** Renders a document the ledger holds but never marked rendered (an interrupted run), and records it. */
+export async function renderStored(
+	ledger: Ledger,
+	record: InvoiceRecord,
+	rendering: Rendering,
+	options: IssueDocumentOptions = {},
+): Promise<{ invoice: Invoice; files: RenderedInvoiceFile[] }> {
+	const invoice = invoiceFromDocument(record.document);
+	return { invoice, files: await renderAndRecord(ledger, invoice, rendering, options) };
+}
+
+async function renderAndRecord(
+	ledger: Ledger,
+	invoice: Invoice,
+	rendering: Rendering,
+	options: IssueDocumentOptions,
+): Promise<RenderedInvoiceFile[]> {
+	const { formats, ...renderOptions } = rendering;
+	const files = await renderAll(invoice, formats, renderOptions);
+	await options.onRendered?.(invoice, files);
+	await ledger.markRendered(
+		invoice.number,
+		files.map((file) => ({ name: file.fileName, sha256: createHash('sha256').update(file.data).digest('hex') })),
+	);
+	return files;
+}

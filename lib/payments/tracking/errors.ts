@@ -1,0 +1,21 @@
+export type PaymentTrackingErrorCode =
+	| 'INVOICE_NOT_FOUND'
+	| 'NOT_AN_INVOICE'
+	| 'DISPUTE_NOT_FOUND'
+	| 'DISPUTE_ALREADY_RESOLVED'
+	| 'DISPUTE_ID_TAKEN'
+	| 'DISPUTE_REASON_MISSING'
+	| 'DISPUTE_CDR_NOT_ON_INVOICE'
+	| 'CREDIT_MISSING';
+
+/** A tracking request refused before anything was written; `field` names the input to fix. */
+export class PaymentTrackingError extends Error {
+	constructor(
+		readonly code: PaymentTrackingErrorCode,
+		message: string,
+		readonly field?: string,
+	) {
+		super(message);
+		this.name = 'PaymentTrackingError';
+	}
+}
