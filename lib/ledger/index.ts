@@ -1,7 +1,8 @@
 /** The ledger's public entry: open a store by configuration; everything else goes through the Ledger interface. */
 import { LedgerError } from './errors';
-import { PostgresLedger } from './postgres-ledger';
-import { SqliteLedger } from './sqlite-ledger';
+import { openPostgresDriver } from './postgres-driver';
+import { SqlLedger } from './sql-ledger';
+import { openSqliteDriver } from './sqlite-driver';
 import type { Ledger, LedgerConfig } from './types';
 
 export async function openLedger(config: LedgerConfig): Promise<Ledger> {
@@ -10,7 +11,7 @@ export async function openLedger(config: LedgerConfig): Promise<Ledger> {
 			if (!config.path) {
 				throw new LedgerError('LEDGER_CONFIG_INVALID', 'path is empty: give the SQLite ledger file.', 'path');
 			}
-			return SqliteLedger.open(config.path, config.busyTimeoutMs);
+			return SqlLedger.open(openSqliteDriver(config.path, config.busyTimeoutMs));
 		case 'postgres':
 			if (!config.connectionString) {
 				throw new LedgerError(
@@ -19,7 +20,7 @@ export async function openLedger(config: LedgerConfig): Promise<Ledger> {
 					'connectionString',
 				);
 			}
-			return PostgresLedger.open(config.connectionString, config.schema, config.maxConnections);
+			return SqlLedger.open(openPostgresDriver(config.connectionString, config.schema, config.maxConnections));
 		default:
 			throw new LedgerError(
 				'LEDGER_CONFIG_INVALID',

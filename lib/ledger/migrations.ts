@@ -1,19 +1,20 @@
 /**
  * The ledger schema as numbered migrations, applied in order on open and recorded in `ledger_migrations`. A migration
  * is never edited once released: later modules (deliveries, payments, reminders, disputes) append new versions.
- * Both dialects keep the same tables and column names, so row mapping is shared.
+ * One SQL text for both stores; where the SQL really differs, the migration reads it from the dialect.
  */
+import { LedgerError } from './errors';
+import type { SqlDialect, SqlDriver } from './sql-driver';
 
 export interface Migration {
 	version: number;
 	name: string;
-	sqlite: string;
-	postgres: string;
+	sql: string | ((dialect: SqlDialect) => string);
 }
 
 /** Columns shared by both dialects; only the types of ids differ. */
-function invoicesV1(dialect: 'sqlite' | 'postgres'): string {
-	const eventId = dialect === 'sqlite' ? 'INTEGER PRIMARY KEY AUTOINCREMENT' : 'BIGSERIAL PRIMARY KEY';
+function invoicesV1(dialect: SqlDialect): string {
+	const eventId = dialect.serialKey;
 	const partial = (condition: string) => `WHERE ${condition}`;
 	return `
 CREATE TABLE invoice_series (
@@ -75,21 +76,36 @@ CREATE UNIQUE INDEX ledger_events_key ON ledger_events (event_key) WHERE event_k
 `;
 
 export const MIGRATIONS: readonly Migration[] = [
-	{ version: 1, name: 'invoices', sqlite: invoicesV1('sqlite'), postgres: invoicesV1('postgres') },
-	{ version: 2, name: 'event keys', sqlite: EVENT_KEYS_V2, postgres: EVENT_KEYS_V2 },
+	{ version: 1, name: 'invoices', sql: invoicesV1 },
+	{ version: 2, name: 'event keys', sql: EVENT_KEYS_V2 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
-export const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS ledger_migrations (
+const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS ledger_migrations (
 	version INTEGER PRIMARY KEY,
 	name TEXT NOT NULL,
 	applied_at TEXT NOT NULL
 )`;
 
-export function schemaTooNewMessage(found: number): string {
-	return (
-		`The ledger's schema is at version ${found}, newer than this package knows (${LATEST_SCHEMA_VERSION}): it was ` +
-		'written by a newer n8n-nodes-ev-clearing. Upgrade the package on every worker that opens this ledger.'
-	);
+/** Brings the store to the latest version, in one transaction (all or nothing); refuses a store written by a newer package. */
+export async function migrate(driver: SqlDriver): Promise<void> {
+	await driver.transaction(async (tx) => {
+		await driver.lockForMigration(tx);
+		await tx.script(MIGRATIONS_TABLE);
+		const current = Number((await tx.one('SELECT COALESCE(MAX(version), 0) AS v FROM ledger_migrations'))?.v);
+		if (current > LATEST_SCHEMA_VERSION) {
+			throw new LedgerError(
+				'LEDGER_SCHEMA_TOO_NEW',
+				`The ledger's schema is at version ${current}, newer than this package knows (${LATEST_SCHEMA_VERSION}): it ` +
+					'was written by a newer n8n-nodes-ev-clearing. Upgrade the package on every worker that opens this ledger.',
+			);
+		}
+		for (const migration of MIGRATIONS) {
+			if (migration.version <= current) continue;
+			await tx.script(typeof migration.sql === 'string' ? migration.sql : migration.sql(driver.dialect));
+			const applied = [migration.version, migration.name, new Date().toISOString()];
+			await tx.run('INSERT INTO ledger_migrations (version, name, applied_at) VALUES (?, ?, ?)', applied);
+		}
+	});
 }

@@ -1,14 +1,13 @@
 /** Row ↔ record mapping shared by both stores (same column names in both dialects). */
 import { LedgerError } from './errors';
 import { EVENT_TYPE } from './issue-request';
+import type { Row } from './sql-driver';
 import type { CdrRef, InvoiceSummary, InvoiceTypeCode, LedgerEvent, RenderedFile } from './types';
 
 export const SUMMARY_COLUMNS =
 	'number, series, sequence, type_code, issue_date, due_date, buyer_country_code, buyer_party_id, currency, ' +
 	'total_without_vat, total_vat, total_with_vat, corrects_number, payment_reference, recorded_at, rendered_at, ' +
 	'rendered_files';
-
-export type Row = Record<string, unknown>;
 
 export function toSummary(row: Row): InvoiceSummary {
 	const summary: InvoiceSummary = {

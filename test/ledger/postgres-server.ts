@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
-const DEFAULT_URL = 'postgresql://postgres@127.0.0.1:54329/ev_clearing_test';
+/** The private cluster's port: EV_CLEARING_PG_PORT, as scripts/ci/start-postgres.sh reads it. */
+export const TEST_CLUSTER_PORT = Number(process.env.EV_CLEARING_PG_PORT || 54329);
+const DEFAULT_URL = `postgresql://postgres@127.0.0.1:${TEST_CLUSTER_PORT}/ev_clearing_test`;
 let url: Promise<string> | undefined;
 
 async function reachable(connectionString: string): Promise<boolean> {

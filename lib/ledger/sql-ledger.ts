@@ -1,0 +1,307 @@
+/**
+ * The ledger's operations, written once for both stores over the SQL seam (sql-driver.ts).
+ *
+ * Numbers: the series counter row is read with the dialect's row lock inside the transaction that records the
+ * document, so writers of one series queue on that row and a rolled-back (or killed) writer releases its number with
+ * everything else — no SEQUENCE objects, which are not transactional and leave gaps. A credit note locks the invoice
+ * it corrects first, so concurrent credit notes for it queue and the remaining amount stays true.
+ * CDRs: the primary key on invoice_cdrs.cdr_key; rows are inserted in key order, so two writers racing for overlapping
+ * CDRs wait on each other instead of deadlocking, and the loser sees the winner's rows and reports them as invoiced.
+ */
+import {
+	checkCorrection,
+	checkRenderedFiles,
+	finishDocument,
+	issueDateBeforePrevious,
+	issuedPayload,
+	prepareCdrs,
+	prepareIssue,
+	type FinishedDocument,
+	type PreparedCdr,
+	type PreparedIssue,
+} from './issue-request';
+import { migrate } from './migrations';
+import {
+	checkEventType,
+	invoiceNotFound,
+	numberTaken,
+	paymentReferenceTaken,
+	SUMMARY_COLUMNS,
+	toCdrRef,
+	toEvent,
+	toSummary,
+} from './rows';
+import { insertRows, where, type Row, type SqlDialect, type SqlDriver, type SqlSession } from './sql-driver';
+import type {
+	CdrRef,
+	EventFilter,
+	InvoiceFilter,
+	InvoiceRecord,
+	InvoiceSummary,
+	IssueRequest,
+	IssueResult,
+	Ledger,
+	LedgerEvent,
+	NewLedgerEvent,
+	RenderedFile,
+} from './types';
+
+/**
+ * Thrown inside the issuing transaction to roll it back (the series row it may have created included) and report the
+ * CDRs already on a document; without `conflicts` a concurrent writer won them meanwhile: read them after the rollback.
+ */
+class AlreadyInvoiced extends Error {
+	constructor(readonly conflicts?: Map<string, string>) {
+		super('already invoiced');
+	}
+}
+
+const EVENT_COLUMNS = 'id, at, type, invoice_number, payload';
+const CDR_COLUMNS = [
+	['cdr_key', 'text'],
+	['country_code', 'text'],
+	['party_id', 'text'],
+	['cdr_id', 'text'],
+	['invoice_number', 'text'],
+] as const;
+
+/** The CDRs among `cdrs` already on a document: the caller's cdrKey → document number. */
+async function invoicedAmong(db: SqlSession, dialect: SqlDialect, cdrs: PreparedCdr[]): Promise<Map<string, string>> {
+	const found = new Map<string, string>();
+	if (cdrs.length === 0) return found;
+	const rows = await db.all(`SELECT cdr_key, invoice_number FROM invoice_cdrs WHERE ${dialect.inList('cdr_key')}`, [
+		cdrs.map((cdr) => cdr.uniqueKey),
+	]);
+	const byUniqueKey = new Map(rows.map((row) => [String(row.cdr_key), String(row.invoice_number)]));
+	for (const cdr of cdrs) {
+		const number = byUniqueKey.get(cdr.uniqueKey);
+		if (number !== undefined) found.set(cdr.key, number);
+	}
+	return found;
+}
+
+/** With a `key` already recorded (the unique index decides, also between concurrent writers): that first event. */
+async function appendEvent(tx: SqlSession, event: NewLedgerEvent, at: string): Promise<LedgerEvent & { duplicate?: true }> {
+	const inserted = await tx.one(
+		'INSERT INTO ledger_events (at, type, invoice_number, payload, event_key) VALUES (?, ?, ?, ?, ?) ' +
+			`ON CONFLICT (event_key) WHERE event_key IS NOT NULL DO NOTHING RETURNING ${EVENT_COLUMNS}`,
+		[at, event.type, event.invoiceNumber ?? null, JSON.stringify(event.payload ?? null), event.key ?? null],
+	);
+	if (inserted) return toEvent(inserted);
+	const first = await tx.one(`SELECT ${EVENT_COLUMNS} FROM ledger_events WHERE event_key = ?`, [event.key ?? null]);
+	return { ...toEvent(first!), duplicate: true };
+}
+
+async function toRecord(db: SqlSession, row: Row): Promise<InvoiceRecord> {
+	const summary = toSummary(row);
+	const cdrs = await db.all(
+		'SELECT country_code, party_id, cdr_id FROM invoice_cdrs WHERE invoice_number = ? ORDER BY cdr_key',
+		[summary.number],
+	);
+	return { ...summary, cdrs: cdrs.map(toCdrRef), document: JSON.parse(String(row.document)) };
+}
+
+export class SqlLedger implements Ledger {
+	private constructor(private readonly driver: SqlDriver) {}
+
+	static async open(driver: SqlDriver): Promise<SqlLedger> {
+		try {
+			await migrate(driver);
+		} catch (error) {
+			await driver.close().catch(() => undefined);
+			throw error;
+		}
+		return new SqlLedger(driver);
+	}
+
+	async findInvoicedCdrs(cdrs: CdrRef[]): Promise<Map<string, string>> {
+		const prepared = prepareCdrs(cdrs);
+		return this.driver.read((db) => invoicedAmong(db, this.driver.dialect, prepared));
+	}
+
+	async issue(request: IssueRequest): Promise<IssueResult> {
+		const prepared = prepareIssue(request);
+		const { dialect } = this.driver;
+		try {
+			return await this.driver.transaction(async (tx): Promise<IssueResult> => {
+				// Locks first, then the reads that rely on them: every writer of this series or of this corrected invoice
+				// that went before has committed, so its CDRs and credit notes are seen here. (Reading the CDRs before the
+				// locks made a concurrent duplicate credit note look like an excess credit: issue 13.7.)
+				const corrected =
+					request.typeCode === '381'
+						? await tx.one(
+								'SELECT type_code, buyer_country_code, buyer_party_id, currency, total_with_vat FROM invoices ' +
+									`WHERE number = ?${dialect.forUpdate}`,
+								[request.correctsInvoiceNumber],
+							)
+						: undefined;
+				await tx.run(
+					'INSERT INTO invoice_series (series, last_sequence, last_issue_date) VALUES (?, 0, ?) ON CONFLICT (series) DO NOTHING',
+					[request.series, request.issueDate],
+				);
+				const counter = await tx.one(
+					`SELECT last_sequence, last_issue_date FROM invoice_series WHERE series = ?${dialect.forUpdate}`,
+					[request.series],
+				);
+				const conflicts = await invoicedAmong(tx, dialect, prepared.cdrs);
+				if (conflicts.size > 0) throw new AlreadyInvoiced(conflicts);
+				if (request.typeCode === '381') {
+					const credits = await tx.all(
+						"SELECT total_with_vat FROM invoices WHERE corrects_number = ? AND type_code = '381'",
+						[request.correctsInvoiceNumber],
+					);
+					checkCorrection(
+						prepared,
+						corrected && {
+							typeCode: String(corrected.type_code),
+							buyer: { countryCode: String(corrected.buyer_country_code), partyId: String(corrected.buyer_party_id) },
+							currency: String(corrected.currency),
+							totalWithVat: String(corrected.total_with_vat),
+							creditedWithVat: credits.map((row) => String(row.total_with_vat)),
+						},
+					);
+				}
+				const lastIssueDate = String(counter!.last_issue_date);
+				if (request.issueDate < lastIssueDate) throw issueDateBeforePrevious(request.series, request.issueDate, lastIssueDate);
+				const sequence = Number(counter!.last_sequence) + 1;
+				await tx.run('UPDATE invoice_series SET last_sequence = ?, last_issue_date = ? WHERE series = ?', [
+					sequence,
+					request.issueDate,
+					request.series,
+				]);
+				const finished = finishDocument(prepared, sequence);
+				const recordedAt = new Date().toISOString();
+				await this.insertInvoice(tx, prepared, finished, sequence, recordedAt);
+				// ON CONFLICT: a concurrent writer holding one of these keys is waited for, and its row skipped if it committed.
+				const links = prepared.cdrs.map((cdr) => [cdr.uniqueKey, cdr.ref.country_code, cdr.ref.party_id, cdr.ref.id, finished.number]);
+				if ((await insertRows(tx, dialect, 'invoice_cdrs', CDR_COLUMNS, links, 'cdr_key')) !== links.length) {
+					throw new AlreadyInvoiced();
+				}
+				const type = request.typeCode === '380' ? 'INVOICE_ISSUED' : 'CREDIT_NOTE_ISSUED';
+				await appendEvent(tx, { type, invoiceNumber: finished.number, payload: issuedPayload(prepared, sequence) }, recordedAt);
+				return { kind: 'issued', number: finished.number, sequence };
+			});
+		} catch (error) {
+			if (!(error instanceof AlreadyInvoiced)) throw error;
+			// Rolled back, number released; a winner has committed, so its rows are visible now.
+			const conflicts = error.conflicts ?? (await this.driver.read((db) => invoicedAmong(db, dialect, prepared.cdrs)));
+			return { kind: 'already_invoiced', conflicts };
+		}
+	}
+
+	private async insertInvoice(
+		tx: SqlSession,
+		prepared: PreparedIssue,
+		finished: FinishedDocument,
+		sequence: number,
+		recordedAt: string,
+	): Promise<void> {
+		const { request } = prepared;
+		try {
+			await tx.run(
+				`INSERT INTO invoices (number, series, sequence, type_code, issue_date, due_date, buyer_country_code,
+					buyer_party_id, currency, total_without_vat, total_vat, total_with_vat, corrects_number, payment_reference,
+					document, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				[
+					finished.number,
+					request.series,
+					sequence,
+					request.typeCode,
+					request.issueDate,
+					request.dueDate ?? null,
+					prepared.buyer.countryCode,
+					prepared.buyer.partyId,
+					request.currency,
+					prepared.totals.withoutVat,
+					prepared.totals.vat,
+					prepared.totals.withVat,
+					request.typeCode === '381' ? request.correctsInvoiceNumber : null,
+					finished.paymentReference ?? null,
+					finished.documentJson,
+					recordedAt,
+				],
+			);
+		} catch (error) {
+			const violation = this.driver.constraintViolation(error);
+			if (violation?.kind !== 'unique' || violation.table !== 'invoices') throw error;
+			// The other unique keys of invoices are the number and (series, sequence), which the counter keeps unique.
+			if (violation.name.includes('payment_reference')) throw paymentReferenceTaken(String(finished.paymentReference));
+			throw numberTaken(finished.number);
+		}
+	}
+
+	async getInvoice(number: string): Promise<InvoiceRecord | undefined> {
+		return this.driver.read(async (db) => {
+			const row = await db.one(`SELECT ${SUMMARY_COLUMNS}, document FROM invoices WHERE number = ?`, [number]);
+			return row && toRecord(db, row);
+		});
+	}
+
+	async listInvoices(filter: InvoiceFilter = {}): Promise<InvoiceSummary[]> {
+		const { sql, params } = where([
+			['series = ?', filter.series],
+			['type_code = ?', filter.typeCode],
+			['buyer_country_code = ?', filter.buyer?.countryCode.toUpperCase()],
+			['buyer_party_id = ?', filter.buyer?.partyId.toUpperCase()],
+			['corrects_number = ?', filter.correctsInvoiceNumber],
+			['issue_date >= ?', filter.issuedFrom],
+			['issue_date <= ?', filter.issuedTo],
+		]);
+		const rows = await this.driver.read((db) =>
+			db.all(`SELECT ${SUMMARY_COLUMNS} FROM invoices${sql} ORDER BY series, sequence`, params),
+		);
+		return rows.map(toSummary);
+	}
+
+	async markRendered(number: string, files: RenderedFile[]): Promise<void> {
+		checkRenderedFiles(files);
+		const cleaned = files.map(({ name, sha256 }) => ({ name, sha256 }));
+		await this.driver.transaction(async (tx) => {
+			const at = new Date().toISOString();
+			const sql = 'UPDATE invoices SET rendered_at = ?, rendered_files = ? WHERE number = ?';
+			if ((await tx.run(sql, [at, JSON.stringify(cleaned), number])) === 0) throw invoiceNotFound(number);
+			await appendEvent(tx, { type: 'INVOICE_RENDERED', invoiceNumber: number, payload: { files: cleaned } }, at);
+		});
+	}
+
+	async listUnrendered(): Promise<InvoiceRecord[]> {
+		return this.driver.read(async (db) => {
+			const sql = `SELECT ${SUMMARY_COLUMNS}, document FROM invoices WHERE rendered_at IS NULL ORDER BY series, sequence`;
+			const records: InvoiceRecord[] = [];
+			for (const row of await db.all(sql)) records.push(await toRecord(db, row));
+			return records;
+		});
+	}
+
+	async recordEvent(event: NewLedgerEvent): Promise<LedgerEvent & { duplicate?: true }> {
+		checkEventType(event.type);
+		return this.driver.transaction(async (tx) => {
+			try {
+				return await appendEvent(tx, event, new Date().toISOString());
+			} catch (error) {
+				// invoice_number is the events' only foreign key.
+				if (event.invoiceNumber !== undefined && this.driver.constraintViolation(error)?.kind === 'foreign_key') {
+					throw invoiceNotFound(event.invoiceNumber);
+				}
+				throw error;
+			}
+		});
+	}
+
+	async events(filter: EventFilter = {}): Promise<LedgerEvent[]> {
+		const { sql, params } = where([
+			['invoice_number = ?', filter.invoiceNumber],
+			['type = ?', filter.type],
+			['id > ?', filter.afterId],
+		]);
+		const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.trunc(filter.limit))}` : '';
+		const rows = await this.driver.read((db) =>
+			db.all(`SELECT ${EVENT_COLUMNS} FROM ledger_events${sql} ORDER BY id${limit}`, params),
+		);
+		return rows.map(toEvent);
+	}
+
+	async close(): Promise<void> {
+		await this.driver.close();
+	}
+}
