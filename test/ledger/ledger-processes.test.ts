@@ -21,11 +21,12 @@ interface ChildOutcome {
 }
 
 interface ChildTask {
-	scenario: 'issue-many' | 'kill-inside-transaction' | 'kill-after-commit' | 'issue-until-killed';
+	scenario: 'issue-many' | 'credit-each' | 'kill-inside-transaction' | 'kill-after-commit' | 'issue-until-killed';
 	series: string;
-	prefix: string;
+	prefix?: string;
 	count?: number;
 	shared?: string[];
+	invoices?: string[];
 }
 
 /** Runs a child; `killAfter` messages received, the parent kills it (SIGKILL) itself. */
@@ -41,6 +42,12 @@ function runChild(config: LedgerConfig, task: ChildTask, killAfter?: number): Pr
 		child.on('error', reject);
 		child.on('exit', (code, signal) => resolve({ messages, signal, code }));
 	});
+}
+
+function countBy(values: string[]): Record<string, number> {
+	const counts: Record<string, number> = {};
+	for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+	return counts;
 }
 
 function numbersOf(series: string, count: number): string[] {
@@ -123,6 +130,27 @@ describe.each(stores)('$name ledger shared by processes', (store) => {
 		for (const n of [0, 1, 2, 3]) {
 			const own = await ledger.findInvoicedCdrs(Array.from({ length: perChild }, (_, i) => cdr(`W${n}-${i}`)));
 			expect(own.size).toBe(perChild);
+		}
+	});
+
+	it('eight writers sending the same credit notes: one each is issued, the others are already invoiced', async () => {
+		// Issue 13.7: on PostgreSQL a writer read the credit CDRs before queueing on the invoice, and once the first
+		// writer had committed, reported its duplicate as CREDIT_EXCEEDS_INVOICE instead of already invoiced.
+		const invoices: string[] = [];
+		for (let i = 0; i < 20; i++) {
+			const total = { withoutVat: '100.00', vat: '0.00', withVat: '100.00' };
+			const result = await ledger.issue(invoice([cdr(`CREDITED-${i}`)], { series: 'I', totals: total }));
+			if (result.kind === 'issued') invoices.push(result.number);
+		}
+		const outcomes = await Promise.all(
+			Array.from({ length: 8 }, () => runChild(config, { scenario: 'credit-each', series: 'CN', invoices })),
+		);
+		const results = outcomes.flatMap((outcome) => outcome.messages[0].done as string[]);
+		const tally = Object.fromEntries(['issued', 'already_invoiced'].map((kind) => [kind, results.filter((r) => r === kind).length]));
+		console.log(`${store.name}, 8 writers × 20 credit notes: ${JSON.stringify(countBy(results))}`);
+		expect(tally).toEqual({ issued: 20, already_invoiced: 140 });
+		for (const number of invoices) {
+			expect((await ledger.listInvoices({ correctsInvoiceNumber: number })).length).toBe(1);
 		}
 	});
 
