@@ -150,6 +150,20 @@ export function describeLedgerContract(harness: StoreHarness): void {
 			const sequences = results.map((result) => (result.kind === 'issued' ? result.sequence : 0)).sort((a, b) => a - b);
 			expect(sequences).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
 		});
+
+		it('gives two ledgers opened on one store in one process (two n8n nodes) consecutive numbers', async () => {
+			const other = await openLedger(config);
+			try {
+				const results = await Promise.all(
+					Array.from({ length: 20 }, (_, i) => (i % 2 ? other : ledger).issue(invoice([cdr(`Q${i}`)]))),
+				);
+				const sequences = results.map((result) => (result.kind === 'issued' ? result.sequence : 0)).sort((a, b) => a - b);
+				expect(sequences).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+				expect((await other.listInvoices()).length).toBe(20);
+			} finally {
+				await other.close();
+			}
+		});
 	});
 
 	describe('a CDR is invoiced at most once', () => {
