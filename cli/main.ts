@@ -1,9 +1,11 @@
 /**
  * `ev-clearing`: a thin command line over lib/. Every command reads CDRs from files or stdin and streams one NDJSON
- * line per record on stdout. Exit codes: 0 done (whatever the verdicts), 2 unreadable input or a usage error.
+ * line per record on stdout. Exit codes: 0 done (whatever the verdicts), 2 unreadable input, a usage error or a ledger
+ * that cannot be used (one line on stderr: `ev-clearing: CODE: what to do`).
  */
 import { UnreadableInputError } from '../lib/io/json-records';
 import { OcpiEnvelopeError } from '../lib/io/ocpi-input';
+import { LedgerError } from '../lib/ledger';
 import { commands } from './commands';
 import { UsageError } from './usage';
 
@@ -62,6 +64,11 @@ export async function main(argv: string[]): Promise<number> {
 			if (error instanceof UsageError || error instanceof TypeError) {
 				process.stderr.write(`Run \`ev-clearing ${name} --help\` for the options.\n`);
 			}
+			return 2;
+		}
+		if (error instanceof LedgerError) {
+			// The ledger says what went wrong and what to do (start the server, correct the password, free the file).
+			process.stderr.write(`ev-clearing: ${error.code}: ${error.message}\n`);
 			return 2;
 		}
 		throw error;

@@ -10,6 +10,7 @@
 import { homedir } from 'node:os';
 import path from 'node:path';
 
+import { NodeOperationError } from 'n8n-workflow';
 import type {
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
@@ -18,7 +19,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { openLedger } from '../../lib/ledger';
+import { LedgerError, openLedger } from '../../lib/ledger';
 import type { Ledger, LedgerConfig } from '../../lib/ledger';
 
 export const POSTGRES_LEDGER_CREDENTIAL = 'evClearingPostgresLedgerApi';
@@ -79,8 +80,15 @@ export function postgresLedgerConfig(credentials: Record<string, unknown>): Ledg
 	};
 }
 
+/** The ledger's own one-line explanation (server down, password refused, file locked…) is the node's error. */
 export async function openNodeLedger(context: IExecuteFunctions): Promise<Ledger> {
-	return openLedger(await ledgerConfigOf(context));
+	const config = await ledgerConfigOf(context);
+	try {
+		return await openLedger(config);
+	} catch (error) {
+		if (!(error instanceof LedgerError)) throw error;
+		throw new NodeOperationError(context.getNode(), error.message, { description: error.code });
+	}
 }
 
 /** credentialTest method: opens (and migrates) the ledger, then closes it. */

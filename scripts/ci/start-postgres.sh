@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Starts the PostgreSQL server the ledger tests use: a private cluster on 127.0.0.1:54329, trust auth on loopback only,
+# Starts the PostgreSQL server the ledger tests use: a private cluster on 127.0.0.1:54329, trust auth on loopback only
+# (except the role ev_clearing_password_check, which must give its password: the tests of a refused password),
 # database ev_clearing_test. Idempotent (already running → nothing to do) and safe to call from parallel test workers.
-# Prints the connection string on stdout; everything else goes to stderr.
+# Prints the connection string on stdout; everything else goes to stderr. scripts/ci/stop-postgres.sh stops it.
 # Env: EV_CLEARING_PG_DIR (cluster folder, default ${TMPDIR:-/tmp}/ev-clearing-pg), EV_CLEARING_PG_PORT (54329).
 set -euo pipefail
 port=${EV_CLEARING_PG_PORT:-54329}
@@ -47,8 +48,18 @@ if ! as_owner "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
 		start || { cat "$data/server.log" >&2; exit 1; }
 	fi
 fi
-if ! as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
-	"SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+psql() { as_owner "$bin/psql" -h 127.0.0.1 -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -qtAc "$1"; }
+if ! psql "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
 	as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres "$db" >&2
+fi
+# The one login that needs a password (first line of pg_hba.conf wins); added to clusters made before it, too.
+password_role=ev_clearing_password_check
+if [ -f "$data/pg_hba.conf" ] && ! grep -q "^host all $password_role " "$data/pg_hba.conf"; then
+	rules=$(cat "$data/pg_hba.conf")
+	printf 'host all %s 127.0.0.1/32 scram-sha-256\n%s\n' "$password_role" "$rules" >"$data/pg_hba.conf"
+	as_owner "$bin/pg_ctl" -D "$data" reload >&2
+fi
+if ! psql "SELECT 1 FROM pg_roles WHERE rolname = '$password_role'" | grep -q 1; then
+	psql "CREATE ROLE $password_role LOGIN PASSWORD 'ev-clearing-test'" >&2
 fi
 echo "$url"
