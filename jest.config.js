@@ -10,5 +10,8 @@ module.exports = {
 	},
 	// The n8n engine keeps timers alive after a run; tests close what they open, this is the safety net.
 	forceExit: true,
+	// The PostgreSQL test cluster is started on demand; the run that started it stops it (test/ledger/postgres-cluster.ts).
+	globalSetup: '<rootDir>/test/ledger/global-setup.ts',
+	globalTeardown: '<rootDir>/test/ledger/global-teardown.ts',
 	testTimeout: 60000,
 };

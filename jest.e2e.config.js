@@ -15,4 +15,7 @@ module.exports = {
 	// A cold n8n install takes about 5 minutes; test files set their own longer hook timeouts.
 	testTimeout: 120000,
 	forceExit: true,
+	// The PostgreSQL test cluster is started on demand; the run that started it stops it (test/ledger/postgres-cluster.ts).
+	globalSetup: '<rootDir>/test/ledger/global-setup.ts',
+	globalTeardown: '<rootDir>/test/ledger/global-teardown.ts',
 };

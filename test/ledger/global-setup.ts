@@ -1,0 +1,3 @@
+import { noteRunningCluster } from './postgres-cluster';
+
+export default noteRunningCluster;

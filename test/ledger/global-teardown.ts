@@ -1,0 +1,3 @@
+import { stopClusterStartedByRun } from './postgres-cluster';
+
+export default stopClusterStartedByRun;

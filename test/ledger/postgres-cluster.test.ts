@@ -1,0 +1,61 @@
+/**
+ * Issue 13.13: a test run stops the PostgreSQL test cluster it started, and leaves alone one that was running before.
+ * Runs jest itself, on one test file that needs the server, against a cluster of its own (own port and folder).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'ev-clearing-pg-run-'));
+chmodSync(dir, 0o755); // the server runs as the postgres user when the tests run as root
+let port = 0;
+let env: NodeJS.ProcessEnv;
+
+function listening(): Promise<boolean> {
+	return new Promise((done) => {
+		const socket = connect({ host: '127.0.0.1', port });
+		socket.once('connect', () => {
+			socket.destroy();
+			done(true);
+		});
+		socket.once('error', () => done(false));
+	});
+}
+
+function jestRun(): void {
+	const run = spawnSync(
+		process.execPath,
+		[join(root, 'node_modules/jest/bin/jest.js'), '--ci', 'test/ledger/postgres-ledger.test.ts', '-t', 'refuses a schema name'],
+		{ cwd: root, env, encoding: 'utf8', timeout: 180_000 },
+	);
+	expect(run.stderr).toMatch(/Tests:\s+\d+ skipped, 1 passed/);
+	expect(run.status).toBe(0);
+}
+
+beforeAll(async () => {
+	const server = createServer();
+	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+	port = (server.address() as { port: number }).port;
+	await new Promise((done) => server.close(done));
+	const { EV_CLEARING_PG_URL: _given, ...inherited } = process.env;
+	env = { ...inherited, EV_CLEARING_PG_PORT: String(port), EV_CLEARING_PG_DIR: join(dir, 'cluster') };
+});
+
+afterAll(() => {
+	execFileSync('bash', [join(root, 'scripts/ci/stop-postgres.sh')], { env, stdio: 'ignore' });
+	rmSync(dir, { recursive: true, force: true });
+	rmSync(`${join(dir, 'cluster')}.lock`, { force: true });
+});
+
+it('a run that started the cluster stops it; a cluster running before the run stays up', async () => {
+	expect(await listening()).toBe(false);
+	jestRun();
+	expect(await listening()).toBe(false);
+
+	execFileSync('bash', [join(root, 'scripts/ci/start-postgres.sh')], { env, stdio: 'ignore' });
+	jestRun();
+	expect(await listening()).toBe(true);
+}, 300_000);
