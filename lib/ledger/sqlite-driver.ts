@@ -12,6 +12,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type * as NodeSqlite from 'node:sqlite';
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { LedgerError } from './errors';
 import type { ColumnType, ConstraintViolation, Row, SqlDialect, SqlDriver, SqlParam, SqlSession, SqlValue } from './sql-driver';
@@ -28,7 +29,7 @@ export const SQLITE_DIALECT: SqlDialect = {
 	serialKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
 };
 
-function nodeSqlite(): typeof import('node:sqlite') {
+function nodeSqlite(): typeof NodeSqlite {
 	const sqlite = process.getBuiltinModule?.('node:sqlite');
 	if (!sqlite) {
 		throw new LedgerError(

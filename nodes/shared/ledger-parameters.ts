@@ -86,8 +86,8 @@ export async function openNodeLedger(context: IExecuteFunctions): Promise<Ledger
 	try {
 		return await openLedger(config);
 	} catch (error) {
-		if (!(error instanceof LedgerError)) throw error;
-		throw new NodeOperationError(context.getNode(), error.message, { description: error.code });
+		const description = error instanceof LedgerError ? error.code : undefined;
+		throw new NodeOperationError(context.getNode(), error as Error, { description });
 	}
 }
 

@@ -40,8 +40,8 @@ beforeAll(async () => {
 	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
 	port = (server.address() as { port: number }).port;
 	await new Promise((done) => server.close(done));
-	const { EV_CLEARING_PG_URL: _given, ...inherited } = process.env;
-	env = { ...inherited, EV_CLEARING_PG_PORT: String(port), EV_CLEARING_PG_DIR: join(dir, 'cluster') };
+	env = { ...process.env, EV_CLEARING_PG_PORT: String(port), EV_CLEARING_PG_DIR: join(dir, 'cluster') };
+	delete env.EV_CLEARING_PG_URL; // the run must use (and start) this cluster
 });
 
 afterAll(() => {
