@@ -6,7 +6,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -16,20 +15,12 @@ import type { LedgerConfig } from '../../lib/ledger';
 import { TrackPayment } from '../../nodes/TrackPayment/TrackPayment.node';
 import { runNode } from '../helpers/n8n-engine';
 import { cdr, invoice } from './ledger-contract';
+import { closedPort } from './postgres-cluster';
 import { postgresUrl } from './postgres-server';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-operational-'));
 chmodSync(dir, 0o755); // another user (the read-only case) must reach the files
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A port nothing listens on: bound by the OS, then released. */
-async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-	const { port } = server.address() as { port: number };
-	await new Promise((done) => server.close(done));
-	return port;
-}
 
 async function refusal(config: LedgerConfig): Promise<{ code?: string; message: string; stack?: string }> {
 	const error = await openLedger(config).then(

@@ -4,26 +4,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { closedPort, listening } from './postgres-cluster';
 
 const root = resolve(__dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'ev-clearing-pg-run-'));
 chmodSync(dir, 0o755); // the server runs as the postgres user when the tests run as root
 let port = 0;
 let env: NodeJS.ProcessEnv;
-
-function listening(): Promise<boolean> {
-	return new Promise((done) => {
-		const socket = connect({ host: '127.0.0.1', port });
-		socket.once('connect', () => {
-			socket.destroy();
-			done(true);
-		});
-		socket.once('error', () => done(false));
-	});
-}
 
 function jestRun(): void {
 	const run = spawnSync(
@@ -36,10 +25,7 @@ function jestRun(): void {
 }
 
 beforeAll(async () => {
-	const server = createServer();
-	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-	port = (server.address() as { port: number }).port;
-	await new Promise((done) => server.close(done));
+	port = await closedPort();
 	env = { ...process.env, EV_CLEARING_PG_PORT: String(port), EV_CLEARING_PG_DIR: join(dir, 'cluster') };
 	delete env.EV_CLEARING_PG_URL; // the run must use (and start) this cluster
 });
@@ -51,11 +37,11 @@ afterAll(() => {
 });
 
 it('a run that started the cluster stops it; a cluster running before the run stays up', async () => {
-	expect(await listening()).toBe(false);
+	expect(await listening(port)).toBe(false);
 	jestRun();
-	expect(await listening()).toBe(false);
+	expect(await listening(port)).toBe(false);
 
 	execFileSync('bash', [join(root, 'scripts/ci/start-postgres.sh')], { env, stdio: 'ignore' });
 	jestRun();
-	expect(await listening()).toBe(true);
+	expect(await listening(port)).toBe(true);
 }, 300_000);
