@@ -99,7 +99,8 @@ const writeQueues = new Map<string, Promise<void>>();
 async function oneAtATime<T>(file: string, work: () => Promise<T>): Promise<T> {
 	const previous = writeQueues.get(file) ?? Promise.resolve();
 	let done!: () => void;
-	const tail = previous.then(() => new Promise<void>((resolve) => (done = resolve)));
+	const mine = new Promise<void>((resolve) => (done = resolve));
+	const tail = previous.then(() => mine);
 	writeQueues.set(file, tail);
 	await previous;
 	try {

@@ -183,6 +183,16 @@ describe('SQLite that cannot be used', () => {
 		await ledger.close();
 	}, 60_000);
 
+	it('a file that is not a SQLite database: LEDGER_FILE_UNUSABLE', async () => {
+		const path = join(dir, 'notes.txt');
+		writeFileSync(path, 'not a ledger, just some text that is long enough to be read as a header.\n'.repeat(20));
+		const error = await refusal({ kind: 'sqlite', path });
+		expect(error).toMatchObject({
+			code: 'LEDGER_FILE_UNUSABLE',
+			message: `The ledger file ${path} is not a SQLite database: give the path of the ledger file, or a new path to start one.`,
+		});
+	});
+
 	it('a file this user may not write: LEDGER_READ_ONLY; a folder it may not write: LEDGER_FILE_UNUSABLE', async () => {
 		const path = join(dir, 'read-only.sqlite');
 		await (await openLedger({ kind: 'sqlite', path })).close();
