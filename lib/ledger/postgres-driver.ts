@@ -82,6 +82,13 @@ function operationalError(error: unknown, server: Server): unknown {
 				'port of the ledger connection, then run again.',
 		);
 	}
+	if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code) || /\bSSL\b/.test(message)) {
+		return refuse(
+			'LEDGER_UNREACHABLE',
+			`PostgreSQL at ${server.where} and the ledger connection disagree on TLS (${message}): set SSL in the ledger ` +
+				'connection as the server expects it (or give the server a certificate this machine trusts).',
+		);
+	}
 	if (code === '28P01' || code === '28000' || (!code && /^SASL|password/.test(message))) {
 		return refuse(
 			'LEDGER_AUTH_FAILED',

@@ -91,6 +91,17 @@ describe('PostgreSQL that cannot be used', () => {
 		);
 	});
 
+	it('TLS asked of a server without it: LEDGER_UNREACHABLE, saying to match the SSL setting', async () => {
+		const error = await refusal({
+			kind: 'postgres',
+			connectionString: await serverUrl((url) => url.searchParams.set('sslmode', 'require')),
+		});
+		expect(error).toMatchObject({ code: 'LEDGER_UNREACHABLE' });
+		expect(error.message).toMatch(
+			/^PostgreSQL at 127\.0\.0\.1:\d+ and the ledger connection disagree on TLS \(The server does not support SSL connections\): set SSL in the ledger connection as the server expects it/,
+		);
+	});
+
 	it('the CLI prints the one line and exits 2; a node fails with the same message', async () => {
 		const port = await closedPort();
 		const connectionString = `postgresql://clearing:s3cret-pw@127.0.0.1:${port}/ledger`;
