@@ -18,7 +18,6 @@ describe('renderings judged by the official EN16931 / Factur-X validator', () =>
 	const expected = new Map<string, { syntax: string; profile: string }>();
 	let verdicts: Verdict[] = [];
 	let control: Verdict | undefined;
-	let bigRenderMs = 0;
 
 	async function write(name: string, invoice: Invoice): Promise<void> {
 		const files: Array<[string, string | Buffer, string, string]> = [
@@ -42,9 +41,7 @@ describe('renderings judged by the official EN16931 / Factur-X validator', () =>
 		await write('escaping', { ...awkward, buyer: { ...BUYER_FR, name: 'Dupont & Fils <Mobilité> "SARL"' } });
 
 		const big = monthlyInvoice(10_000);
-		const started = performance.now();
 		const [pdf] = await renderAll(big, ['facturx'], { creationDate: CREATED });
-		bigRenderMs = performance.now() - started;
 		writeFileSync(join(dir, 'monthly-10000.pdf'), pdf.data);
 		expected.set(join(dir, 'monthly-10000.pdf'), { syntax: 'CII', profile: 'EN 16931' });
 		writeFileSync(join(dir, 'monthly-10000.ubl.xml'), renderUbl(big));
@@ -91,10 +88,6 @@ describe('renderings judged by the official EN16931 / Factur-X validator', () =>
 		expect(warnings).toEqual([]);
 	});
 
-	it('renders the 10,000-line monthly invoice as Factur-X in well under 10 s', () => {
-		console.log(`10,000-line Factur-X PDF rendered in ${Math.round(bigRenderMs)} ms`);
-		expect(bigRenderMs).toBeLessThan(10_000);
-	});
 });
 
 describe('Factur-X rendering speed', () => {

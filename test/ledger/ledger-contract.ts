@@ -402,13 +402,10 @@ export function describeLedgerContract(harness: StoreHarness): void {
 
 	it('records a 10,000-CDR monthly invoice and finds its CDRs', async () => {
 		const cdrs = Array.from({ length: 10_000 }, (_, i) => cdr(`M-${String(i).padStart(5, '0')}`));
-		const started = performance.now();
 		const number = await issued(ledger, invoice(cdrs));
-		const elapsed = performance.now() - started;
 		const found = await ledger.findInvoicedCdrs([...cdrs.slice(0, 3), cdr('NOT-INVOICED')]);
 		expect([...found.values()]).toEqual([number, number, number]);
 		expect((await ledger.getInvoice(number))?.cdrs.length).toBe(10_000);
 		expect((await ledger.issue(invoice([cdr('X'), cdrs[9_999]]))).kind).toBe('already_invoiced');
-		expect(elapsed).toBeLessThan(10_000);
 	});
 }

@@ -195,7 +195,8 @@ describe('parseCamt refuses hostile and wrong files with a code', () => {
 		const before = process.memoryUsage().heapUsed;
 		const started = performance.now();
 		expect(codeOf(() => parseCamt(hostile('billion-laughs.xml')))).toBe('CAMT_DOCTYPE_FORBIDDEN');
-		expect(performance.now() - started).toBeLessThan(100);
+		// A generous bound: expanding the entities would take minutes, a loaded CI machine takes milliseconds.
+		expect(performance.now() - started).toBeLessThan(2000);
 		expect(process.memoryUsage().heapUsed - before).toBeLessThan(20 * 1024 * 1024);
 	});
 
