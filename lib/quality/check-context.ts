@@ -1,0 +1,14 @@
+/** What every group of quality checks is handed: where to report, and the run's thresholds and switches. */
+import type { QualityCheckCode, QualityThresholds } from './checks';
+
+/** Records an issue when its check is enabled; `path` is the JSON path of the field concerned. */
+export type Report = (code: QualityCheckCode, path: string, message: string) => void;
+
+export interface CheckContext {
+	report: Report;
+	thresholds: QualityThresholds;
+	/** Vehicle-to-grid: negative energy is expected. */
+	allowNegativeEnergy: boolean;
+	/** The "now" of the future-timestamp check, in epoch ms; undefined = the clock at each validation. */
+	fixedNow: number | undefined;
+}
