@@ -13,6 +13,7 @@ import type { Tolerance } from './cross-check';
 import { compileTolerance, crossCheck, declaredTotals } from './cross-check';
 import type { PricedCdr, PricedCdrFacts, PricingIssue, RoundingPolicy, Totals } from './priced-cdr';
 import { ROUNDING_POLICIES } from './priced-cdr';
+import { applyPriceLimits } from './price-limits';
 import { totalsOf } from './rounding';
 import type { TariffSource } from './tariff-selection';
 import { TARIFF_SOURCES, TariffCatalog } from './tariff-selection';
@@ -196,14 +197,7 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 				parking_h: pricing.billed.parking,
 				reservation_h: pricing.billed.reservation,
 			};
-			if (pricing.priceLimit) {
-				result.issues.push({
-					code: pricing.priceLimit === 'MIN_PRICE' ? 'MIN_PRICE_APPLIED' : 'MAX_PRICE_APPLIED',
-					severity: 'info',
-					message: `the session total was clamped to the tariff's ${pricing.priceLimit === 'MIN_PRICE' ? 'min_price' : 'max_price'}`,
-					path: pricing.priceLimit === 'MIN_PRICE' ? 'min_price' : 'max_price',
-				});
-			}
+			result.issues.push(...applyPriceLimits(tariff, lines, rounding));
 		} catch (error) {
 			if (error instanceof SessionError) {
 				return unpriceable({ code: 'INVALID_CDR', severity: 'error', message: error.message, path: error.field });

@@ -1,5 +1,5 @@
 /** lib/tariff — the OCPI 2.2.1 tariff engine: normalise a Tariff once, price a CDR's charging periods with it. */
-export type { CompiledComponent, CompiledRestrictions, CompiledRule, NormalizedTariff } from './tariff';
+export type { CompiledComponent, CompiledRestrictions, CompiledRule, NormalizedTariff, PriceLimit } from './tariff';
 export { TariffDefinitionError, normalizeTariff } from './tariff';
 export type { PeriodContext } from './restriction';
 export { restrictionsMatch } from './restriction';

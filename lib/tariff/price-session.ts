@@ -4,7 +4,7 @@
  * Per period and dimension the first rule (element order) whose restrictions match gives the price component.
  * step_size rounds the session total of a dimension with the step of the last component used, and the difference is
  * added to the last priced period of that dimension. FLAT is charged once per session (and once per reservation).
- * min_price / max_price clamp the total excl. and incl. VAT independently, as an extra breakdown line.
+ * min_price / max_price are applied by lib/pricing (price-limits.ts), after the run's rounding policy.
  */
 import { Decimal, ZERO } from '../money';
 import type { CompiledComponent, CompiledRule, NormalizedTariff, PricedDimension } from './tariff';
@@ -49,7 +49,6 @@ export interface TariffPricing {
 	lines: BreakdownLine[];
 	/** Session totals billed after step_size, only of priced volume: kWh, h, h, h. */
 	billed: { energy: Decimal; time: Decimal; parking: Decimal; reservation: Decimal };
-	priceLimit: 'MIN_PRICE' | 'MAX_PRICE' | null;
 }
 
 const SECONDS_PER_HOUR = new Decimal(3600);
@@ -218,12 +217,9 @@ export function priceSession(tariff: NormalizedTariff, session: Session): Tariff
 	if (flat) lines.push(flat);
 	for (const group of [reservationLines, energyLines, timeLines, parkingLines]) for (const l of group) lines.push(l);
 	lines.sort(byPeriod);
-
-	const priceLimit = clampToPriceLimits(tariff, lines);
 	return {
 		lines,
 		billed: { energy: billedEnergy, time: billedTime, parking: billedParking, reservation: billedReservation },
-		priceLimit,
 	};
 }
 
@@ -231,44 +227,3 @@ function byPeriod(a: BreakdownLine, b: BreakdownLine): number {
 	return (a.periodIndex ?? Infinity) - (b.periodIndex ?? Infinity);
 }
 
-/** Adds a MIN_PRICE or MAX_PRICE adjustment line when the session total falls outside the tariff's limits. */
-function clampToPriceLimits(tariff: NormalizedTariff, lines: BreakdownLine[]): 'MIN_PRICE' | 'MAX_PRICE' | null {
-	if (!tariff.minPrice && !tariff.maxPrice) return null;
-	let excl = ZERO;
-	let incl = ZERO;
-	for (const l of lines) {
-		excl = excl.plus(l.excl);
-		incl = incl.plus(l.incl);
-	}
-	let adjustExcl = ZERO;
-	let adjustIncl = ZERO;
-	let kind: 'MIN_PRICE' | 'MAX_PRICE' | null = null;
-	const min = tariff.minPrice;
-	if (min) {
-		if (excl.lt(min.excl)) adjustExcl = min.excl.minus(excl);
-		if (min.incl && incl.lt(min.incl)) adjustIncl = min.incl.minus(incl);
-		if (!adjustExcl.isZero() || !adjustIncl.isZero()) kind = 'MIN_PRICE';
-	}
-	const max = tariff.maxPrice;
-	if (max && kind === null) {
-		if (excl.gt(max.excl)) adjustExcl = max.excl.minus(excl);
-		if (max.incl && incl.gt(max.incl)) adjustIncl = max.incl.minus(incl);
-		if (!adjustExcl.isZero() || !adjustIncl.isZero()) kind = 'MAX_PRICE';
-	}
-	if (kind === null) return null;
-	lines.push({
-		periodIndex: null,
-		dimension: kind,
-		category: 'price_limit',
-		tariffId: tariff.id,
-		elementIndex: null,
-		componentIndex: null,
-		price: null,
-		vat: null,
-		volume: ONE,
-		billedVolume: ONE,
-		excl: adjustExcl,
-		incl: adjustIncl,
-	});
-	return kind;
-}

@@ -47,14 +47,20 @@ export interface CompiledRule {
 
 export type PricedDimension = TariffDimensionType;
 
+/** A min_price or max_price: the amount excl. VAT, and incl. VAT when the tariff gives it. */
+export interface PriceLimit {
+	excl: Decimal;
+	incl?: Decimal;
+}
+
 export interface NormalizedTariff {
 	tariff: Tariff;
 	id: string;
 	currency: string;
 	validFromMs?: number;
 	validToMs?: number;
-	minPrice?: { excl: Decimal; incl?: Decimal };
-	maxPrice?: { excl: Decimal; incl?: Decimal };
+	minPrice?: PriceLimit;
+	maxPrice?: PriceLimit;
 	/** Rules per dimension in element order, for normal (non-reservation) periods. */
 	regular: Record<PricedDimension, CompiledRule[]>;
 	/** Rules of elements restricted to RESERVATION, then of elements restricted to RESERVATION_EXPIRES. */

@@ -48,7 +48,7 @@ export function buildCdr(spec: CdrSpec): Cdr {
 			address: '1 rue de la Paix',
 			city: 'Paris',
 			country: spec.country ?? 'FRA',
-			coordinates: { latitude: '48.8566', longitude: '2.3522' },
+			coordinates: { latitude: '48.85660', longitude: '2.35220' },
 			evse_uid: 'EVSE1',
 			evse_id: 'FR*CPO*E1',
 			connector_id: '1',
