@@ -1,9 +1,12 @@
 /**
- * Structural validation of OCPI 2.2.1 CDRs and Tariffs: a JSON Schema per object, compiled once by ajv.
+ * Structural validation of OCPI 2.2.1 and 2.3.0 CDRs and Tariffs: a JSON Schema per object and version, compiled once
+ * by ajv.
  *
  * The schema checks what the spec's object tables say (types, cardinality, enums, string lengths, formats) and
  * nothing about meaning: sums, time order and plausibility are lib/quality's job. Unknown properties are allowed,
- * since OCPI parties add their own (e.g. `cdr_location.time_zone`).
+ * since OCPI parties add their own (e.g. `cdr_location.time_zone`; 2.3.0 says a platform SHALL NOT reject them).
+ * 2.3.0 differs in Price (before_taxes + taxes[]), PriceLimit, Tariff.tax_included and preauthorize_amount, and in
+ * TokenType and ConnectorType, which became OpenEnums (any string; EMAID, MCS and SAE_J3400 among the known values).
  */
 import Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -20,6 +23,9 @@ import {
 	TARIFF_TYPES,
 	TOKEN_TYPES,
 } from './types';
+import { TAX_INCLUDED_VALUES } from './types-v230';
+import type { CdrVersion } from './version';
+import { DEFAULT_CDR_VERSION } from './version';
 
 export interface StructuralViolation {
 	/** JSON path of the offending value, e.g. `$.charging_periods[0].dimensions[1].type`. */
@@ -55,8 +61,6 @@ const countryCode: JsonSchema = { type: 'string', pattern: '^[A-Za-z]{2}$' };
 const partyId: JsonSchema = { type: 'string', pattern: '^[A-Za-z0-9]{3}$' };
 /** ISO 4217 alphabetic code; whether the code exists is lib/quality's list check. */
 const currency: JsonSchema = { type: 'string', pattern: '^[A-Z]{3}$' };
-
-const price = object({ excl_vat: num, incl_vat: num }, ['excl_vat']);
 
 const displayText = object({ language: str(2), text: str(512) }, ['language', 'text']);
 
@@ -104,30 +108,52 @@ const energyMix = object(
 	['is_green_energy'],
 );
 
-export const TARIFF_SCHEMA: JsonSchema = object(
+/** OCPI 2.2.1 Price (also its min_price / max_price). */
+const price221 = object({ excl_vat: num, incl_vat: num }, ['excl_vat']);
+/** OCPI 2.3.0 Price, with its TaxAmount list. */
+const price230 = object(
 	{
-		country_code: countryCode,
-		party_id: partyId,
-		id: str(36),
-		currency,
-		type: oneOf(TARIFF_TYPES),
-		tariff_alt_text: arrayOf(displayText),
-		tariff_alt_url: str(),
-		min_price: price,
-		max_price: price,
-		elements: arrayOf(tariffElement, 1),
-		start_date_time: dateTime,
-		end_date_time: dateTime,
-		energy_mix: energyMix,
-		last_updated: dateTime,
+		before_taxes: num,
+		taxes: arrayOf(object({ name: str(), account_number: str(), percentage: num, amount: num }, ['name', 'amount'])),
 	},
-	['country_code', 'party_id', 'id', 'currency', 'elements', 'last_updated'],
+	['before_taxes'],
 );
+/** OCPI 2.3.0 PriceLimit (min_price / max_price of a tariff). */
+const priceLimit = object({ before_taxes: num, after_taxes: num }, ['before_taxes']);
 
-const cdrToken = object(
-	{ country_code: countryCode, party_id: partyId, uid: str(36), type: oneOf(TOKEN_TYPES), contract_id: str(36) },
-	['country_code', 'party_id', 'uid', 'type', 'contract_id'],
-);
+function tariffSchema(version: CdrVersion): JsonSchema {
+	const limit = version === '2.2.1' ? price221 : priceLimit;
+	const v230 = version === '2.3.0';
+	return object(
+		{
+			country_code: countryCode,
+			party_id: partyId,
+			id: str(36),
+			currency,
+			type: oneOf(TARIFF_TYPES),
+			tariff_alt_text: arrayOf(displayText),
+			tariff_alt_url: str(),
+			min_price: limit,
+			max_price: limit,
+			elements: arrayOf(tariffElement, 1),
+			start_date_time: dateTime,
+			end_date_time: dateTime,
+			energy_mix: energyMix,
+			last_updated: dateTime,
+			...(v230 ? { preauthorize_amount: num, tax_included: oneOf(TAX_INCLUDED_VALUES) } : {}),
+		},
+		['country_code', 'party_id', 'id', 'currency', 'elements', 'last_updated', ...(v230 ? ['tax_included'] : [])],
+	);
+}
+
+/** 2.3.0 made TokenType and ConnectorType OpenEnums: known values plus any a party names. */
+const openEnum = (version: CdrVersion, values: readonly string[]): JsonSchema => (version === '2.2.1' ? oneOf(values) : str());
+
+const cdrToken = (version: CdrVersion): JsonSchema =>
+	object(
+		{ country_code: countryCode, party_id: partyId, uid: str(36), type: openEnum(version, TOKEN_TYPES), contract_id: str(36) },
+		['country_code', 'party_id', 'uid', 'type', 'contract_id'],
+	);
 
 const geoLocation = object(
 	{
@@ -137,38 +163,39 @@ const geoLocation = object(
 	['latitude', 'longitude'],
 );
 
-const cdrLocation = object(
-	{
-		id: str(36),
-		name: str(255),
-		address: str(45),
-		city: str(45),
-		postal_code: str(10),
-		state: str(20),
-		country: { type: 'string', pattern: '^[A-Z]{3}$' },
-		coordinates: geoLocation,
-		evse_uid: str(36),
-		evse_id: str(48),
-		connector_id: str(36),
-		connector_standard: oneOf(CONNECTOR_TYPES),
-		connector_format: oneOf(CONNECTOR_FORMATS),
-		connector_power_type: oneOf(POWER_TYPES),
-		time_zone: str(),
-	},
-	[
-		'id',
-		'address',
-		'city',
-		'country',
-		'coordinates',
-		'evse_uid',
-		'evse_id',
-		'connector_id',
-		'connector_standard',
-		'connector_format',
-		'connector_power_type',
-	],
-);
+const cdrLocation = (version: CdrVersion): JsonSchema =>
+	object(
+		{
+			id: str(36),
+			name: str(255),
+			address: str(45),
+			city: str(45),
+			postal_code: str(10),
+			state: str(20),
+			country: { type: 'string', pattern: '^[A-Z]{3}$' },
+			coordinates: geoLocation,
+			evse_uid: str(36),
+			evse_id: str(48),
+			connector_id: str(36),
+			connector_standard: openEnum(version, CONNECTOR_TYPES),
+			connector_format: oneOf(CONNECTOR_FORMATS),
+			connector_power_type: oneOf(POWER_TYPES),
+			time_zone: str(),
+		},
+		[
+			'id',
+			'address',
+			'city',
+			'country',
+			'coordinates',
+			'evse_uid',
+			'evse_id',
+			'connector_id',
+			'connector_standard',
+			'connector_format',
+			'connector_power_type',
+		],
+	);
 
 const cdrDimension = object({ type: oneOf(CDR_DIMENSION_TYPES), volume: num }, ['type', 'volume']);
 
@@ -195,67 +222,81 @@ const signedData = object(
 	['encoding_method', 'signed_values'],
 );
 
-export const CDR_SCHEMA: JsonSchema = object(
-	{
-		country_code: countryCode,
-		party_id: partyId,
-		// 39 for every CDR here; the 36 of non-credit CDRs is a quality check (CDR_ID_TOO_LONG) that knows `credit`.
-		id: str(39),
-		start_date_time: dateTime,
-		end_date_time: dateTime,
-		session_id: str(36),
-		cdr_token: cdrToken,
-		auth_method: oneOf(AUTH_METHODS),
-		authorization_reference: str(36),
-		cdr_location: cdrLocation,
-		meter_id: str(255),
-		currency,
-		tariffs: arrayOf(TARIFF_SCHEMA),
-		charging_periods: arrayOf(chargingPeriod, 1),
-		signed_data: signedData,
-		total_cost: price,
-		total_fixed_cost: price,
-		total_energy: num,
-		total_energy_cost: price,
-		total_time: num,
-		total_time_cost: price,
-		total_parking_time: num,
-		total_parking_cost: price,
-		total_reservation_cost: price,
-		remark: str(255),
-		invoice_reference_id: str(39),
-		credit: bool,
-		credit_reference_id: str(39),
-		home_charging_compensation: bool,
-		last_updated: dateTime,
-	},
-	[
-		'country_code',
-		'party_id',
-		'id',
-		'start_date_time',
-		'end_date_time',
-		'cdr_token',
-		'auth_method',
-		'cdr_location',
-		'currency',
-		'charging_periods',
-		'total_cost',
-		'total_energy',
-		'total_time',
-		'last_updated',
-	],
-);
+function cdrSchema(version: CdrVersion): JsonSchema {
+	const price = version === '2.2.1' ? price221 : price230;
+	return object(
+		{
+			country_code: countryCode,
+			party_id: partyId,
+			// 39 for every CDR here; the 36 of non-credit CDRs is a quality check (CDR_ID_TOO_LONG) that knows `credit`.
+			id: str(39),
+			start_date_time: dateTime,
+			end_date_time: dateTime,
+			session_id: str(36),
+			cdr_token: cdrToken(version),
+			auth_method: oneOf(AUTH_METHODS),
+			authorization_reference: str(36),
+			cdr_location: cdrLocation(version),
+			meter_id: str(255),
+			currency,
+			tariffs: arrayOf(tariffSchema(version)),
+			charging_periods: arrayOf(chargingPeriod, 1),
+			signed_data: signedData,
+			total_cost: price,
+			total_fixed_cost: price,
+			total_energy: num,
+			total_energy_cost: price,
+			total_time: num,
+			total_time_cost: price,
+			total_parking_time: num,
+			total_parking_cost: price,
+			total_reservation_cost: price,
+			remark: str(255),
+			invoice_reference_id: str(39),
+			credit: bool,
+			credit_reference_id: str(39),
+			home_charging_compensation: bool,
+			last_updated: dateTime,
+		},
+		[
+			'country_code',
+			'party_id',
+			'id',
+			'start_date_time',
+			'end_date_time',
+			'cdr_token',
+			'auth_method',
+			'cdr_location',
+			'currency',
+			'charging_periods',
+			'total_cost',
+			'total_energy',
+			'total_time',
+			'last_updated',
+		],
+	);
+}
 
-let compiled: { cdr: ValidateFunction; tariff: ValidateFunction } | undefined;
+/** The JSON Schemas of OCPI 2.2.1 (the default) and 2.3.0. */
+export const CDR_SCHEMA: JsonSchema = cdrSchema('2.2.1');
+export const TARIFF_SCHEMA: JsonSchema = tariffSchema('2.2.1');
+export const CDR_SCHEMA_V230: JsonSchema = cdrSchema('2.3.0');
+export const TARIFF_SCHEMA_V230: JsonSchema = tariffSchema('2.3.0');
 
-/** Compiled on first use, once per process: compiling costs milliseconds, validating microseconds. */
-function validators(): { cdr: ValidateFunction; tariff: ValidateFunction } {
-	if (!compiled) {
+const compiled = new Map<CdrVersion, { cdr: ValidateFunction; tariff: ValidateFunction }>();
+
+/** Compiled on first use, once per process and version: compiling costs milliseconds, validating microseconds. */
+function validators(version: CdrVersion): { cdr: ValidateFunction; tariff: ValidateFunction } {
+	let pair = compiled.get(version);
+	if (!pair) {
 		const ajv = new Ajv({ allErrors: true, strict: true, messages: true });
-		compiled = { cdr: ajv.compile(CDR_SCHEMA), tariff: ajv.compile(TARIFF_SCHEMA) };
+		pair =
+			version === '2.2.1'
+				? { cdr: ajv.compile(CDR_SCHEMA), tariff: ajv.compile(TARIFF_SCHEMA) }
+				: { cdr: ajv.compile(CDR_SCHEMA_V230), tariff: ajv.compile(TARIFF_SCHEMA_V230) };
+		compiled.set(version, pair);
 	}
-	return compiled;
+	return pair;
 }
 
 /** `/charging_periods/0/dimensions/1/type` → `$.charging_periods[0].dimensions[1].type` */
@@ -306,12 +347,12 @@ function violations(validate: ValidateFunction, value: unknown): StructuralViola
 	return (validate.errors ?? []).map(toViolation);
 }
 
-/** Every structural violation of an OCPI 2.2.1 CDR (empty when the CDR is well-formed). */
-export function validateCdrStructure(value: unknown): StructuralViolation[] {
-	return violations(validators().cdr, value);
+/** Every structural violation of a CDR in the given OCPI version (empty when the CDR is well-formed). */
+export function validateCdrStructure(value: unknown, version: CdrVersion = DEFAULT_CDR_VERSION): StructuralViolation[] {
+	return violations(validators(version).cdr, value);
 }
 
-/** Every structural violation of an OCPI 2.2.1 Tariff (empty when the tariff is well-formed). */
-export function validateTariffStructure(value: unknown): StructuralViolation[] {
-	return violations(validators().tariff, value);
+/** Every structural violation of a Tariff in the given OCPI version (empty when the tariff is well-formed). */
+export function validateTariffStructure(value: unknown, version: CdrVersion = DEFAULT_CDR_VERSION): StructuralViolation[] {
+	return violations(validators(version).tariff, value);
 }

@@ -3,14 +3,18 @@
  * cross-check against the CDR's declared price. `createPricer` compiles the run's options once; `price` is the hot path.
  */
 import { ZERO } from '../money';
-import type { Cdr, Tariff } from '../ocpi/types';
+import type { AnyCdr, AnyTariff } from '../ocpi/types-v230';
+import type { CdrVersion } from '../ocpi/version';
+import { CDR_VERSIONS, DEFAULT_CDR_VERSION, cdrVersionConflict, isCdrVersion } from '../ocpi/version';
 import { priceSession } from '../tariff/price-session';
 import type { BreakdownLine } from '../tariff/price-session';
 import { SessionError, buildSession } from '../tariff/session';
 import type { TimeZoneClock } from '../tariff/time-zone';
 import { clockFor, parseOcpiDateTime, zoneOfCountry } from '../tariff/time-zone';
 import type { Tolerance } from './cross-check';
-import { compileTolerance, crossCheck, declaredTotals } from './cross-check';
+import { compileTolerance, crossCheck } from './cross-check';
+import type { DeclaredOtherTax } from './declared-totals';
+import { readDeclared } from './declared-totals';
 import type { PricedCdr, PricedCdrFacts, PricingIssue, RoundingPolicy, Totals } from './priced-cdr';
 import { ROUNDING_POLICIES } from './priced-cdr';
 import { applyPriceLimits } from './price-limits';
@@ -19,10 +23,15 @@ import type { TariffSource } from './tariff-selection';
 import { TARIFF_SOURCES, TariffCatalog } from './tariff-selection';
 
 export interface PricerOptions {
+	/**
+	 * The OCPI version of the run's CDRs and tariffs: '2.2.1' (default) or '2.3.0'. Never guessed: a CDR or tariff
+	 * shaped as the other version is refused with OCPI_VERSION_MISMATCH / TARIFF_VERSION_MISMATCH naming the field.
+	 */
+	ocpiVersion?: CdrVersion;
 	/** The run's tariff set (roaming agreement): matched by charging_periods[].tariff_id and the CDR's party. */
-	tariffs?: readonly Tariff[];
+	tariffs?: readonly AnyTariff[];
 	/** Per eMSP, keyed "country_code*party_id" of cdr_token (e.g. "NL*ABC"). */
-	tariffsByEmsp?: Readonly<Record<string, Tariff | readonly Tariff[]>>;
+	tariffsByEmsp?: Readonly<Record<string, AnyTariff | readonly AnyTariff[]>>;
 	/** Default ['cdr', 'run', 'emsp_override']. */
 	sourceOrder?: readonly TariffSource[];
 	/** IANA zone for every CDR of the run (below a per-location zone and cdr_location.time_zone). */
@@ -35,7 +44,7 @@ export interface PricerOptions {
 }
 
 export interface Pricer {
-	price(cdr: Cdr): PricedCdr;
+	price(cdr: AnyCdr): PricedCdr;
 }
 
 /** The options cannot make a pricer: names the option and what to give instead. */
@@ -52,7 +61,7 @@ export class PricerOptionsError extends Error {
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-function factsOf(cdr: Cdr): PricedCdrFacts {
+function factsOf(cdr: AnyCdr): PricedCdrFacts {
 	return {
 		emsp_country_code: str(cdr.cdr_token?.country_code),
 		emsp_party_id: str(cdr.cdr_token?.party_id),
@@ -81,6 +90,10 @@ function negate(lines: BreakdownLine[]): void {
 }
 
 export function createPricer(options: PricerOptions = {}): Pricer {
+	const version = options.ocpiVersion ?? DEFAULT_CDR_VERSION;
+	if (!isCdrVersion(version)) {
+		throw new PricerOptionsError(`ocpiVersion must be one of ${CDR_VERSIONS.join(', ')}`, 'ocpiVersion');
+	}
 	const rounding = options.rounding ?? 'full_precision';
 	if (!ROUNDING_POLICIES.includes(rounding)) {
 		throw new PricerOptionsError(`rounding must be one of ${ROUNDING_POLICIES.join(', ')}`, 'rounding');
@@ -99,11 +112,11 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 			throw new PricerOptionsError(`"${zone}" is not an IANA time zone (e.g. Europe/Paris)`, option);
 		}
 	}
-	const catalog = new TariffCatalog(options.tariffs, options.tariffsByEmsp, order);
+	const catalog = new TariffCatalog(options.tariffs, options.tariffsByEmsp, order, version);
 	const tolerance = compileTolerance(options.tolerance);
 	const byLocation = options.timeZonesByLocation ?? {};
 
-	function zoneOf(cdr: Cdr): { zone: string | null; from: string } {
+	function zoneOf(cdr: AnyCdr): { zone: string | null; from: string } {
 		const location = cdr.cdr_location;
 		const configured = location?.id !== undefined ? byLocation[location.id] : undefined;
 		if (configured) return { zone: configured, from: 'timeZonesByLocation' };
@@ -115,17 +128,19 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 		return { zone: inferred ?? null, from: 'cdr_location.country' };
 	}
 
-	function price(cdr: Cdr): PricedCdr {
+	function price(cdr: AnyCdr): PricedCdr {
 		const credit = cdr.credit === true;
+		let declared = readDeclared(cdr, version);
 		const result: PricedCdr = {
 			id: typeof cdr.id === 'string' ? cdr.id : '',
 			country_code: str(cdr.country_code),
 			party_id: str(cdr.party_id),
 			currency: str(cdr.currency),
 			status: 'unpriceable',
+			ocpi_version: version,
 			rounding,
 			computed: null,
-			declared: declaredTotals(cdr),
+			declared: declared.totals,
 			deviation: {},
 			billed: null,
 			breakdown: [],
@@ -139,6 +154,15 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 			return result;
 		};
 
+		const conflict = cdrVersionConflict(cdr, version);
+		if (conflict) {
+			return unpriceable({
+				code: 'OCPI_VERSION_MISMATCH',
+				severity: 'error',
+				message: conflict.message,
+				path: conflict.path.replace(/^\$\./, ''),
+			});
+		}
 		const startMs = parseOcpiDateTime(String(cdr.start_date_time));
 		if (Number.isNaN(startMs)) {
 			return unpriceable({
@@ -153,6 +177,11 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 		if (selection.kind === 'none') return result;
 		const tariff = selection.tariff;
 		result.tariff_ids = [tariff.id];
+		if (tariff.taxIncluded === 'YES') {
+			declared = readDeclared(cdr, version, tariff.taxIncluded);
+			result.declared = declared.totals;
+		}
+		result.issues.push(...otherTaxIssues(declared.otherTaxes, tariff.taxIncluded === 'YES'));
 
 		if (!cdr.currency || String(tariff.currency).toUpperCase() !== String(cdr.currency).toUpperCase()) {
 			return unpriceable({
@@ -197,7 +226,7 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 				parking_h: pricing.billed.parking,
 				reservation_h: pricing.billed.reservation,
 			};
-			result.issues.push(...applyPriceLimits(tariff, lines, rounding));
+			result.issues.push(...taxIncludedIssues(tariff, lines), ...applyPriceLimits(tariff, lines, rounding));
 		} catch (error) {
 			if (error instanceof SessionError) {
 				return unpriceable({ code: 'INVALID_CDR', severity: 'error', message: error.message, path: error.field });
@@ -216,6 +245,52 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 	}
 
 	return { price };
+}
+
+/**
+ * One warning per distinct tax that is not VAT (a 2.3.0 TaxAmount named e.g. "QST"), at its first occurrence: it is no
+ * VAT category of the invoice (docs/pricing-choices.md, "OCPI 2.3.0: taxes").
+ */
+function otherTaxIssues(taxes: readonly DeclaredOtherTax[], inPrices: boolean): PricingIssue[] {
+	const seen = new Set<string>();
+	const issues: PricingIssue[] = [];
+	for (const tax of taxes) {
+		if (seen.has(tax.name)) continue;
+		seen.add(tax.name);
+		issues.push({
+			code: 'TAX_NOT_VAT',
+			severity: 'warning',
+			message:
+				`${tax.total}.taxes[${tax.index}] "${tax.name}" (${tax.amount}) is not VAT: ` +
+				(inPrices
+					? "the tariff's prices include it (tax_included YES), so it is part of the amount before VAT"
+					: 'the tariff does not price it and an invoice does not state it as VAT; settle it with the partner'),
+			path: `${tax.total}.taxes[${tax.index}]`,
+		});
+	}
+	return issues;
+}
+
+/** Under tax_included YES, a component without vat is billed whole: the taxes its price includes are not VAT. */
+function taxIncludedIssues(tariff: { taxIncluded: string | null; id: string }, lines: readonly BreakdownLine[]): PricingIssue[] {
+	if (tariff.taxIncluded !== 'YES') return [];
+	const seen = new Set<string>();
+	const issues: PricingIssue[] = [];
+	for (const l of lines) {
+		if (l.vat !== null || l.elementIndex === null || l.componentIndex === null) continue;
+		const path = `elements[${l.elementIndex}].price_components[${l.componentIndex}]`;
+		if (seen.has(path)) continue;
+		seen.add(path);
+		issues.push({
+			code: 'TAX_INCLUDED_NOT_VAT',
+			severity: 'warning',
+			message:
+				`tariff ${tariff.id} includes taxes in its prices (tax_included YES) but ${path} states no vat: its price is ` +
+				'billed whole as an amount without VAT (the taxes it includes are not VAT)',
+			path: `tariff ${tariff.id}: ${path}.vat`,
+		});
+	}
+	return issues;
 }
 
 /** Zero totals, for callers that need a neutral value (e.g. an unpriceable CDR summed into a report). */

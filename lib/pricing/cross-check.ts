@@ -2,7 +2,6 @@
  * The cross-check: the computed price against the totals the CDR declares. A deviation within the tolerance
  * (absolute, or relative to the declared amount) is a match.
  */
-import type { Cdr, Price } from '../ocpi/types';
 import type { Decimal, DecimalInput } from '../money';
 import { dec } from '../money';
 import type { DeclaredTotals, Deviations, PriceStatus, Totals } from './priced-cdr';
@@ -25,27 +24,6 @@ export function compileTolerance(t: Tolerance | undefined): CompiledTolerance {
 		absolute: dec(t?.absolute ?? '0.01'),
 		relative: t?.relative === undefined || t.relative === null ? null : dec(t.relative),
 	};
-}
-
-function declaredAmount(p: Price | undefined | null) {
-	if (p === undefined || p === null || typeof p.excl_vat !== 'number') return undefined;
-	return {
-		excl_vat: dec(p.excl_vat),
-		incl_vat: typeof p.incl_vat === 'number' ? dec(p.incl_vat) : null,
-	};
-}
-
-/** The totals the CDR states, or null when it states no total_cost. */
-export function declaredTotals(cdr: Cdr): DeclaredTotals | null {
-	const total = declaredAmount(cdr.total_cost);
-	if (!total) return null;
-	const declared: DeclaredTotals = { total_cost: total };
-	for (const name of TOTAL_NAMES) {
-		if (name === 'total_cost') continue;
-		const amount = declaredAmount(cdr[name]);
-		if (amount) declared[name] = amount;
-	}
-	return declared;
 }
 
 function within(deviation: Decimal, declared: Decimal, t: CompiledTolerance): boolean {

@@ -20,7 +20,10 @@ export type {
 } from './priced-cdr';
 export { ROUNDING_POLICIES, TOTAL_NAMES, parsePricedCdrJson, pricedCdrToJson, readPricedCdrJson } from './priced-cdr';
 export type { CompiledTolerance, CrossCheck, Tolerance } from './cross-check';
-export { compileTolerance, crossCheck, declaredTotals } from './cross-check';
+export { compileTolerance, crossCheck } from './cross-check';
+export type { Declared, DeclaredOtherTax } from './declared-totals';
+export { declaredTotals, readDeclared } from './declared-totals';
+export { applyPriceLimits, sessionVatRate } from './price-limits';
 export { totalsOf } from './rounding';
 export type { Selection, TariffSource } from './tariff-selection';
 export { TARIFF_SOURCES, TariffCatalog } from './tariff-selection';

@@ -124,7 +124,7 @@ export function applyPriceLimits(tariff: NormalizedTariff, lines: BreakdownLine[
 				`the tariff's limits set the total to ${money(exclusive.value)} excl. and ${money(inclFinal)} incl. VAT, but VAT at ` +
 				`the session's rates on ${money(exclusive.value)} gives ${money(inclByRate)}: an invoice states VAT by rate ` +
 				`(EN16931) and shows ${money(inclByRate)}; agree the ${fieldOf(kind)} with the partner`,
-			path: `${fieldOf(kind)}.incl_vat`,
+			path: `${fieldOf(kind)}.${tariff.version === '2.2.1' ? 'incl_vat' : 'after_taxes'}`,
 		});
 	}
 	return issues;

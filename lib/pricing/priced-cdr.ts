@@ -3,6 +3,8 @@
  * that explains it. `pricedCdrToJson` is the NDJSON line of `ev-clearing price`; other scripts depend on its shape.
  */
 import { Decimal, toAmountString, toFixedAmount } from '../money';
+import type { CdrVersion } from '../ocpi/version';
+import { isCdrVersion } from '../ocpi/version';
 import type { BreakdownDimension, BreakdownLine, CostCategory } from '../tariff/price-session';
 
 export type PriceStatus = 'match' | 'mismatch' | 'not_declared' | 'unpriceable';
@@ -75,6 +77,8 @@ export interface PricedCdr {
 	party_id: string | null;
 	currency: string | null;
 	status: PriceStatus;
+	/** The OCPI version the CDR and its tariff were read in. */
+	ocpi_version: CdrVersion;
 	rounding: RoundingPolicy;
 	/** Null when unpriceable. */
 	computed: Totals | null;
@@ -117,6 +121,8 @@ export interface PricedCdrJson {
 	country_code: string | null;
 	party_id: string | null;
 	currency: string | null;
+	/** Absent in lines written before OCPI 2.3.0 was supported: 2.2.1. */
+	ocpi_version?: CdrVersion;
 	rounding: RoundingPolicy;
 	billed: Record<keyof BilledVolumes, string> | null;
 	tariff_ids: string[];
@@ -193,6 +199,7 @@ export function pricedCdrToJson(p: PricedCdr): PricedCdrJson {
 		country_code: p.country_code,
 		party_id: p.party_id,
 		currency: p.currency,
+		ocpi_version: p.ocpi_version,
 		rounding: p.rounding,
 		billed: p.billed
 			? {
@@ -242,6 +249,7 @@ export function parsePricedCdrJson(json: PricedCdrJson): PricedCdr {
 		party_id: json.party_id ?? null,
 		currency: json.currency ?? null,
 		status: json.status,
+		ocpi_version: isCdrVersion(json.ocpi_version) ? json.ocpi_version : '2.2.1',
 		rounding: json.rounding ?? 'full_precision',
 		computed,
 		declared,

@@ -3,7 +3,9 @@
  * the per-eMSP override). Within a source a tariff is found by the periods' `tariff_id` (and the CDR's party), else
  * it is the only one valid at session start. Finding none is a result with a reason, never a throw.
  */
-import type { Cdr, Tariff } from '../ocpi/types';
+import type { AnyCdr, AnyTariff } from '../ocpi/types-v230';
+import type { CdrVersion } from '../ocpi/version';
+import { DEFAULT_CDR_VERSION } from '../ocpi/version';
 import type { NormalizedTariff } from '../tariff/tariff';
 import { TariffDefinitionError, normalizeTariff } from '../tariff/tariff';
 import type { PricingIssue } from './priced-cdr';
@@ -12,14 +14,14 @@ export type TariffSource = 'cdr' | 'run' | 'emsp_override';
 export const TARIFF_SOURCES: readonly TariffSource[] = ['cdr', 'run', 'emsp_override'];
 
 interface Entry {
-	tariff: Tariff;
+	tariff: AnyTariff;
 	normalized: NormalizedTariff | null;
 	error: TariffDefinitionError | null;
 }
 
-function entryOf(tariff: Tariff): Entry {
+function entryOf(tariff: AnyTariff, version: CdrVersion): Entry {
 	try {
-		return { tariff, normalized: normalizeTariff(tariff), error: null };
+		return { tariff, normalized: normalizeTariff(tariff, version), error: null };
 	} catch (error) {
 		if (error instanceof TariffDefinitionError) return { tariff, normalized: null, error };
 		throw error;
@@ -43,11 +45,12 @@ export class TariffCatalog {
 	private readonly overrides = new Map<string, Entry[]>();
 
 	constructor(
-		tariffs: readonly Tariff[] = [],
-		overrides: Readonly<Record<string, Tariff | readonly Tariff[]>> = {},
+		tariffs: readonly AnyTariff[] = [],
+		overrides: Readonly<Record<string, AnyTariff | readonly AnyTariff[]>> = {},
 		private readonly order: readonly TariffSource[] = TARIFF_SOURCES,
+		private readonly version: CdrVersion = DEFAULT_CDR_VERSION,
 	) {
-		this.run = tariffs.map(entryOf);
+		this.run = tariffs.map((t) => entryOf(t, version));
 		for (const e of this.run) {
 			const key = upper(e.tariff.id);
 			const list = this.runById.get(key);
@@ -55,12 +58,12 @@ export class TariffCatalog {
 			else this.runById.set(key, [e]);
 		}
 		for (const [emsp, value] of Object.entries(overrides)) {
-			const list = Array.isArray(value) ? value : [value as Tariff];
-			this.overrides.set(upper(emsp), list.map(entryOf));
+			const list = Array.isArray(value) ? value : [value as AnyTariff];
+			this.overrides.set(upper(emsp), list.map((t) => entryOf(t, version)));
 		}
 	}
 
-	select(cdr: Cdr, startMs: number): Selection {
+	select(cdr: AnyCdr, startMs: number): Selection {
 		const ids = new Set<string>();
 		for (const p of cdr.charging_periods ?? []) if (p?.tariff_id) ids.add(upper(p.tariff_id));
 		if (ids.size > 1) {
@@ -86,7 +89,7 @@ export class TariffCatalog {
 			if (chosen === null) continue;
 			if (chosen.error || !chosen.normalized) {
 				issues.push({
-					code: 'TARIFF_INVALID',
+					code: chosen.error?.code ?? 'TARIFF_INVALID',
 					severity: 'error',
 					message: `tariff ${chosen.tariff.id} cannot be priced with: ${chosen.error?.message}; correct the tariff`,
 					path: `tariff ${chosen.tariff.id}: ${chosen.error?.field}`,
@@ -110,11 +113,11 @@ export class TariffCatalog {
 		return { kind: 'none', issues };
 	}
 
-	private candidates(source: TariffSource, cdr: Cdr, id: string | null): Entry[] {
+	private candidates(source: TariffSource, cdr: AnyCdr, id: string | null): Entry[] {
 		if (source === 'cdr') {
-			const own = Array.isArray(cdr.tariffs) ? cdr.tariffs : [];
+			const own: readonly AnyTariff[] = Array.isArray(cdr.tariffs) ? cdr.tariffs : [];
 			if (own.length === 0) return [];
-			const entries = own.map(entryOf);
+			const entries = own.map((t) => entryOf(t, this.version));
 			return id ? entries.filter((e) => upper(e.tariff.id) === id) : entries;
 		}
 		if (source === 'run') {

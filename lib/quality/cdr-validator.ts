@@ -1,14 +1,17 @@
 /**
  * The CDR quality checks a clearing house runs before pricing, as one validator per run.
  *
- * Every input gets a verdict and never an exception: structure (OCPI 2.2.1 schema, ISO codes), timestamps, sums,
- * plausibility, credit CDRs and duplicates within the run. Checks read only fields whose type is right, so a broken
- * field yields its schema issue and not a cascade of follow-up issues. Each group of checks has its own module.
+ * Every input gets a verdict and never an exception: structure (the OCPI 2.2.1 or 2.3.0 schema, ISO codes),
+ * timestamps, sums, plausibility, credit CDRs, embedded tariffs and duplicates within the run. Checks read only fields
+ * whose type is right, so a broken field yields its schema issue and not a cascade of follow-up issues. Each group of
+ * checks has its own module.
  */
 import { validateCdrStructure } from '../ocpi/schema';
-import type { Cdr } from '../ocpi/types';
+import type { AnyCdr } from '../ocpi/types-v230';
 import type { Ocpi211UpgradeOptions } from '../ocpi/v211';
 import { detectOcpiVersion, upgradeCdr211 } from '../ocpi/v211';
+import type { CdrVersion } from '../ocpi/version';
+import { CDR_VERSIONS, DEFAULT_CDR_VERSION, cdrVersionConflict, isCdrVersion } from '../ocpi/version';
 import type { CheckContext } from './check-context';
 import type { QualityCheckCode, QualityThresholds, Severity } from './checks';
 import { DEFAULT_THRESHOLDS, QUALITY_CHECK_BY_CODE } from './checks';
@@ -16,6 +19,7 @@ import { checkCosts } from './costs';
 import { checkCredit } from './credit';
 import { checkSessionOnlyDimensions, collectDimensions } from './dimensions';
 import { SeenCdrs } from './duplicates';
+import { checkEmbeddedTariffs } from './embedded-tariffs';
 import { checkIdentifiers, schemaCode } from './identifiers';
 import type { Json } from './json-values';
 import { isObject } from './json-values';
@@ -32,6 +36,11 @@ export interface QualityIssue {
 }
 
 export interface QualityOptions {
+	/**
+	 * The OCPI version of the run's CDRs: '2.2.1' (default) or '2.3.0'. Never guessed: a CDR shaped as the other
+	 * version gets CDR_OCPI_VERSION_MISMATCH. OCPI 2.1.1 CDRs are recognised by their own fields and upgraded to 2.2.1.
+	 */
+	ocpiVersion?: CdrVersion;
 	/** Run only these checks (codes). Always-on checks (CDR_NOT_AN_OBJECT, CDR_ID_MISSING) run regardless. */
 	include?: readonly string[];
 	/** Skip these checks (codes). */
@@ -55,7 +64,7 @@ export interface CdrVerdict {
 	valid: boolean;
 	issues: QualityIssue[];
 	/** The CDR as checked: the input, or its 2.2.1 upgrade for an OCPI 2.1.1 CDR. Absent when unreadable. */
-	cdr?: Cdr;
+	cdr?: AnyCdr;
 }
 
 export interface CdrValidator {
@@ -70,6 +79,10 @@ export function createCdrValidator(options: QualityOptions = {}): CdrValidator {
 	const exclude = new Set(options.exclude ?? []);
 	const severities = options.severities ?? {};
 	const treatWarningsAsErrors = options.treatWarningsAsErrors === true;
+	const version = options.ocpiVersion ?? DEFAULT_CDR_VERSION;
+	if (!isCdrVersion(version)) {
+		throw new Error(`Unknown OCPI version "${String(version)}" in the validator options; use ${CDR_VERSIONS.join(' or ')}.`);
+	}
 
 	for (const code of [...(options.include ?? []), ...exclude, ...Object.keys(severities)]) {
 		if (!QUALITY_CHECK_BY_CODE.has(code)) {
@@ -91,12 +104,13 @@ export function createCdrValidator(options: QualityOptions = {}): CdrValidator {
 				const severity = severities[code] ?? QUALITY_CHECK_BY_CODE.get(code)!.severity;
 				issues.push({ code, severity, path, message });
 			},
+			version,
 			thresholds,
 			allowNegativeEnergy: options.allowNegativeEnergy === true,
 			fixedNow: options.now?.getTime(),
 		};
 		const { report } = ctx;
-		const verdict = (id: string | null, cdr?: Cdr): CdrVerdict => ({
+		const verdict = (id: string | null, cdr?: AnyCdr): CdrVerdict => ({
 			id,
 			valid: !issues.some((issue) => issue.severity === 'error' || treatWarningsAsErrors),
 			issues,
@@ -123,7 +137,15 @@ export function createCdrValidator(options: QualityOptions = {}): CdrValidator {
 			report('CDR_ID_MISSING', '$.id', `id is ${got}: every CDR needs a non-empty string id, unique per CPO.`);
 		}
 
-		for (const violation of validateCdrStructure(cdr)) {
+		// Read in the wrong version, every price would be a schema issue: one coded issue says what to set instead.
+		const conflict = cdrVersionConflict(cdr, version);
+		if (conflict) {
+			report('CDR_OCPI_VERSION_MISMATCH', conflict.path, conflict.message);
+			return verdict(rawId);
+		}
+
+		const violations = validateCdrStructure(cdr, version);
+		for (const violation of violations) {
 			if (violation.path === '$.id' && rawId === null) continue;
 			report(schemaCode(violation), violation.path, violation.message);
 		}
@@ -136,9 +158,14 @@ export function createCdrValidator(options: QualityOptions = {}): CdrValidator {
 		checkCosts(cdr, ctx);
 		checkPlausibility(cdr, dimensions, ctx);
 		checkCredit(cdr, ctx);
+		checkEmbeddedTariffs(
+			cdr,
+			violations.map((v) => v.path),
+			ctx,
+		);
 		if (rawId !== null && enabledCodes.has('CDR_DUPLICATE')) seen.check(cdr, rawId, report);
 
-		return verdict(rawId, cdr as unknown as Cdr);
+		return verdict(rawId, cdr as unknown as AnyCdr);
 	}
 
 	return {

@@ -89,9 +89,17 @@ const DEFINITIONS = [
 	{ code: 'CDR_NOT_AN_OBJECT', severity: 'error', alwaysOn: true, description: 'The item is not a JSON object.' },
 	{ code: 'CDR_ID_MISSING', severity: 'error', alwaysOn: true, description: 'id is missing, empty or not a string.' },
 	{
+		code: 'CDR_OCPI_VERSION_MISMATCH',
+		severity: 'error',
+		alwaysOn: true,
+		description:
+			"A field only the other OCPI version has (2.3.0 before_taxes, taxes, tax_included; 2.2.1 excl_vat, incl_vat) in a run of this version: set the run's OCPI version. No other check runs on it.",
+	},
+	{
 		code: 'CDR_SCHEMA',
 		severity: 'error',
-		description: 'A field is missing, of the wrong type, not an allowed enum value or too long (OCPI 2.2.1 schema).',
+		description:
+			"A field is missing, of the wrong type, not an allowed enum value or too long (the OCPI 2.2.1 or 2.3.0 schema, the run's version).",
 	},
 	{
 		code: 'CDR_ID_TOO_LONG',
@@ -211,7 +219,20 @@ const DEFINITIONS = [
 	{
 		code: 'CDR_INCL_VAT_BELOW_EXCL',
 		severity: 'error',
-		description: 'A Price has incl_vat smaller than excl_vat (greater, for negative amounts).',
+		description:
+			'A Price has incl_vat smaller than excl_vat (greater, for negative amounts); in OCPI 2.3.0, a tax amount of the opposite sign to before_taxes.',
+	},
+	{
+		code: 'CDR_TAX_NOT_VAT',
+		severity: 'warning',
+		description:
+			'OCPI 2.3.0: a tax of a Price is not VAT by its name (e.g. QST): it is no VAT category of an invoice (docs/pricing-choices.md).',
+	},
+	{
+		code: 'CDR_TARIFF_INVALID',
+		severity: 'error',
+		description:
+			'A tariff in tariffs[] cannot be priced with: step_size not a whole number ≥ 1, VAT outside 0-50 %, a negative or absurd price, contradictory min/max_price, tax_included missing.',
 	},
 	{
 		code: 'CDR_NEGATIVE_COST_NOT_CREDIT',

@@ -1,10 +1,11 @@
 /** Credit CDRs: credit and credit_reference_id go together, and only a credit CDR has a negative total_cost. */
+import { readPrice } from '../ocpi/price';
 import type { CheckContext } from './check-context';
 import type { Json } from './json-values';
-import { isPrice } from './json-values';
 
-export function checkCredit(cdr: Json, { report }: CheckContext): void {
-	const total = cdr.total_cost;
+export function checkCredit(cdr: Json, { report, version }: CheckContext): void {
+	const total = readPrice(cdr.total_cost, version);
+	const field = version === '2.2.1' ? 'excl_vat' : 'before_taxes';
 	const hasReference = typeof cdr.credit_reference_id === 'string' && cdr.credit_reference_id !== '';
 	if (cdr.credit === true) {
 		if (!hasReference) {
@@ -14,11 +15,11 @@ export function checkCredit(cdr: Json, { report }: CheckContext): void {
 				'credit is true but credit_reference_id is missing: set it to the id of the CDR this one credits.',
 			);
 		}
-		if (isPrice(total) && total.excl_vat > 0) {
+		if (total && total.excl > 0) {
 			report(
 				'CDR_CREDIT_COST_NOT_NEGATIVE',
-				'$.total_cost.excl_vat',
-				`credit is true but total_cost.excl_vat is ${total.excl_vat}: a credit CDR carries the negated total_cost ` +
+				`$.total_cost.${field}`,
+				`credit is true but total_cost.${field} is ${total.excl}: a credit CDR carries the negated total_cost ` +
 					'of the credited CDR.',
 			);
 		}
@@ -31,11 +32,11 @@ export function checkCredit(cdr: Json, { report }: CheckContext): void {
 					'for a credit CDR, or remove the reference.',
 			);
 		}
-		if (isPrice(total) && total.excl_vat < 0) {
+		if (total && total.excl < 0) {
 			report(
 				'CDR_NEGATIVE_COST_NOT_CREDIT',
-				'$.total_cost.excl_vat',
-				`total_cost.excl_vat is ${total.excl_vat} but the CDR is not a credit CDR (credit: true with ` +
+				`$.total_cost.${field}`,
+				`total_cost.${field} is ${total.excl} but the CDR is not a credit CDR (credit: true with ` +
 					'credit_reference_id).',
 			);
 		}

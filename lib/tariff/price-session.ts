@@ -33,7 +33,7 @@ export interface BreakdownLine {
 	tariffId: string;
 	elementIndex: number | null;
 	componentIndex: number | null;
-	/** Price per unit excl. VAT (per kWh, per hour, per session). */
+	/** Price per unit excl. VAT (per kWh, per hour, per session); 6 decimals when derived from a price incl. VAT. */
 	price: Decimal | null;
 	/** VAT percentage; null = no VAT applicable. */
 	vat: number | null;
@@ -77,7 +77,7 @@ function line(
 		tariffId: tariff.id,
 		elementIndex: c.elementIndex,
 		componentIndex: c.componentIndex,
-		price: c.price,
+		price: c.unitPrice,
 		vat: c.vat,
 		volume,
 		billedVolume: volume,
@@ -123,10 +123,10 @@ function priceDimension(
 	}
 	for (let i = 0; i < lines.length; i++) {
 		const l = lines[i];
-		const price = l.price as Decimal;
+		const { price } = components[i];
 		l.billedVolume = changed[i] ? units[i].div(unit) : l.volume;
-		l.excl = price.isZero() ? ZERO : unit === WH_PER_KWH ? perWh(price).times(units[i]) : price.times(units[i]).div(unit);
-		l.incl = withVat(l.excl, l.vat);
+		const cost = price.isZero() ? ZERO : unit === WH_PER_KWH ? perWh(price).times(units[i]) : price.times(units[i]).div(unit);
+		setCost(l, cost, components[i]);
 	}
 	return step > 0 || lines.length > 1 ? billedUnits.div(unit) : lines[0].billedVolume;
 }
@@ -143,14 +143,30 @@ function perWh(pricePerKwh: Decimal): Decimal {
 }
 
 const vatFactors = new Map<number, Decimal>();
-function withVat(excl: Decimal, vat: number | null): Decimal {
-	if (vat === null || excl.isZero()) return excl;
+function vatFactor(vat: number): Decimal {
 	let factor = vatFactors.get(vat);
 	if (factor === undefined) {
 		factor = new Decimal(vat).div(100).plus(1);
 		vatFactors.set(vat, factor);
 	}
-	return excl.times(factor);
+	return factor;
+}
+
+/**
+ * A line's amounts from its cost at the component's price: VAT is added to a price excl. VAT, and taken out of a
+ * price that includes it (OCPI 2.3.0 tax_included YES), so incl. VAT is then exactly what the tariff says.
+ */
+function setCost(l: BreakdownLine, cost: Decimal, c: CompiledComponent): void {
+	if (c.vat === null || cost.isZero()) {
+		l.excl = cost;
+		l.incl = cost;
+	} else if (c.vatIncluded) {
+		l.excl = cost.div(vatFactor(c.vat));
+		l.incl = cost;
+	} else {
+		l.excl = cost;
+		l.incl = cost.times(vatFactor(c.vat));
+	}
 }
 
 export function priceSession(tariff: NormalizedTariff, session: Session): TariffPricing {
@@ -162,8 +178,8 @@ export function priceSession(tariff: NormalizedTariff, session: Session): Tariff
 	const parkingComponents: CompiledComponent[] = [];
 	const reservationLines: BreakdownLine[] = [];
 	const reservationComponents: CompiledComponent[] = [];
-	let flat: BreakdownLine | null = null;
-	let reservationFlat: BreakdownLine | null = null;
+	let flat: { line: BreakdownLine; component: CompiledComponent } | null = null;
+	let reservationFlat: { line: BreakdownLine; component: CompiledComponent } | null = null;
 
 	const reg = tariff.regular;
 	const resRules = (d: PricedDimension): CompiledRule[] =>
@@ -186,7 +202,7 @@ export function priceSession(tariff: NormalizedTariff, session: Session): Tariff
 			parkingComponents.push(c);
 		}
 		if (flat === null && (p.energy || p.time || p.parking) && (c = firstMatch(reg.FLAT, p))) {
-			flat = line(tariff, p.index, 'FLAT', 'fixed', c, ONE);
+			flat = { line: line(tariff, p.index, 'FLAT', 'fixed', c, ONE), component: c };
 		}
 		if (p.reservation) {
 			if ((c = firstMatch(resTime, p))) {
@@ -194,7 +210,7 @@ export function priceSession(tariff: NormalizedTariff, session: Session): Tariff
 				reservationComponents.push(c);
 			}
 			if (reservationFlat === null && (c = firstMatch(resFlat, p))) {
-				reservationFlat = line(tariff, p.index, 'RESERVATION_FLAT', 'reservation', c, ONE);
+				reservationFlat = { line: line(tariff, p.index, 'RESERVATION_FLAT', 'reservation', c, ONE), component: c };
 			}
 		}
 	}
@@ -205,16 +221,11 @@ export function priceSession(tariff: NormalizedTariff, session: Session): Tariff
 	const billedParking = priceDimension(parkingLines, parkingComponents, SECONDS_PER_HOUR, true);
 	const billedTime = priceDimension(timeLines, timeComponents, SECONDS_PER_HOUR, !parkingPriced);
 	const billedReservation = priceDimension(reservationLines, reservationComponents, SECONDS_PER_HOUR, true);
-	for (const f of [flat, reservationFlat]) {
-		if (f) {
-			f.excl = f.price as Decimal;
-			f.incl = withVat(f.excl, f.vat);
-		}
-	}
+	for (const f of [flat, reservationFlat]) if (f) setCost(f.line, f.component.price, f.component);
 
 	const lines: BreakdownLine[] = [];
-	if (reservationFlat) lines.push(reservationFlat);
-	if (flat) lines.push(flat);
+	if (reservationFlat) lines.push(reservationFlat.line);
+	if (flat) lines.push(flat.line);
 	for (const group of [reservationLines, energyLines, timeLines, parkingLines]) for (const l of group) lines.push(l);
 	lines.sort(byPeriod);
 	return {

@@ -38,7 +38,7 @@ function volumeOf(value: unknown, field: string): Decimal {
 	return new Decimal(value);
 }
 
-export function buildSession(cdr: Cdr, clock: TimeZoneClock | null): Session {
+export function buildSession(cdr: Pick<Cdr, 'charging_periods' | 'start_date_time'>, clock: TimeZoneClock | null): Session {
 	const raw = cdr.charging_periods;
 	if (!Array.isArray(raw) || raw.length === 0) {
 		throw new SessionError('a CDR needs at least one charging period to be priced', 'charging_periods');

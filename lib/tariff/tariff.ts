@@ -1,19 +1,33 @@
 /**
  * A Tariff normalised once for pricing: restrictions parsed to minutes, epoch days and seconds, prices and VAT
  * turned into Decimals, and elements indexed per dimension so that the per-period lookup is a short scan.
+ * OCPI 2.2.1 and 2.3.0 tariffs normalise to the same form; only their limits and `tax_included` are read differently.
  */
 import type { Decimal } from '../money';
-import { dec } from '../money';
-import type { ReservationRestrictionType, Tariff, TariffDimensionType, TariffRestrictions } from '../ocpi/types';
+import { Decimal as D, dec } from '../money';
+import type { ReservationRestrictionType, TariffDimensionType, TariffRestrictions } from '../ocpi/types';
 import { DAYS_OF_WEEK } from '../ocpi/types';
+import type { AnyTariff, TaxIncluded } from '../ocpi/types-v230';
+import { TAX_INCLUDED_VALUES } from '../ocpi/types-v230';
+import type { CdrVersion } from '../ocpi/version';
+import { DEFAULT_CDR_VERSION, tariffVersionConflict } from '../ocpi/version';
+import type { PriceLimit } from './tariff-amounts';
+import { TariffDefinitionError, componentPrice, componentStepSize, componentVat, priceLimits } from './tariff-amounts';
 import { MS_PER_DAY, parseOcpiDateTime } from './time-zone';
+
+export type { PriceLimit, TariffErrorCode } from './tariff-amounts';
+export { TariffDefinitionError } from './tariff-amounts';
 
 export interface CompiledComponent {
 	type: TariffDimensionType;
 	elementIndex: number;
 	componentIndex: number;
-	/** Price per unit, excl. VAT. */
+	/** Price per unit as the tariff gives it: excl. VAT, or incl. VAT when `vatIncluded`. */
 	price: Decimal;
+	/** OCPI 2.3.0 tax_included YES: `price` includes the component's VAT. */
+	vatIncluded: boolean;
+	/** Price per unit excl. VAT, as a breakdown line shows it (6 decimals when taking VAT out does not terminate). */
+	unitPrice: Decimal;
 	/** VAT percentage, or null when the tariff gives none ("no VAT applicable", not 0 %). */
 	vat: number | null;
 	/** Wh for ENERGY, seconds for TIME and PARKING_TIME; 0 = no rounding. */
@@ -47,14 +61,12 @@ export interface CompiledRule {
 
 export type PricedDimension = TariffDimensionType;
 
-/** A min_price or max_price: the amount excl. VAT, and incl. VAT when the tariff gives it. */
-export interface PriceLimit {
-	excl: Decimal;
-	incl?: Decimal;
-}
-
 export interface NormalizedTariff {
-	tariff: Tariff;
+	tariff: AnyTariff;
+	/** The OCPI version the tariff was read in. */
+	version: CdrVersion;
+	/** OCPI 2.3.0 tax_included; null for 2.2.1, whose prices exclude VAT. */
+	taxIncluded: TaxIncluded | null;
 	id: string;
 	currency: string;
 	validFromMs?: number;
@@ -68,17 +80,6 @@ export interface NormalizedTariff {
 	reservationExpires: Record<PricedDimension, CompiledRule[]>;
 	/** True when some restriction reads local time, so a time zone is required. */
 	needsLocalTime: boolean;
-}
-
-/** The tariff cannot be used as written; `field` is the JSON path of the offending value. */
-export class TariffDefinitionError extends Error {
-	constructor(
-		message: string,
-		readonly field: string,
-	) {
-		super(message);
-		this.name = 'TariffDefinitionError';
-	}
 }
 
 const TIME_OF_DAY = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
@@ -156,14 +157,6 @@ function compileRestrictions(r: TariffRestrictions, path: string): { compiled: C
 	return { compiled: c, local };
 }
 
-function compilePrice(price: { excl_vat: number; incl_vat?: number } | undefined, field: string) {
-	if (price === undefined || price === null) return undefined;
-	return {
-		excl: dec(finite(price.excl_vat, `${field}.excl_vat`)),
-		incl: price.incl_vat === undefined || price.incl_vat === null ? undefined : dec(finite(price.incl_vat, `${field}.incl_vat`)),
-	};
-}
-
 function validityMs(value: string | undefined, field: string): number | undefined {
 	if (value === undefined || value === null) return undefined;
 	const ms = parseOcpiDateTime(value);
@@ -171,19 +164,47 @@ function validityMs(value: string | undefined, field: string): number | undefine
 	return ms;
 }
 
-/** Normalises a tariff; throws TariffDefinitionError naming the field when it cannot be priced with. */
-export function normalizeTariff(tariff: Tariff): NormalizedTariff {
+function taxIncludedOf(tariff: AnyTariff, version: CdrVersion): TaxIncluded | null {
+	if (version === '2.2.1') return null;
+	const value = (tariff as { tax_included?: unknown }).tax_included;
+	if (!TAX_INCLUDED_VALUES.includes(value as TaxIncluded)) {
+		throw new TariffDefinitionError(
+			`tax_included is ${value === undefined ? 'missing' : JSON.stringify(value)}: OCPI 2.3.0 requires YES, NO or N/A ` +
+				'(whether the prices include taxes); a 2.2.1 tariff has none, so check the run\'s OCPI version',
+			'tax_included',
+			'TARIFF_TAX_INCLUDED_INVALID',
+		);
+	}
+	return value as TaxIncluded;
+}
+
+/** Taking VAT out of a price per unit may not terminate (0.29 / 1.21): shown to 6 decimals, computed exactly. */
+function unitPriceExclVat(price: Decimal, vat: number | null, included: boolean): Decimal {
+	if (!included || vat === null) return price;
+	const exact = price.div(new D(vat).div(100).plus(1));
+	return exact.decimalPlaces() > 6 ? exact.toDecimalPlaces(6, D.ROUND_HALF_UP) : exact;
+}
+
+/**
+ * Normalises a tariff read in the run's OCPI version; throws TariffDefinitionError naming the field and its code when
+ * it cannot be priced with.
+ */
+export function normalizeTariff(tariff: AnyTariff, version: CdrVersion = DEFAULT_CDR_VERSION): NormalizedTariff {
+	const conflict = tariffVersionConflict(tariff, version, '');
+	if (conflict) throw new TariffDefinitionError(conflict.message, conflict.path, 'TARIFF_VERSION_MISMATCH');
 	if (!Array.isArray(tariff?.elements) || tariff.elements.length === 0) {
 		throw new TariffDefinitionError('a tariff needs at least one element', 'elements');
 	}
+	const taxIncluded = taxIncludedOf(tariff, version);
 	const normalized: NormalizedTariff = {
 		tariff,
+		version,
+		taxIncluded,
 		id: tariff.id,
 		currency: tariff.currency,
 		validFromMs: validityMs(tariff.start_date_time, 'start_date_time'),
 		validToMs: validityMs(tariff.end_date_time, 'end_date_time'),
-		minPrice: compilePrice(tariff.min_price, 'min_price'),
-		maxPrice: compilePrice(tariff.max_price, 'max_price'),
+		...priceLimits(tariff, version),
 		regular: emptyRules(),
 		reservation: emptyRules(),
 		reservationExpires: emptyRules(),
@@ -212,16 +233,20 @@ export function normalizeTariff(tariff: Tariff): NormalizedTariff {
 			// Only one component per dimension can be active; within an element the first one is it.
 			if (seen.has(pc.type)) return;
 			seen.add(pc.type);
-			const vat = pc.vat === undefined || pc.vat === null ? null : finite(pc.vat, `${field}.vat`);
+			const price = componentPrice(pc.price, `${field}.price`);
+			const vat = componentVat(pc.vat, `${field}.vat`, taxIncluded);
+			const vatIncluded = taxIncluded === 'YES' && vat !== null;
 			target[pc.type].push({
 				restrictions,
 				component: {
 					type: pc.type,
 					elementIndex,
 					componentIndex,
-					price: dec(finite(pc.price, `${field}.price`)),
+					price,
+					vatIncluded,
+					unitPrice: unitPriceExclVat(price, vat, vatIncluded),
 					vat,
-					stepSize: pc.type === 'FLAT' ? 0 : Math.max(0, Math.trunc(Number(pc.step_size) || 0)),
+					stepSize: componentStepSize(pc, `${field}.step_size`),
 				},
 			});
 		});
