@@ -8,8 +8,10 @@ import type {
 } from 'n8n-workflow';
 
 import { ocpiAuthorizationHeader } from '../lib/ocpi/client-authorization';
+import { connectionOcpiVersion } from '../lib/ocpi/version';
 
-const only221 = { show: { ocpiVersion: ['2.2.1'] } };
+/** Base64 tokens and routing headers exist from OCPI 2.2 on. */
+const from22 = { show: { ocpiVersion: ['2.2.1', '2.3.0'] } };
 
 /** A connection to an OCPI platform: where its versions endpoint is and the credentials token it issued. */
 export class OcpiApi implements ICredentialType {
@@ -39,27 +41,29 @@ export class OcpiApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'The OCPI credentials token the platform issued to you (token C, or token A before registration). Enter it as issued: the Base64 encoding OCPI 2.2.1 requires is applied when sending.',
+				'The OCPI credentials token the platform issued to you (token C, or token A before registration). Enter it as issued: the Base64 encoding OCPI 2.2.1 and 2.3.0 require is applied when sending.',
 		},
 		{
 			displayName: 'OCPI Version',
 			name: 'ocpiVersion',
 			type: 'options',
 			options: [
+				{ name: '2.3.0', value: '2.3.0' },
 				{ name: '2.2.1', value: '2.2.1' },
 				{ name: '2.1.1', value: '2.1.1' },
 			],
 			default: '2.2.1',
-			description: 'The OCPI version agreed with the platform. 2.2.1 sends the token Base64-encoded, 2.1.1 as is.',
+			description:
+				'The OCPI version agreed with the platform: endpoint discovery picks it from the versions endpoint. 2.2.1 and 2.3.0 send the token Base64-encoded, 2.1.1 as is.',
 		},
 		{
 			displayName: 'Send Token Unencoded',
 			name: 'skipBase64Encoding',
 			type: 'boolean',
 			default: false,
-			displayOptions: only221,
+			displayOptions: from22,
 			description:
-				'Whether to send the token without Base64 encoding even in 2.2.1. Only for platforms that never adopted the 2.2 encoding rule.',
+				'Whether to send the token without Base64 encoding even in 2.2.1 / 2.3.0. Only for platforms that never adopted the 2.2 encoding rule.',
 		},
 		{
 			displayName: 'Your Country Code',
@@ -67,7 +71,7 @@ export class OcpiApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'FR',
-			displayOptions: only221,
+			displayOptions: from22,
 			description: 'Sent as OCPI-from-country-code when the platform or hub routes by party. Leave empty otherwise.',
 		},
 		{
@@ -76,7 +80,7 @@ export class OcpiApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'ABC',
-			displayOptions: only221,
+			displayOptions: from22,
 			description: 'Sent as OCPI-from-party-id when the platform or hub routes by party. Leave empty otherwise.',
 		},
 		{
@@ -84,7 +88,7 @@ export class OcpiApi implements ICredentialType {
 			name: 'toCountryCode',
 			type: 'string',
 			default: '',
-			displayOptions: only221,
+			displayOptions: from22,
 			description: 'Sent as OCPI-to-country-code when the platform or hub routes by party. Leave empty otherwise.',
 		},
 		{
@@ -92,7 +96,7 @@ export class OcpiApi implements ICredentialType {
 			name: 'toPartyId',
 			type: 'string',
 			default: '',
-			displayOptions: only221,
+			displayOptions: from22,
 			description: 'Sent as OCPI-to-party-id when the platform or hub routes by party. Leave empty otherwise.',
 		},
 	];
@@ -101,7 +105,7 @@ export class OcpiApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => {
-		const version = credentials.ocpiVersion === '2.1.1' ? '2.1.1' : '2.2.1';
+		const version = connectionOcpiVersion(credentials.ocpiVersion);
 		const authorization = ocpiAuthorizationHeader(String(credentials.token ?? ''), version, {
 			rawToken: credentials.skipBase64Encoding === true,
 		});

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 
 import { unwrapTariffs } from '../../lib/io/ocpi-input';
-import type { Tariff } from '../../lib/ocpi/types';
+import type { AnyCdr, AnyTariff } from '../../lib/ocpi/types-v230';
+import { CDR_VERSIONS, isCdrVersion } from '../../lib/ocpi/version';
 import { createPricer, PricerOptionsError, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from '../../lib/pricing';
 import type { PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
-import type { Cdr } from '../../lib/ocpi/types';
 import { readJsonFile } from '../input';
 import { forEachRecord, unreadableRecordIssue } from '../record-loop';
 import type { Command } from '../usage';
@@ -12,12 +12,14 @@ import { listOption, parseNumberOption, UsageError } from '../usage';
 
 const usage = `Usage: ev-clearing price [options] <cdrs...>     ("-" reads stdin)
 
-Prices each CDR under its OCPI 2.2.1 tariff and compares the result with the price the CDR declares. One line per CDR:
+Prices each CDR under its OCPI tariff and compares the result with the price the CDR declares. One line per CDR:
   {"id", "status": "match"|"mismatch"|"not_declared"|"unpriceable", "computed": {"total_cost": {"excl_vat", "incl_vat"},
    ...}, "declared": {...}|null, "deviation": {...}, "breakdown": [...], "issues": [...], ...}
 Amounts are decimal strings. Exit code 0 whatever the statuses; 2 when an input cannot be read.
 
 Options:
+  --ocpi-version <v>           ${CDR_VERSIONS.join(' | ')}: the version of the CDRs and tariffs (default 2.2.1); data shaped
+                               as the other version is refused (OCPI_VERSION_MISMATCH), never guessed
   --tariffs <file>             the roaming agreement's tariffs: one tariff, an array, or an OCPI envelope
   --emsp-tariffs <file>        per-eMSP overrides: {"NL*ROM": tariff or [tariffs], ...}
   --source-order <list>        where a CDR's tariff comes from, first found wins (default ${TARIFF_SOURCES.join(',')})
@@ -28,7 +30,7 @@ Options:
   --relative-tolerance <frac>  relative tolerance, e.g. 0.001 for 0.1 % (default: not used)
   --rounding <policy>          ${ROUNDING_POLICIES.join(' | ')} (default full_precision; see docs/pricing-choices.md)`;
 
-function tariffsOf(value: unknown, file: string): Tariff[] {
+function tariffsOf(value: unknown, file: string): AnyTariff[] {
 	try {
 		return unwrapTariffs(value, file);
 	} catch (error) {
@@ -40,6 +42,10 @@ export async function pricerOptionsFromArgs(values: Record<string, string | unde
 	const rounding = values.rounding as RoundingPolicy | undefined;
 	if (rounding !== undefined && !ROUNDING_POLICIES.includes(rounding)) {
 		throw new UsageError(`--rounding must be one of ${ROUNDING_POLICIES.join(', ')}, got "${rounding}".`);
+	}
+	const version = values['ocpi-version'];
+	if (version !== undefined && !isCdrVersion(version)) {
+		throw new UsageError(`--ocpi-version must be one of ${CDR_VERSIONS.join(', ')}, got "${version}".`);
 	}
 	const order = listOption(values['source-order']) as TariffSource[] | undefined;
 	for (const source of order ?? []) {
@@ -55,6 +61,7 @@ export async function pricerOptionsFromArgs(values: Record<string, string | unde
 		? ((await readJsonFile(values['time-zones'], 'a map of location ids to IANA zones')) as Record<string, string>)
 		: undefined;
 	return {
+		ocpiVersion: version,
 		tariffs,
 		tariffsByEmsp: byEmsp,
 		sourceOrder: order,
@@ -77,6 +84,7 @@ export const priceCommand: Command = {
 			args: argv,
 			allowPositionals: true,
 			options: {
+				'ocpi-version': { type: 'string' },
 				tariffs: { type: 'string' },
 				'emsp-tariffs': { type: 'string' },
 				'source-order': { type: 'string' },
@@ -122,7 +130,7 @@ export const priceCommand: Command = {
 						message: `Record ${record.index + 1} is not a CDR object.`,
 					});
 				}
-				const priced = pricer.price(value as Cdr);
+				const priced = pricer.price(value as AnyCdr);
 				return { line: pricedCdrToJson(priced), outcome: priced.status };
 			},
 			'price',

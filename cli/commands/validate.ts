@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createCdrValidator, DEFAULT_THRESHOLDS, QUALITY_CHECK_BY_CODE } from '../../lib/quality';
 import type { QualityOptions, QualityThresholds, ThresholdName } from '../../lib/quality';
 import type { Ocpi211UpgradeOptions } from '../../lib/ocpi/v211';
+import { CDR_VERSIONS, isCdrVersion } from '../../lib/ocpi/version';
 import { forEachRecord, unreadableRecordIssue } from '../record-loop';
 import type { Command } from '../usage';
 import { listOption, UsageError } from '../usage';
@@ -14,6 +15,8 @@ Runs the CDR quality checks and prints one line per CDR:
 Exit code 0 whatever the verdicts; 2 when the input cannot be read.
 
 Options:
+  --ocpi-version <v>             ${CDR_VERSIONS.join(' | ')}: the version of the CDRs (default 2.2.1); a CDR shaped as the
+                                 other version gets CDR_OCPI_VERSION_MISMATCH, never a guess
   --skip <codes>                 comma-separated check codes not to run
   --only <codes>                 run only these checks
   --threshold <name>=<value>     set a threshold; repeatable. Names and defaults:
@@ -69,6 +72,7 @@ export function qualityOptionsFromArgs(argv: string[]): { options: QualityOption
 		args: argv,
 		allowPositionals: true,
 		options: {
+			'ocpi-version': { type: 'string' },
 			skip: { type: 'string' },
 			only: { type: 'string' },
 			threshold: { type: 'string', multiple: true },
@@ -79,6 +83,10 @@ export function qualityOptionsFromArgs(argv: string[]): { options: QualityOption
 		},
 	});
 	if (positionals.length === 0) throw new UsageError('give at least one file of CDRs, or "-" for stdin.');
+	const version = values['ocpi-version'];
+	if (version !== undefined && !isCdrVersion(version)) {
+		throw new UsageError(`--ocpi-version must be one of ${CDR_VERSIONS.join(', ')}, got "${version}".`);
+	}
 	let now: Date | undefined;
 	if (values.now !== undefined) {
 		now = new Date(values.now);
@@ -87,6 +95,7 @@ export function qualityOptionsFromArgs(argv: string[]): { options: QualityOption
 	return {
 		files: positionals,
 		options: {
+			ocpiVersion: version,
 			exclude: checkCodes(listOption(values.skip), 'skip'),
 			include: checkCodes(listOption(values.only), 'only'),
 			thresholds: thresholds(values.threshold),

@@ -1,12 +1,12 @@
 /**
- * The OCPI Authorization header. OCPI 2.2 and later send the credentials token Base64-encoded
+ * The OCPI Authorization header. OCPI 2.2 and later (2.2.1, 2.3.0) send the credentials token Base64-encoded
  * (`Authorization: Token <base64(token)>`); 2.1.1 sends it as it was exchanged (`Authorization: Token <token>`).
  */
-import type { OcpiVersion } from './v211';
+import type { OcpiVersion } from './version';
 
 export interface OcpiAuthorizationOptions {
 	/**
-	 * Send the token unencoded even in 2.2.1. Some 2.2.x platforms never adopted the Base64 rule; this is their switch,
+	 * Send the token unencoded even in 2.2.1 / 2.3.0. Some 2.2.x platforms never adopted the Base64 rule; this is their switch,
 	 * not the default.
 	 */
 	rawToken?: boolean;

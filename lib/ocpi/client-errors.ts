@@ -37,7 +37,7 @@ export class OcpiTokenRefusedError extends OcpiClientError {
 	constructor(url: string, httpStatus: number) {
 		super(
 			`The OCPI token was refused by ${hostOf(url)} (HTTP ${httpStatus}): check the Token of the OCPI credential ` +
-				'(and its OCPI version: 2.2.1 sends the token Base64-encoded, 2.1.1 sends it as is).',
+				'(and its OCPI version: 2.2.1 and 2.3.0 send the token Base64-encoded, 2.1.1 sends it as is).',
 			{ url, httpStatus },
 		);
 	}

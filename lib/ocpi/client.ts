@@ -19,7 +19,7 @@ import {
 	OcpiVersionNotOfferedError,
 } from './client-errors';
 import { nextByOffset, readPageHeaders } from './client-pagination';
-import type { OcpiVersion } from './v211';
+import type { OcpiVersion } from './version';
 
 export interface OcpiHttpRequest {
 	method: 'GET';
@@ -41,7 +41,7 @@ export interface OcpiHttpResponse {
 /** Sends one request and resolves with any HTTP status; rejects only when no response arrived (network, timeout). */
 export type OcpiTransport = (request: OcpiHttpRequest) => Promise<OcpiHttpResponse>;
 
-/** OCPI 2.2.x InterfaceRole of a version-details endpoint. 2.1.1 has no roles. */
+/** OCPI 2.2.x / 2.3.0 InterfaceRole of a version-details endpoint. 2.1.1 has no roles. */
 export type OcpiInterfaceRole = 'SENDER' | 'RECEIVER';
 
 /** ModuleID of the modules this client lists; other identifiers pass through discovery untouched. */

@@ -28,11 +28,12 @@ export interface PriceReading {
 
 /**
  * VAT in the languages of the EU and its neighbours: VAT, TVA, MwSt/USt, BTW, IVA, MOMS, MVA, ALV, DPH, DDV, PVM, PVN,
- * ÁFA, ΦΠΑ/FPA, TVSH, DDS/ДДС, PDV/ПДВ, KDV, plus GST/HST (the value-added taxes of Australia, New Zealand, Singapore,
- * India and Canada). Matched as a whole word, case-insensitive: "VAT 21%" and "BTW hoog" are VAT, "QST" is not.
+ * ÁFA, ΦΠΑ/FPA, TVSH, DDS/ДДС, PDV/ПДВ, KDV. Matched as a whole word, case-insensitive: "VAT 21%" and "BTW hoog" are
+ * VAT. North American sales taxes (GST, HST, QST, PST), which OCPI 2.3.0 added taxes[] for, are not: an EN16931
+ * invoice has no VAT category for them.
  */
 const VAT_NAME =
-	/(^|[^\p{L}])(VAT|TVA|MWST|UST|BTW|IVA|MOMS|MVA|ALV|DPH|DDV|PVM|PVN|ÁFA|AFA|ΦΠΑ|FPA|TVSH|DDS|ДДС|PDV|ПДВ|KDV|GST|HST)([^\p{L}]|$)/iu;
+	/(^|[^\p{L}])(VAT|TVA|MWST|UST|BTW|IVA|MOMS|MVA|ALV|DPH|DDV|PVM|PVN|ÁFA|AFA|ΦΠΑ|FPA|TVSH|DDS|ДДС|PDV|ПДВ|KDV)([^\p{L}]|$)/iu;
 
 export function isVatTax(name: unknown): boolean {
 	return typeof name === 'string' && VAT_NAME.test(name);

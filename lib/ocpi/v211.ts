@@ -34,7 +34,7 @@
 import type { Cdr, CdrDimension, CdrLocation, ChargingPeriod, Price, TokenType } from './types';
 import { TOKEN_TYPES } from './types';
 
-export type OcpiVersion = '2.1.1' | '2.2.1';
+export type { OcpiVersion } from './version';
 
 export interface Ocpi211UpgradeOptions {
 	/** The CPO's ISO-3166 alpha-2 country code (a 2.1.1 CDR does not carry it; the OCPI connection does). */
@@ -65,10 +65,11 @@ export interface Ocpi211Upgrade {
 }
 
 /**
- * Tells the CDR's OCPI version from the fields only one version has: 2.2.1 has cdr_token, cdr_location and
- * end_date_time; 2.1.1 has auth_id, location and stop_date_time. Null when neither set is present.
+ * Tells an OCPI 2.1.1 CDR from a later one by the fields only one of them has: 2.2.1 (and 2.3.0, which shares them)
+ * has cdr_token, cdr_location and end_date_time; 2.1.1 has auth_id, location and stop_date_time. Null when neither set
+ * is present. Between 2.2.1 and 2.3.0 the run's version decides (version.ts), never the shape.
  */
-export function detectOcpiVersion(value: unknown): OcpiVersion | null {
+export function detectOcpiVersion(value: unknown): '2.1.1' | '2.2.1' | null {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
 	const cdr = value as Record<string, unknown>;
 	if ('cdr_token' in cdr || 'cdr_location' in cdr || 'end_date_time' in cdr) return '2.2.1';

@@ -7,6 +7,11 @@
 export const OCPI_VERSIONS = ['2.1.1', '2.2.1', '2.3.0'] as const;
 export type OcpiVersion = (typeof OCPI_VERSIONS)[number];
 
+/** The version of an OCPI connection as a credential stores it; 2.2.1 for one saved before it could say. */
+export function connectionOcpiVersion(value: unknown): OcpiVersion {
+	return (OCPI_VERSIONS as readonly unknown[]).includes(value) ? (value as OcpiVersion) : '2.2.1';
+}
+
 /** Versions whose CDRs and tariffs are checked and priced as they are (2.1.1 CDRs are upgraded to 2.2.1 first). */
 export const CDR_VERSIONS = ['2.2.1', '2.3.0'] as const;
 export type CdrVersion = (typeof CDR_VERSIONS)[number];

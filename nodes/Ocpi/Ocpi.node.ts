@@ -12,6 +12,7 @@ import type {
 
 import { OcpiClient, OcpiClientError, tokenForms } from '../../lib/ocpi/client';
 import type { OcpiListQuery, OcpiObject } from '../../lib/ocpi/client';
+import { connectionOcpiVersion } from '../../lib/ocpi/version';
 import { OCPI_CREDENTIAL_TYPE, n8nOcpiTransport } from './transport';
 
 type Operation = 'getCdrs' | 'getTariffs';
@@ -114,7 +115,7 @@ export class Ocpi implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"] === "getTariffs" ? "Get tariffs" : "Get CDRs"}}',
 		description:
-			'Pulls CDRs or tariffs from an OCPI 2.2.1 or 2.1.1 platform (endpoint discovery, paging to the end), one item per object',
+			'Pulls CDRs or tariffs from an OCPI 2.3.0, 2.2.1 or 2.1.1 platform (endpoint discovery, paging to the end), one item per object',
 		defaults: { name: 'OCPI' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -164,7 +165,7 @@ function clientFor(context: IExecuteFunctions, credentials: ICredentialDataDecry
 		typeof credentials[name] === 'string' && credentials[name] !== '' ? (credentials[name] as string) : undefined;
 	return new OcpiClient({
 		versionsUrl: text('versionsUrl') ?? '',
-		version: credentials.ocpiVersion === '2.1.1' ? '2.1.1' : '2.2.1',
+		version: connectionOcpiVersion(credentials.ocpiVersion),
 		transport: n8nOcpiTransport(context),
 		role: 'SENDER',
 		retries: typeof options.retries === 'number' ? options.retries : undefined,

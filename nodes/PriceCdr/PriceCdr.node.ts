@@ -9,10 +9,11 @@ import type {
 } from 'n8n-workflow';
 
 import { unwrapTariffs } from '../../lib/io/ocpi-input';
-import type { Cdr, Tariff } from '../../lib/ocpi/types';
+import type { AnyCdr, AnyTariff } from '../../lib/ocpi/types-v230';
+import { CDR_VERSIONS, isCdrVersion } from '../../lib/ocpi/version';
 import { createPricer, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from '../../lib/pricing';
 import type { Pricer, PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
-import { cdrSourceProperties, readCdrCandidates } from '../shared/cdr-items';
+import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
 
 type TariffMode = 'cdr' | 'parameter' | 'field';
@@ -37,7 +38,7 @@ function jsonParameter(node: INode, value: unknown, name: string): unknown {
 	}
 }
 
-function tariffList(node: INode, value: unknown, name: string): Tariff[] {
+function tariffList(node: INode, value: unknown, name: string): AnyTariff[] {
 	// Items of another node's output arrive as {json: tariff} when referenced with $('Node').all().
 	const unwrapped = Array.isArray(value)
 		? value.map((v) => (typeof v === 'object' && v !== null && 'json' in v && !('elements' in v) ? (v as { json: unknown }).json : v))
@@ -58,7 +59,7 @@ export class PriceCdr implements INodeType {
 		version: 1,
 		subtitle: '={{"tariffs: " + $parameter["tariffMode"]}}',
 		description:
-			'Prices OCPI CDRs under their OCPI 2.2.1 tariff and compares with the price each CDR declares; deviations go to review',
+			'Prices OCPI 2.2.1 / 2.3.0 CDRs under their tariff and compares with the price each CDR declares; deviations go to review',
 		defaults: { name: 'Price CDR' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -66,6 +67,7 @@ export class PriceCdr implements INodeType {
 		outputNames: ['Priced', 'Price Deviation'],
 		properties: [
 			...cdrSourceProperties,
+			ocpiVersionProperty,
 			{
 				displayName: 'Tariffs',
 				name: 'tariffMode',
@@ -192,7 +194,10 @@ export class PriceCdr implements INodeType {
 				?.split(',')
 				.map((s) => s.trim())
 				.filter(Boolean) as TariffSource[] | undefined;
+			const version = this.getNodeParameter('ocpiVersion', 0, '2.2.1') as string;
+			if (!isCdrVersion(version)) throw new Error(`OCPI Version "${version}" is not one of ${CDR_VERSIONS.join(', ')}.`);
 			baseOptions = {
+				ocpiVersion: version,
 				tariffsByEmsp: jsonParameter(this.getNode(), values.emspTariffs, 'Per-eMSP Tariffs') as PricerOptions['tariffsByEmsp'],
 				sourceOrder: order,
 				timeZone: values.timeZone || undefined,
@@ -244,7 +249,7 @@ export class PriceCdr implements INodeType {
 						});
 						continue;
 					}
-					const result = pricer.price(candidate as Cdr);
+					const result = pricer.price(candidate as AnyCdr);
 					const json = pricedCdrToJson(result) as unknown as IDataObject;
 					const ok = result.status === 'match' || result.status === 'not_declared';
 					(ok ? priced : deviations).push({ json, pairedItem });

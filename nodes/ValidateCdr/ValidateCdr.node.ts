@@ -9,7 +9,7 @@ import type {
 
 import { createCdrValidator } from '../../lib/quality';
 import type { CdrValidator } from '../../lib/quality';
-import { cdrSourceProperties, readCdrCandidates } from '../shared/cdr-items';
+import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
 import { qualityOptionProperties, qualityOptionsFromParameters } from './options';
 
@@ -22,13 +22,13 @@ export class ValidateCdr implements INodeType {
 		version: 1,
 		subtitle: 'OCPI CDR quality checks',
 		description:
-			'Checks OCPI CDRs as a clearing house does (structure, timestamps, sums, plausibility, credit CDRs, duplicates) and routes each to Valid or Rejected with coded issues',
+			'Checks OCPI 2.2.1 / 2.3.0 CDRs as a clearing house does (structure, timestamps, sums, plausibility, credit CDRs, duplicates) and routes each to Valid or Rejected with coded issues',
 		defaults: { name: 'Validate CDR' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Valid', 'Rejected'],
-		properties: [...cdrSourceProperties, ...qualityOptionProperties],
+		properties: [...cdrSourceProperties, ocpiVersionProperty, ...qualityOptionProperties],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

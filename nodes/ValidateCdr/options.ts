@@ -6,6 +6,7 @@ import { DEFAULT_THRESHOLDS, QUALITY_CHECKS, THRESHOLD_UNITS } from '../../lib/q
 import type { QualityOptions, QualityThresholds, ThresholdName } from '../../lib/quality';
 import { TOKEN_TYPES } from '../../lib/ocpi/types';
 import type { TokenType } from '../../lib/ocpi/types';
+import { CDR_VERSIONS, isCdrVersion } from '../../lib/ocpi/version';
 
 const checkOptions = QUALITY_CHECKS.filter((c) => !c.alwaysOn).map((c) => ({
 	name: c.code,
@@ -152,8 +153,13 @@ export function qualityOptionsFromParameters(context: IExecuteFunctions): Qualit
 		);
 	}
 	const upgrade = values.ocpi211?.upgrade;
+	const version = context.getNodeParameter('ocpiVersion', 0, '2.2.1') as string;
+	if (!isCdrVersion(version)) {
+		throw new NodeOperationError(context.getNode(), `OCPI Version "${version}" is not one of ${CDR_VERSIONS.join(', ')}.`);
+	}
 	const text = (key: string) => (typeof upgrade?.[key] === 'string' && upgrade[key] !== '' ? (upgrade[key] as string) : undefined);
 	return {
+		ocpiVersion: version,
 		allowNegativeEnergy: values.allowNegativeEnergy,
 		exclude: values.exclude?.length ? values.exclude : undefined,
 		include: values.include?.length ? values.include : undefined,

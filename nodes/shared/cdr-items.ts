@@ -86,3 +86,21 @@ export function readCdrCandidates(
 		return { issue: { code: 'OCPI_ENVELOPE_ERROR', severity: 'error', path: '$', message: (error as Error).message } };
 	}
 }
+
+/**
+ * The OCPI version of the CDRs (and tariffs) a node reads. OCPI objects do not say their version: the connection does
+ * (the OCPI credential, the Webhook's URL), so the workflow says it here, and data of the other shape is refused.
+ */
+export const ocpiVersionProperty: INodeProperties = {
+	displayName: 'OCPI Version',
+	name: 'ocpiVersion',
+	type: 'options',
+	noDataExpression: true,
+	options: [
+		{ name: '2.2.1', value: '2.2.1', description: 'Prices as excl_vat / incl_vat' },
+		{ name: '2.3.0', value: '2.3.0', description: 'Prices as before_taxes + taxes[], tariffs with tax_included' },
+	],
+	default: '2.2.1',
+	description:
+		'The OCPI version of the CDRs, as agreed with the sender. A CDR or tariff shaped as the other version is refused with a code, never guessed.',
+};

@@ -11,10 +11,12 @@ import {
 	TOKEN_BASE64,
 	VERSIONS_URL,
 	cdr,
+	cdr230,
 	envelope,
 	platform,
 	serveDiscovery,
 	tariff,
+	tariff230,
 } from '../ocpi-client/platform';
 
 const CDRS = '/ocpi/2.2.1/sender/cdrs';
@@ -85,6 +87,19 @@ describe('OCPI node through the n8n engine', () => {
 		expect(outputs[0].map((i) => i.json.id)).toEqual(['CDR-0007']);
 	});
 
+	it('Get CDRs and Get Tariffs on 2.3.0: discovery picks 2.3.0, the objects come as sent', async () => {
+		serveDiscovery(platform('2.3.0'), '2.3.0');
+		platform('2.3.0').get('/ocpi/2.3.0/sender/cdrs').reply(200, envelope([cdr230(4), cdr230(5)]));
+		const cdrs = await run({ operation: 'getCdrs' }, '2.3.0');
+		expect(cdrs.error).toBeUndefined();
+		expect(cdrs.outputs[0].map((i) => i.json)).toEqual([cdr230(4), cdr230(5)]);
+		serveDiscovery(platform('2.3.0'), '2.3.0');
+		platform('2.3.0').get('/ocpi/2.3.0/sender/tariffs').reply(200, envelope([tariff230('T9')]));
+		const tariffs = await run({ operation: 'getTariffs' }, '2.3.0');
+		expect(tariffs.outputs[0].map((i) => i.json)).toEqual([tariff230('T9')]);
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
 	it('Get Tariffs stops at the limit when Return All is off', async () => {
 		serveDiscovery(platform());
 		platform()
@@ -117,7 +132,7 @@ describe('OCPI node through the n8n engine', () => {
 		const result = await run({ operation: 'getCdrs' });
 		expect(result.error?.message).toBe(
 			'The OCPI token was refused by ocpi.cpo.example (HTTP 401): check the Token of the OCPI credential ' +
-				'(and its OCPI version: 2.2.1 sends the token Base64-encoded, 2.1.1 sends it as is).',
+				'(and its OCPI version: 2.2.1 and 2.3.0 send the token Base64-encoded, 2.1.1 sends it as is).',
 		);
 		expect(result.error).toMatchObject({ name: 'NodeApiError', httpCode: '401', context: { itemIndex: 0 } });
 		const everything = JSON.stringify(result.run);
@@ -168,12 +183,14 @@ describe('OCPI node through the n8n engine', () => {
 describe('OCPI credential', () => {
 	const request = { url: VERSIONS_URL, method: 'GET' as const, headers: { Accept: 'application/json' } };
 
-	it('sends Token <base64> for 2.2.1, the raw token for 2.1.1 or when Base64 is switched off', async () => {
+	it('sends Token <base64> for 2.2.1 and 2.3.0, the raw token for 2.1.1 or when Base64 is switched off', async () => {
 		const authenticate = new OcpiApi().authenticate as (c: object, r: object) => Promise<{ headers: object }>;
-		expect((await authenticate({ token: TOKEN, ocpiVersion: '2.2.1' }, request)).headers).toEqual({
-			Accept: 'application/json',
-			Authorization: `Token ${TOKEN_BASE64}`,
-		});
+		for (const ocpiVersion of ['2.2.1', '2.3.0', undefined]) {
+			expect((await authenticate({ token: TOKEN, ocpiVersion }, request)).headers).toEqual({
+				Accept: 'application/json',
+				Authorization: `Token ${TOKEN_BASE64}`,
+			});
+		}
 		expect((await authenticate({ token: TOKEN, ocpiVersion: '2.1.1' }, request)).headers).toEqual({
 			Accept: 'application/json',
 			Authorization: `Token ${TOKEN}`,

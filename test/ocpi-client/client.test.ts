@@ -22,11 +22,14 @@ import {
 	TOKEN_BASE64,
 	VERSIONS_URL,
 	cdr,
+	cdr230,
 	cdrsUrl,
 	envelope,
 	platform,
 	serveDiscovery,
 	tariff,
+	tariff230,
+	tariffsUrl,
 } from './platform';
 
 /** A fetch-based transport that authenticates as the OCPI credential does. */
@@ -89,6 +92,61 @@ afterAll(() => {
 	nock.cleanAll();
 	nock.enableNetConnect();
 	nock.restore();
+});
+
+describe('OCPI 2.3.0', () => {
+	it('picks 2.3.0 from a versions list that also offers 2.1.1 and 2.2.1, and pulls its CDRs page by page', async () => {
+		// platform('2.3.0') only answers `Authorization: Token <base64>`; 2.3.0 keeps the 2.2 rule.
+		const scope = serveDiscovery(platform('2.3.0'), '2.3.0');
+		const path = '/ocpi/2.3.0/sender/cdrs';
+		const pages = nock(HOST)
+			.matchHeader('authorization', `Token ${TOKEN_BASE64}`)
+			.matchHeader('x-request-id', /^[0-9a-f-]{36}$/)
+			.matchHeader('ocpi-to-party-id', 'CPO')
+			.get(path)
+			.query({ date_from: '2026-03-01T00:00:00Z', limit: '2' })
+			.reply(200, envelope([cdr230(1), cdr230(2)]), {
+				'X-Total-Count': '3',
+				'X-Limit': '2',
+				Link: `<${HOST}${path}?date_from=2026-03-01T00:00:00Z&offset=2&limit=2>; rel="next"`,
+			})
+			.get(path)
+			.query({ date_from: '2026-03-01T00:00:00Z', offset: '2', limit: '2' })
+			.reply(200, envelope([cdr230(3)]), { 'X-Total-Count': '3', 'X-Limit': '2' });
+		const ocpi = client({ version: '2.3.0', routing: { toCountryCode: 'FR', toPartyId: 'CPO' } });
+		const cdrs = await collect(ocpi.getCdrs({ dateFrom: '2026-03-01T00:00:00Z', limit: 2 }));
+		// The objects come as the platform sent them: before_taxes and taxes[] intact, for Validate / Price CDR in 2.3.0.
+		expect(cdrs).toEqual([cdr230(1), cdr230(2), cdr230(3)]);
+		expect(scope.isDone() && pages.isDone()).toBe(true);
+	});
+
+	it('pulls 2.3.0 tariffs from the 2.3.0 tariffs endpoint', async () => {
+		serveDiscovery(platform('2.3.0'), '2.3.0');
+		platform('2.3.0').get('/ocpi/2.3.0/sender/tariffs').reply(200, envelope([tariff230('T1')]));
+		const ocpi = client({ version: '2.3.0' });
+		expect(await ocpi.endpointUrl('tariffs')).toBe(tariffsUrl('2.3.0'));
+		expect(await collect(ocpi.getTariffs())).toEqual([tariff230('T1')]);
+	});
+
+	it('never falls back to an older version: a platform without 2.3.0 is an error naming what it offers', async () => {
+		platform()
+			.get('/ocpi/versions')
+			.reply(200, envelope([{ version: '2.1.1', url: `${HOST}/ocpi/2.1.1` }, { version: '2.2.1', url: `${HOST}/ocpi/2.2.1` }]));
+		const error = await failure(client({ version: '2.3.0' }).endpoints());
+		expect(error).toBeInstanceOf(OcpiVersionNotOfferedError);
+		expect(error.message).toBe(
+			'ocpi.cpo.example does not offer OCPI 2.3.0: its versions endpoint lists 2.1.1, 2.2.1. ' +
+				'Set the OCPI Version of the OCPI credential to one of them.',
+		);
+		// A 2.2.1 version-details URL pasted for a 2.3.0 connection is refused the same way.
+		platform().get('/ocpi/2.2.1').reply(200, envelope({ version: '2.2.1', endpoints: [] }));
+		const pasted = await failure(client({ version: '2.3.0', versionsUrl: `${HOST}/ocpi/2.2.1` }).endpoints());
+		expect(pasted).toBeInstanceOf(OcpiVersionNotOfferedError);
+	});
+
+	it('encodes the token in Base64 as 2.2.1 does', () => {
+		expect(ocpiAuthorizationHeader('abc-123', '2.3.0')).toBe('Token YWJjLTEyMw==');
+	});
 });
 
 describe('endpoint discovery', () => {
@@ -315,7 +373,7 @@ describe('errors', () => {
 		expect(error).toBeInstanceOf(OcpiTokenRefusedError);
 		expect(error.message).toBe(
 			'The OCPI token was refused by ocpi.cpo.example (HTTP 401): check the Token of the OCPI credential ' +
-				'(and its OCPI version: 2.2.1 sends the token Base64-encoded, 2.1.1 sends it as is).',
+				'(and its OCPI version: 2.2.1 and 2.3.0 send the token Base64-encoded, 2.1.1 sends it as is).',
 		);
 		expect(sleeps).toEqual([]);
 	});

@@ -39,9 +39,9 @@ export function serveDiscovery(scope: nock.Scope, version: OcpiVersion = '2.2.1'
 					{ identifier: 'tariffs', url: tariffsUrl(version) },
 				]
 			: [
-					{ identifier: 'credentials', role: 'SENDER', url: `${HOST}/ocpi/2.2.1/credentials` },
+					{ identifier: 'credentials', role: 'SENDER', url: `${HOST}/ocpi/${version}/credentials` },
 					// The receiver interface comes first: the client must pick by role, not by position.
-					{ identifier: 'cdrs', role: 'RECEIVER', url: `${HOST}/ocpi/2.2.1/receiver/cdrs` },
+					{ identifier: 'cdrs', role: 'RECEIVER', url: `${HOST}/ocpi/${version}/receiver/cdrs` },
 					{ identifier: 'cdrs', role: 'SENDER', url: cdrsUrl(version) },
 					{ identifier: 'tariffs', role: 'SENDER', url: tariffsUrl(version) },
 				];
@@ -52,6 +52,8 @@ export function serveDiscovery(scope: nock.Scope, version: OcpiVersion = '2.2.1'
 			envelope([
 				{ version: '2.1.1', url: `${HOST}/ocpi/2.1.1` },
 				{ version: '2.2.1', url: `${HOST}/ocpi/2.2.1` },
+				// OCPI 2.3.0 version_information_endpoint: VersionNumber 2.3.0, listed beside the older versions.
+				{ version: '2.3.0', url: `${HOST}/ocpi/2.3.0` },
 			]),
 		)
 		.get(`/ocpi/${version}`)
@@ -89,6 +91,18 @@ export function cdr(n: number): Record<string, unknown> {
 		total_time: 1,
 		last_updated: '2026-03-01T11:05:00Z',
 	};
+}
+
+/** The OCPI 2.3.0 form of cdr(n): every Price as before_taxes + taxes[] (types.asciidoc, TaxAmount). */
+export function cdr230(n: number): Record<string, unknown> {
+	const { total_cost: _, ...rest } = cdr(n);
+	const before = Math.round(300 + n) / 100;
+	return { ...rest, total_cost: { before_taxes: before, taxes: [{ name: 'VAT', percentage: 20, amount: 0.6 }] } };
+}
+
+/** The OCPI 2.3.0 form of tariff(id): prices exclude taxes (tax_included NO). */
+export function tariff230(id: string): Record<string, unknown> {
+	return { ...tariff(id), tax_included: 'NO' };
 }
 
 export function tariff(id: string): Record<string, unknown> {
