@@ -95,9 +95,8 @@ export function cdr(n: number): Record<string, unknown> {
 
 /** The OCPI 2.3.0 form of cdr(n): every Price as before_taxes + taxes[] (types.asciidoc, TaxAmount). */
 export function cdr230(n: number): Record<string, unknown> {
-	const { total_cost: _, ...rest } = cdr(n);
 	const before = Math.round(300 + n) / 100;
-	return { ...rest, total_cost: { before_taxes: before, taxes: [{ name: 'VAT', percentage: 20, amount: 0.6 }] } };
+	return { ...cdr(n), total_cost: { before_taxes: before, taxes: [{ name: 'VAT', percentage: 20, amount: 0.6 }] } };
 }
 
 /** The OCPI 2.3.0 form of tariff(id): prices exclude taxes (tax_included NO). */

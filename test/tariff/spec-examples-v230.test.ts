@@ -189,7 +189,8 @@ describe('the 2.3.0 CDR example (mod_cdrs: € 2.00/h TIME, 10 % VAT, step 300 s
 	});
 
 	test('slip: the example embeds its tariff without tax_included, which 2.3.0 requires: refused, not guessed', () => {
-		const { tax_included: _, ...withoutTaxIncluded } = tariff;
+		const withoutTaxIncluded: Record<string, unknown> = { ...tariff };
+		delete withoutTaxIncluded.tax_included;
 		const p = createPricer({ ocpiVersion: '2.3.0' }).price(cdrOf(withoutTaxIncluded));
 		expect(p.status).toBe('unpriceable');
 		expect(p.issues.map((i) => `${i.code} ${i.path}`)).toEqual(['TARIFF_TAX_INCLUDED_INVALID tariff 12: tax_included']);
