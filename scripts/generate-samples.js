@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Writes samples/: tariffs.json, cdrs.json (+ .ndjson, OCPI envelope, a 2.1.1 CDR) and broken/ CDRs.
+ * Writes samples/: tariffs.json, cdrs.json (+ .ndjson, OCPI envelope, a 2.1.1 CDR), their OCPI 2.3.0 form in ocpi-2.3.0/,
+ * and broken/ CDRs.
  *
  * Sessions are described as charging / parking segments in the location's local time; the script splits them into
  * charging periods wherever a tariff element switches (local time of day, duration since session start), as OCPI 2.2.1
@@ -546,6 +547,49 @@ writeJson(path.join(SAMPLES, 'ocpi-2.1.1-cdr.json'), {
 	last_updated: base.last_updated,
 });
 
+/* ------------------------------------------------------------------ OCPI 2.3.0 */
+
+// The same tariffs and CDRs as OCPI 2.3.0 (samples/ocpi-2.3.0/): every Price as before_taxes + taxes[] (the VAT under
+// its national name, with its rate), every tariff with tax_included. DE-LDN-AC gives its price incl. VAT
+// (tax_included YES: 0.5831 = 0.49 + 19 %), so a 2.3.0 pricer takes the VAT out of it. Every session costs exactly what
+// its 2.2.1 twin costs.
+const VAT_OF_CPO = { FR: { name: 'TVA', percentage: 20 }, DE: { name: 'MwSt', percentage: 19 } };
+const PRICE_FIELDS = ['total_cost', 'total_fixed_cost', 'total_energy_cost', 'total_time_cost', 'total_parking_cost', 'total_reservation_cost'];
+const TAX_INCLUDED = { 'DE-LDN-AC': 'YES' };
+
+function priceV230(price, vat) {
+	if (price.incl_vat === undefined) return { before_taxes: price.excl_vat };
+	const amount = Number(new Decimal(price.incl_vat).minus(price.excl_vat).toFixed(2));
+	return { before_taxes: price.excl_vat, taxes: [{ name: vat.name, percentage: vat.percentage, amount }] };
+}
+
+function tariffV230(tariff) {
+	const taxIncluded = TAX_INCLUDED[tariff.id] ?? 'NO';
+	const out = {};
+	for (const [key, value] of Object.entries(structuredClone(tariff))) {
+		if (key === 'start_date_time') out.tax_included = taxIncluded;
+		out[key] = value;
+	}
+	if (taxIncluded === 'YES') {
+		for (const element of out.elements) {
+			for (const component of element.price_components) {
+				component.price = new Decimal(component.price).times(new Decimal(100).plus(component.vat).div(100)).toNumber();
+			}
+		}
+	}
+	return out;
+}
+
+function cdrV230(cdr) {
+	const out = structuredClone(cdr);
+	for (const field of PRICE_FIELDS) if (out[field]) out[field] = priceV230(out[field], VAT_OF_CPO[cdr.country_code]);
+	return out;
+}
+
+const cdrsV230 = cdrs.map(cdrV230);
+writeJson(path.join(SAMPLES, 'ocpi-2.3.0', 'tariffs.json'), TARIFFS.map(tariffV230));
+writeJson(path.join(SAMPLES, 'ocpi-2.3.0', 'cdrs.json'), cdrsV230);
+
 /* ------------------------------------------------------------------ broken CDRs */
 
 const byId = (id) => structuredClone(cdrs.find((cdr) => cdr.id === id));
@@ -866,6 +910,29 @@ broken(
 	);
 }
 
+{
+	// An OCPI 2.3.0 CDR read in a 2.2.1 run (the default): one coded issue, no guess.
+	broken(
+		'ocpi-version-mismatch.json',
+		['CDR_OCPI_VERSION_MISMATCH'],
+		cdrsV230.find((cdr) => cdr.id === 'FREVC2610060003'),
+		'an OCPI 2.3.0 CDR (total_cost.before_taxes) checked as 2.2.1: validate with --ocpi-version 2.3.0',
+	);
+}
+
+{
+	const cdr = byId('FREVC2610060003');
+	const tariff = structuredClone(TARIFFS[0]);
+	tariff.elements[1].price_components[0].step_size = 0;
+	cdr.tariffs = [tariff];
+	broken(
+		'embedded-tariff-step-size-zero.json',
+		['CDR_TARIFF_INVALID'],
+		cdr,
+		'an embedded tariff with ENERGY step_size 0, which the pricer refuses (TARIFF_STEP_SIZE_INVALID)',
+	);
+}
+
 // Default severities of lib/quality's QUALITY_CHECKS that are warnings (test/samples checks the README against them).
 const WARNINGS = new Set([
 	'CDR_TIMESTAMP_NO_UTC_DESIGNATOR',
@@ -897,4 +964,6 @@ const README = [
 ].join('\n');
 fs.writeFileSync(path.join(SAMPLES, 'broken', 'README.md'), README);
 
-console.log(`${cdrs.length} CDRs, ${TARIFFS.length} tariffs, ${BROKEN.length} broken files written to ${SAMPLES}`);
+console.log(
+	`${cdrs.length} CDRs, ${TARIFFS.length} tariffs (each also as OCPI 2.3.0), ${BROKEN.length} broken files written to ${SAMPLES}`,
+);

@@ -1,8 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { dec } from '../../lib/money';
 import { validateTariffStructure } from '../../lib/ocpi/schema';
 import type { Cdr, Tariff } from '../../lib/ocpi/types';
+import type { CdrV230, TariffV230 } from '../../lib/ocpi/types-v230';
 import { createCdrValidator, QUALITY_CHECK_BY_CODE } from '../../lib/quality';
 
 const SAMPLES = join(__dirname, '..', '..', 'samples');
@@ -120,6 +122,39 @@ describe('samples/tariffs.json', () => {
 	it('holds structurally valid OCPI 2.2.1 tariffs of the two CPOs', () => {
 		expect(tariffs.map((tariff) => tariff.id)).toEqual(['FR-EVC-AC-STD', 'FR-EVC-DC-HPC', 'DE-LDN-AC', 'DE-LDN-DC']);
 		for (const tariff of tariffs) expect(validateTariffStructure(tariff)).toEqual([]);
+	});
+});
+
+describe('samples/ocpi-2.3.0', () => {
+	const cdrs230 = read('ocpi-2.3.0/cdrs.json') as CdrV230[];
+	const tariffs230 = read('ocpi-2.3.0/tariffs.json') as TariffV230[];
+
+	it('holds the 2.2.1 samples in their OCPI 2.3.0 form, VAT named as each CPO names it', () => {
+		expect(cdrs230.map((c) => c.id)).toEqual(cdrs.map((c) => c.id));
+		for (const [i, cdr] of cdrs230.entries()) {
+			const original = cdrs[i];
+			expect(cdr.total_cost.before_taxes).toBe(original.total_cost.excl_vat);
+			const vat = cdr.total_cost.taxes?.[0];
+			if (original.total_cost.incl_vat === undefined) expect(cdr.total_cost.taxes).toBeUndefined();
+			else expect(dec(cdr.total_cost.before_taxes).plus(vat!.amount).toNumber()).toBe(original.total_cost.incl_vat);
+			if (vat) expect(vat).toMatchObject(cdr.country_code === 'FR' ? { name: 'TVA', percentage: 20 } : { name: 'MwSt', percentage: 19 });
+		}
+		expect(tariffs230.map((t) => [t.id, t.tax_included])).toEqual([
+			['FR-EVC-AC-STD', 'NO'],
+			['FR-EVC-DC-HPC', 'NO'],
+			['DE-LDN-AC', 'YES'],
+			['DE-LDN-DC', 'NO'],
+		]);
+		// DE-LDN-AC states 0.5831 incl. 19 % VAT: the 0.49 of its 2.2.1 form.
+		expect(tariffs230[2].elements[0].price_components[0].price).toBe(0.5831);
+	});
+
+	it('passes the 2.3.0 schema and every quality check in a 2.3.0 run; a 2.2.1 run refuses it with one code', () => {
+		for (const tariff of tariffs230) expect(validateTariffStructure(tariff, '2.3.0')).toEqual([]);
+		const validator = createCdrValidator({ now: NOW, ocpiVersion: '2.3.0' });
+		for (const cdr of cdrs230) expect({ id: cdr.id, issues: validator.validate(cdr).issues }).toEqual({ id: cdr.id, issues: [] });
+		const refused = createCdrValidator({ now: NOW }).validate(cdrs230[0]);
+		expect(refused.issues.map((i) => i.code)).toEqual(['CDR_OCPI_VERSION_MISMATCH']);
 	});
 });
 
