@@ -232,7 +232,7 @@ const DEFINITIONS = [
 		code: 'CDR_TARIFF_INVALID',
 		severity: 'error',
 		description:
-			'A tariff in tariffs[] cannot be priced with: step_size not a whole number ≥ 1, VAT outside 0-50 %, a negative or absurd price, contradictory min/max_price, tax_included missing.',
+			'A tariff in tariffs[] cannot be priced with: step_size not a whole number ≥ 1, VAT outside 0-50 %, a negative or absurd price, contradictory min/max_price, a vat under tax_included N/A (the pricer\'s TARIFF_* codes).',
 	},
 	{
 		code: 'CDR_NEGATIVE_COST_NOT_CREDIT',
