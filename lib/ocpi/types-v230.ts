@@ -4,7 +4,10 @@
  * give a `preauthorize_amount` for payment terminals. Everything else of the CDR and Tariff objects is unchanged.
  * Wire types, as in types.ts: numbers stay JS numbers.
  */
-import type { Cdr, Tariff } from './types';
+import type { Cdr, CdrPriceField, Tariff } from './types';
+
+export type { CdrPriceField } from './types';
+export { CDR_PRICE_FIELDS } from './types';
 
 /** OCPI 2.3.0 TaxAmount (types): one tax due on a price. `name` is free text: "VAT", "QST", "General Sales Tax". */
 export interface TaxAmount {
@@ -38,17 +41,6 @@ export interface TariffV230 extends Omit<Tariff, 'min_price' | 'max_price'> {
 	preauthorize_amount?: number;
 	tax_included: TaxIncluded;
 }
-
-/** The CDR fields of type Price. */
-export const CDR_PRICE_FIELDS = [
-	'total_cost',
-	'total_fixed_cost',
-	'total_energy_cost',
-	'total_time_cost',
-	'total_parking_cost',
-	'total_reservation_cost',
-] as const;
-export type CdrPriceField = (typeof CDR_PRICE_FIELDS)[number];
 
 export interface CdrV230 extends Omit<Cdr, CdrPriceField | 'tariffs'> {
 	tariffs?: TariffV230[];

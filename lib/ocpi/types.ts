@@ -318,6 +318,17 @@ export interface OcpiResponse<T> {
 	timestamp: DateTime;
 }
 
+/** The CDR fields of type Price (both versions), total_cost first. */
+export const CDR_PRICE_FIELDS = [
+	'total_cost',
+	'total_energy_cost',
+	'total_time_cost',
+	'total_parking_cost',
+	'total_fixed_cost',
+	'total_reservation_cost',
+] as const;
+export type CdrPriceField = (typeof CDR_PRICE_FIELDS)[number];
+
 /** The key that identifies a CDR across parties: unique per (country_code, party_id, id). */
 export function cdrKey(cdr: Pick<Cdr, 'country_code' | 'party_id' | 'id'>): string {
 	return `${cdr.country_code}*${cdr.party_id}*${cdr.id}`;

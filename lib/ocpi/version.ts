@@ -4,6 +4,8 @@
  * the shape. A shape only one version has, in a run of the other, is a coded error naming the field
  * (docs/pricing-choices.md, "OCPI 2.3.0").
  */
+import { CDR_PRICE_FIELDS } from './types';
+
 export const OCPI_VERSIONS = ['2.1.1', '2.2.1', '2.3.0'] as const;
 export type OcpiVersion = (typeof OCPI_VERSIONS)[number];
 
@@ -30,14 +32,6 @@ export interface VersionConflict {
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const PRICE_FIELDS = [
-	'total_cost',
-	'total_fixed_cost',
-	'total_energy_cost',
-	'total_time_cost',
-	'total_parking_cost',
-	'total_reservation_cost',
-];
 /** Fields of a Price (CDR) or a min/max price (tariff) that only one version has. */
 const ONLY_IN: Record<CdrVersion, { price: string[]; limit: string[]; tariff: string[] }> = {
 	'2.2.1': { price: ['excl_vat', 'incl_vat'], limit: ['excl_vat', 'incl_vat'], tariff: [] },
@@ -76,7 +70,7 @@ export function tariffVersionConflict(tariff: unknown, version: CdrVersion, path
 export function cdrVersionConflict(cdr: unknown, version: CdrVersion): VersionConflict | null {
 	if (!isObject(cdr)) return null;
 	const foreign = ONLY_IN[other(version)];
-	for (const name of PRICE_FIELDS) {
+	for (const name of CDR_PRICE_FIELDS) {
 		const field = firstForeign(cdr[name], foreign.price);
 		if (field) return conflict(`$.${name}`, field, version);
 	}

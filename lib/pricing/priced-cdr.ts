@@ -3,6 +3,8 @@
  * that explains it. `pricedCdrToJson` is the NDJSON line of `ev-clearing price`; other scripts depend on its shape.
  */
 import { Decimal, toAmountString, toFixedAmount } from '../money';
+import { CDR_PRICE_FIELDS } from '../ocpi/types';
+import type { CdrPriceField } from '../ocpi/types';
 import type { CdrVersion } from '../ocpi/version';
 import { isCdrVersion } from '../ocpi/version';
 import type { BreakdownDimension, BreakdownLine, CostCategory } from '../tariff/price-session';
@@ -11,15 +13,9 @@ export type PriceStatus = 'match' | 'mismatch' | 'not_declared' | 'unpriceable';
 export type RoundingPolicy = 'full_precision' | 'per_cdr_net_then_vat';
 export const ROUNDING_POLICIES: readonly RoundingPolicy[] = ['full_precision', 'per_cdr_net_then_vat'];
 
-export const TOTAL_NAMES = [
-	'total_cost',
-	'total_energy_cost',
-	'total_time_cost',
-	'total_parking_cost',
-	'total_fixed_cost',
-	'total_reservation_cost',
-] as const;
-export type TotalName = (typeof TOTAL_NAMES)[number];
+/** The six OCPI totals of a CDR (its Price fields), total_cost first. */
+export const TOTAL_NAMES = CDR_PRICE_FIELDS;
+export type TotalName = CdrPriceField;
 
 export interface Amount {
 	excl_vat: Decimal;

@@ -4,18 +4,14 @@
  */
 import type { PriceReading } from '../ocpi/price';
 import { readPrice } from '../ocpi/price';
+import { CDR_PRICE_FIELDS } from '../ocpi/types';
 import type { CheckContext } from './check-context';
 import type { Json } from './json-values';
 import { isObject } from './json-values';
 import { exactSum, sumDiffersBeyond } from './tolerance';
 
-const COST_FIELDS = [
-	'total_energy_cost',
-	'total_time_cost',
-	'total_parking_cost',
-	'total_fixed_cost',
-	'total_reservation_cost',
-] as const;
+/** The subtotals of total_cost. */
+const COST_FIELDS = CDR_PRICE_FIELDS.filter((field) => field !== 'total_cost');
 
 /** The amounts whose sum is the price after every tax (2.3.0 counts the taxes that are not VAT too). */
 const afterTaxes = (p: PriceReading): number[] | null =>
@@ -54,7 +50,7 @@ export function checkCosts(cdr: Json, ctx: CheckContext): void {
 	const exclName = version === '2.2.1' ? 'excl_vat' : 'before_taxes';
 	const prices = new Map<string, PriceReading>();
 	const otherTaxes = new Set<string>();
-	for (const field of ['total_cost', ...COST_FIELDS] as const) {
+	for (const field of CDR_PRICE_FIELDS) {
 		const price = readPrice(cdr[field], version);
 		if (!price) continue;
 		prices.set(field, price);

@@ -5,7 +5,7 @@
 import { Decimal } from '../../lib/money';
 import type { Cdr, Price, Tariff } from '../../lib/ocpi/types';
 import type { CdrV230, PriceLimit, PriceV230, TariffV230, TaxIncluded } from '../../lib/ocpi/types-v230';
-import { CDR_PRICE_FIELDS } from '../../lib/ocpi/types-v230';
+import { CDR_PRICE_FIELDS } from '../../lib/ocpi/types';
 
 export function priceV230(price: Price): PriceV230 {
 	if (price.incl_vat === undefined) return { before_taxes: price.excl_vat };
