@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Cdr, Tariff } from '../../lib/ocpi/types';
 import { createPricer, pricedCdrToJson } from '../../lib/pricing';
+import { cdrV230, tariffV230 } from './v230';
 
 const DATA = path.resolve(__dirname, '../../../shared/conformance/ocpi-tariffs-peer/ocpi-tariffs/test_data');
 
@@ -40,6 +41,16 @@ describe('ocpi-tariffs peer cases', () => {
 			expect(priced.computed?.[name as 'total_cost']).toEqual({ excl_vat: e, incl_vat: i });
 		}
 	});
+
+	test.each([...cases.map(([folder, file]) => [folder, file]), ['025kwh_min_price', 'cdr2_less_than_2kWh.json']])(
+		'%s/%s prices the same in its OCPI 2.3.0 form',
+		(folder, file) => {
+		const tariff = load<Tariff>(`${folder}/tariff.json`);
+		const cdr = load<Cdr>(`${folder}/${file}`);
+		const v230 = pricedCdrToJson(createPricer({ tariffs: [tariffV230(tariff)], timeZone: 'UTC', ocpiVersion: '2.3.0' }).price(cdrV230(cdr)));
+		expect({ ...v230, ocpi_version: '2.2.1' }).toEqual(priceCase(folder, file));
+		},
+	);
 
 	test('step_size_energy: the last component step (5000 Wh) rounds the session total 12 → 15 kWh onto the last period', () => {
 		const priced = priceCase('step_size_energy', 'cdr1.json');
