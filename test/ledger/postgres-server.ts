@@ -10,26 +10,14 @@ import { Client } from 'pg';
 
 /** The private cluster's port: EV_CLEARING_PG_PORT, as scripts/ci/start-postgres.sh reads it. */
 export const TEST_CLUSTER_PORT = Number(process.env.EV_CLEARING_PG_PORT || 54329);
-const DEFAULT_URL = `postgresql://postgres@127.0.0.1:${TEST_CLUSTER_PORT}/ev_clearing_test`;
 let url: Promise<string> | undefined;
-
-async function reachable(connectionString: string): Promise<boolean> {
-	const client = new Client({ connectionString, connectionTimeoutMillis: 3000 });
-	try {
-		await client.connect();
-		return true;
-	} catch {
-		return false;
-	} finally {
-		await client.end().catch(() => undefined);
-	}
-}
 
 export function postgresUrl(): Promise<string> {
 	url ??= (async () => {
 		const configured = process.env.EV_CLEARING_PG_URL;
 		if (configured) return configured;
-		if (await reachable(DEFAULT_URL)) return DEFAULT_URL;
+		// Always through the script, even when the cluster answers: it is idempotent and also brings a cluster made by
+		// an older version of itself up to date (roles, pg_hba rules the tests rely on).
 		const script = join(__dirname, '..', '..', 'scripts', 'ci', 'start-postgres.sh');
 		return execFileSync('bash', [script], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 }).toString().trim();
 	})();
