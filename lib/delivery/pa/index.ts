@@ -31,3 +31,14 @@ export type { PaDeposit, PaDepositOptions, PaFileFormat } from './deposit';
 export { paRecipientOf } from './recipient';
 export type { PaRecipient } from './recipient';
 export { isValidSiren, isValidSiret } from './siren';
+export { CdarError, DEFAULT_CDAR_MAX_BYTES, buildCashedCdar, cashedMessageId, parseCdar } from './cdar';
+export type { CashedStatusInput, CdarCharacteristic, CdarErrorCode, CdarMessage, CdarParty, CdarReason, CdarStatus } from './cdar';
+export {
+	CANCELLED_CODE,
+	CASHED_CODE,
+	DISPUTE_OPENING_CODES,
+	LIFECYCLE_STATUSES,
+	REJECTED_CODE,
+	isLifecycleCode,
+} from './lifecycle-codes';
+export type { LifecycleCode, LifecycleStatusInfo } from './lifecycle-codes';
