@@ -28,7 +28,7 @@ export { FlowService, SEARCH_PAGE_LIMIT } from './flow-service';
 export type { Flow, FlowInfo, FlowProfile, FlowSyntax, FullFlowInfo, SearchFlowFilters } from './flow-service';
 export { FLOW_SYNTAX, depositInvoice, flowProfileOf } from './deposit';
 export type { PaDeposit, PaDepositOptions, PaFileFormat } from './deposit';
-export { paRecipientOf } from './recipient';
+export { frenchPartyOf, paRecipientOf } from './recipient';
 export type { PaRecipient } from './recipient';
 export { isValidSiren, isValidSiret } from './siren';
 export { CdarError, DEFAULT_CDAR_MAX_BYTES, buildCashedCdar, cashedMessageId, parseCdar } from './cdar';
