@@ -3,11 +3,13 @@ import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOpt
 
 import type { HttpDeliveryResponse, HttpDeliveryTransport } from '../../lib/delivery/http';
 import type { OdooConnection, OdooTransport } from '../../lib/delivery/odoo';
+import type { PaConnection } from '../../lib/delivery/pa';
 import { bodyText } from './http-body';
 
 export const SMTP_CREDENTIAL = 'evClearingSmtp';
 export const ODOO_CREDENTIAL = 'evClearingOdooApi';
 export const HTTP_CREDENTIAL = 'evClearingHttpAuth';
+export const FRENCH_PLATFORM_CREDENTIAL = 'evClearingFrenchPlatformApi';
 
 /** Every status comes back as a value: the lib decides what is a failure and what is passing. */
 function rawOptions(options: IHttpRequestOptions): IHttpRequestOptions {
@@ -27,11 +29,13 @@ export function n8nOdooTransport(context: IExecuteFunctions): OdooTransport {
 
 export function n8nHttpTransport(context: IExecuteFunctions, authenticated: boolean): HttpDeliveryTransport {
 	return async (request) => {
+		// n8n rebuilds a form-urlencoded body with URLSearchParams, which takes text, not bytes (OAuth2 token requests).
+		const form = Object.entries(request.headers).some(([k, v]) => k.toLowerCase() === 'content-type' && v.startsWith('application/x-www-form-urlencoded'));
 		const options = rawOptions({
 			method: request.method,
 			url: request.url,
 			headers: request.headers,
-			body: request.body,
+			body: form && request.body ? request.body.toString('utf8') : request.body,
 			timeout: request.timeoutMs,
 		});
 		const response = (
@@ -57,6 +61,21 @@ export function odooConnectionFrom(credentials: ICredentialDataDecryptedObject, 
 		login: text(credentials.login),
 		apiKey: text(credentials.apiKey),
 		protocol: credentials.protocol === 'json2' ? 'json2' : 'jsonrpc',
+		timeoutMs,
+		credentialLabel: label,
+	};
+}
+
+/** The platform connection of an evClearingFrenchPlatformApi credential (Send Factur-X, Track Payment). */
+export function paConnectionFrom(credentials: ICredentialDataDecryptedObject, timeoutMs: number, label?: string): PaConnection {
+	return {
+		flowUrl: text(credentials.flowUrl),
+		directoryUrl: text(credentials.directoryUrl),
+		tokenUrl: text(credentials.tokenUrl),
+		clientId: text(credentials.clientId),
+		clientSecret: text(credentials.clientSecret),
+		scope: text(credentials.scope) || undefined,
+		clientAuthentication: credentials.clientAuthentication === 'body' ? 'body' : 'basic',
 		timeoutMs,
 		credentialLabel: label,
 	};

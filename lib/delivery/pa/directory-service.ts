@@ -61,6 +61,18 @@ export class DirectoryService {
 		return result;
 	}
 
+	/** GET /v1/healthcheck of the Directory Service. */
+	async health(): Promise<void> {
+		const request: PaRequest = { method: 'GET', path: '/v1/healthcheck' };
+		const response = await this.api.call('directory', request, 'PA_REQUEST_REFUSED');
+		if (response.status === 404) {
+			throw new DeliveryError('PA_REQUEST_REFUSED', 'The Directory Service answered GET /v1/healthcheck with HTTP 404: check its URL in the platform credential.', {
+				field: 'credentials.directoryUrl',
+				status: 404,
+			});
+		}
+	}
+
 	private async lookUp(recipient: PaRecipient): Promise<RoutingAddress | null> {
 		if (recipient.electronicAddress) {
 			const request: PaRequest = {

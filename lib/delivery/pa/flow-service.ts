@@ -152,6 +152,13 @@ export class FlowService {
 		return Buffer.from(response.body, 'utf8');
 	}
 
+	/** GET /v1/healthcheck: throws what is wrong (token refused, service unreachable). */
+	async health(): Promise<void> {
+		const request: PaRequest = { method: 'GET', path: '/v1/healthcheck' };
+		const response = await this.api.call('flow', request, 'PA_REQUEST_REFUSED');
+		if (response.status === 404) throw this.notThere(request);
+	}
+
 	private notThere(request: PaRequest): DeliveryError {
 		return new DeliveryError(
 			'PA_REQUEST_REFUSED',
