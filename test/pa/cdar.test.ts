@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { CdarError, buildCashedCdar, cashedMessageId, parseCdar } from '../../lib/delivery/pa';
+import type { CdarError} from '../../lib/delivery/pa';
+import { buildCashedCdar, cashedMessageId, parseCdar } from '../../lib/delivery/pa';
 import { dec } from '../../lib/money';
 import { CDAR_EXAMPLES, HAVE_FR_REFORM, xsdErrors } from '../helpers/fake-pa';
 
