@@ -29,7 +29,7 @@ export class TrackPayment implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
 		description:
-			'Payments of EV clearing invoices: record, import camt bank statements, sync from Odoo, statuses and aging, reminders, disputes',
+			'Payments of EV clearing invoices: record, import camt bank statements, sync from Odoo, statuses and aging, reminders, disputes, lifecycle statuses of the French e-invoicing platform',
 		defaults: { name: 'Track Payment' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -42,6 +42,11 @@ export class TrackPayment implements INodeType {
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
 			{ name: ODOO_CREDENTIAL, required: true, displayOptions: { show: { operation: ['syncOdoo'] } } },
+			{
+				name: 'evClearingFrenchPlatformApi',
+				required: true,
+				displayOptions: { show: { operation: ['lifecycle'], lifecycleAction: ['pull', 'recordCallback', 'reportCashed'] } },
+			},
 		],
 		properties: [...trackPaymentProperties, ...ledgerProperties],
 	};
