@@ -22,8 +22,7 @@ import { LedgerError, openLedger } from '../../lib/ledger';
 import type { Ledger, LedgerConfig } from '../../lib/ledger';
 import { ledgerConfigOf, postgresLedgerTest } from '../shared/ledger-parameters';
 import { openChannel, smtpSettingsFrom } from './channels';
-import { odooConnectionFrom, paConnectionFrom } from '../shared/transports';
-import { createPaClient } from '../../lib/delivery/pa';
+import { frenchPlatformLogin, odooConnectionFrom } from '../shared/transports';
 import type { OpenChannel } from './channels';
 import { sendFacturXProperties } from './properties';
 import type { Channel } from './properties';
@@ -71,20 +70,11 @@ export class SendFacturX implements INodeType {
 	methods = {
 		credentialTest: {
 			postgresLedgerTest,
+			frenchPlatformLogin,
 			async smtpLogin(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 				try {
 					await verifySmtp(smtpSettingsFrom(credential.data ?? {}, 15_000, credential.name));
 					return { status: 'OK', message: 'Connected and logged in' };
-				} catch (error) {
-					return { status: 'Error', message: (error as Error).message };
-				}
-			},
-			async frenchPlatformLogin(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				try {
-					const client = createPaClient(paConnectionFrom(credential.data ?? {}, 15_000, credential.name));
-					await client.flows.health();
-					await client.directory.health();
-					return { status: 'OK', message: 'Token obtained; Flow and Directory services answer' };
 				} catch (error) {
 					return { status: 'Error', message: (error as Error).message };
 				}

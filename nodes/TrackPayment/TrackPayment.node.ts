@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ledgerProperties, openNodeLedger, postgresLedgerTest } from '../shared/ledger-parameters';
-import { ODOO_CREDENTIAL } from '../shared/transports';
+import { ODOO_CREDENTIAL, frenchPlatformLogin } from '../shared/transports';
 import { OPERATIONS } from './operations';
 import { trackPaymentProperties } from './parameters';
 
@@ -45,13 +45,14 @@ export class TrackPayment implements INodeType {
 			{
 				name: 'evClearingFrenchPlatformApi',
 				required: true,
+				testedBy: 'frenchPlatformLogin',
 				displayOptions: { show: { operation: ['lifecycle'], lifecycleAction: ['pull', 'recordCallback', 'reportCashed'] } },
 			},
 		],
 		properties: [...trackPaymentProperties, ...ledgerProperties],
 	};
 
-	methods = { credentialTest: { postgresLedgerTest } };
+	methods = { credentialTest: { postgresLedgerTest, frenchPlatformLogin } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -1,8 +1,17 @@
 /** The lib's HTTP transports (Odoo, HTTP delivery) carried by n8n's HTTP helpers, so the credentials' `authenticate` applies. */
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestFunctions,
+	ICredentialsDecrypted,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
 import type { HttpDeliveryResponse, HttpDeliveryTransport } from '../../lib/delivery/http';
 import type { OdooConnection, OdooTransport } from '../../lib/delivery/odoo';
+import { createPaClient } from '../../lib/delivery/pa';
 import type { PaConnection } from '../../lib/delivery/pa';
 import { bodyText } from './http-body';
 
@@ -79,4 +88,19 @@ export function paConnectionFrom(credentials: ICredentialDataDecryptedObject, ti
 		timeoutMs,
 		credentialLabel: label,
 	};
+}
+
+/** credentialTest method of the platform credential: a token, then both services' health checks. */
+export async function frenchPlatformLogin(
+	this: ICredentialTestFunctions,
+	credential: ICredentialsDecrypted,
+): Promise<INodeCredentialTestResult> {
+	try {
+		const client = createPaClient(paConnectionFrom(credential.data ?? {}, 15_000, credential.name));
+		await client.flows.health();
+		await client.directory.health();
+		return { status: 'OK', message: 'Token obtained; Flow and Directory services answer' };
+	} catch (error) {
+		return { status: 'Error', message: (error as Error).message };
+	}
 }

@@ -93,4 +93,13 @@ describeWithReference('Send Factur-X through the n8n engine: French e-invoicing 
 		expect(outputs[1][0].json.delivery).toMatchObject({ attempts: 1 });
 		expect(JSON.stringify(outputs)).not.toContain('not-the-secret-42');
 	});
+
+	it('the credential test obtains a token and reaches both services', async () => {
+		const test = new SendFacturX().methods.credentialTest.frenchPlatformLogin;
+		const credential = (data: object) => ({ id: 'c', name: 'My PA', type: 'evClearingFrenchPlatformApi', data }) as never;
+		await expect(test.call({} as never, credential(pa.connection()))).resolves.toEqual({ status: 'OK', message: 'Token obtained; Flow and Directory services answer' });
+		const refused = await test.call({} as never, credential({ ...pa.connection(), clientSecret: 'wrong-secret-9' }));
+		expect(refused).toMatchObject({ status: 'Error', message: expect.stringContaining('invalid_client') });
+		expect(refused.message).not.toContain('wrong-secret-9');
+	});
 });
