@@ -18,6 +18,7 @@ import {
 	statusReport,
 	vatDueOn,
 } from '../../lib/payments/tracking';
+import { clearingReport, renderReportHtml } from '../../lib/report';
 import { FakePa, HAVE_FR_REFORM, exampleCdar } from '../helpers/fake-pa';
 import { BUYER_SIREN, SELLER_SIREN, issueFrenchInvoices } from './fixtures';
 import type { FrenchLedger } from './fixtures';
@@ -106,6 +107,14 @@ describeWithReference('lifecycle statuses from the platform', () => {
 		const reminders = await ledgerRemindersDue(ledger, { asOf });
 		expect(reminders.map((r) => r.invoiceNumber)).toContain(kept.summary.number);
 		expect(reminders.map((r) => r.invoiceNumber)).not.toContain(rejected.summary.number);
+		const clearing = await clearingReport({ verdicts: [], priced: [], ledger, asOf });
+		expect(clearing.lifecycle).toEqual({
+			byStatus: [{ code: '213', label: 'Rejetée', count: 1 }],
+			attention: [
+				{ invoiceNumber: rejected.summary.number, emsp: 'FR*MOB', code: '213', label: 'Rejetée', date: '2025-07-01', reason: 'DOUBLON Facture en doublon (déjà émise / réçue)', paymentStatus: 'rejected' },
+			],
+		});
+		expect(renderReportHtml(clearing)).toMatch(new RegExp(`data-testid="lifecycle-attention".*${rejected.summary.number}.*213 Rejetée`, 's'));
 		const frAging = report.aging.find((line) => line.emsp === 'FR*MOB')!;
 		const open = report.statuses.filter((s) => s.emsp === 'FR*MOB' && s.status === 'overdue');
 		expect(frAging.total.toFixed(2)).toBe(open.reduce((t, s) => t.plus(s.residual), dec('0')).toFixed(2));
