@@ -245,6 +245,9 @@ describeWithReference('212 Encaissée, the seller\'s own status', () => {
 		await recordPayment(ledger, french[0].summary.number, { paymentId: 'BANK-4', amount: '5.00', currency: 'EUR', date: '2026-11-20' });
 		expect(await reportCashedStatuses(ledger, client)).toMatchObject([{ outcome: 'not_required', reason: 'VAT on goods is due on delivery' }]);
 		expect(pa.depositedStatuses).toHaveLength(0);
+		// BT-8 decides when the document states it: 3 = the seller's option for VAT on debits.
+		expect(vatDueOn({ businessProcess: 'S1', vatPointDateCode: '3' })).toBe('debits');
+		expect(vatDueOn({ businessProcess: 'B1', vatPointDateCode: '432' })).toBe('receipts');
 		expect(vatDueOn({ businessProcess: 'S1', seller: { vatOnDebits: true } })).toBe('debits');
 		expect(vatDueOn({ businessProcess: 'S1' })).toBe('receipts');
 	});

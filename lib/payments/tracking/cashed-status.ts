@@ -32,6 +32,8 @@ export interface CashedStatusOutcome {
 
 interface StoredInvoice {
 	businessProcess?: unknown;
+	/** BT-8 (UNTDID 2005): 3 invoice date (the option for VAT on debits), 35 delivery date, 432 paid to date. */
+	vatPointDateCode?: unknown;
 	vatOnDebits?: unknown;
 	seller?: { vatOnDebits?: unknown; name?: unknown };
 	buyer?: { name?: unknown };
@@ -39,12 +41,14 @@ interface StoredInvoice {
 }
 
 /**
- * When VAT on the invoice falls due: on receipts for services (CGI art. 269-2-c), unless the seller opted for debits;
- * on delivery for goods (billing framework B1…, BT-23).
+ * When VAT on the invoice falls due: as the document's VAT point date code (BT-8) says, else on receipts for services
+ * (CGI art. 269-2-c) unless the seller opted for debits, on delivery for goods (billing framework B1…, BT-23).
  */
 export function vatDueOn(document: unknown): 'receipts' | 'debits' | 'delivery' {
 	const doc = (document ?? {}) as StoredInvoice;
-	if (doc.seller?.vatOnDebits === true || doc.vatOnDebits === true) return 'debits';
+	if (doc.vatPointDateCode === '3' || doc.seller?.vatOnDebits === true || doc.vatOnDebits === true) return 'debits';
+	if (doc.vatPointDateCode === '35') return 'delivery';
+	if (doc.vatPointDateCode === '432') return 'receipts';
 	if (typeof doc.businessProcess === 'string' && /^B/i.test(doc.businessProcess)) return 'delivery';
 	return 'receipts';
 }
