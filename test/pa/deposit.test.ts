@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import { paChannel } from '../../lib/delivery/channels';
 import { deliverInvoice } from '../../lib/delivery/deliver';
 import { DeliveryError } from '../../lib/delivery/errors';
+import { fetchHttpTransport } from '../../lib/delivery/http';
+import type { HttpDeliveryTransport } from '../../lib/delivery/http';
 import { createPaClient, depositInvoice } from '../../lib/delivery/pa';
 import type { PaClient } from '../../lib/delivery/pa';
 import { openLedger } from '../../lib/ledger';
@@ -181,5 +183,20 @@ describeWithReference('PA channel (AFNOR XP Z12-013)', () => {
 			['sent', null],
 		]);
 		expect(pa.deposits.map((d) => d.trackingId)).toEqual(['EVC-2026-000001']);
+	});
+
+	it('a kept-alive connection closed by the platform: a read is sent again once, a deposit is left to the retry', async () => {
+		const resets = new Set(['GET', 'POST /v1/flows']);
+		const transport: HttpDeliveryTransport = async (request) => {
+			const key = request.method === 'GET' ? 'GET' : `POST ${new URL(request.url).pathname.replace('/flow-service', '')}`;
+			if (resets.delete(key)) throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'UND_ERR_SOCKET' } });
+			return fetchHttpTransport(request);
+		};
+		const c = createPaClient(pa.connection(), transport);
+		const outcome = await deliverInvoice(samples.invoice.delivery, paChannel(c, ledger), { ledger, resend: false, retry: noWait, redactor: c.api.redactor });
+		// The directory read went through on its second try; the deposit failed once and was found/done on the retry.
+		expect(outcome).toMatchObject({ status: 'sent', attempts: 2 });
+		expect(pa.calls.filter((call) => call === 'getDirectoryLineById')).toHaveLength(1);
+		expect(pa.deposits).toHaveLength(1);
 	});
 });

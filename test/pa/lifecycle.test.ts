@@ -175,7 +175,13 @@ describeWithReference('lifecycle statuses from the platform', () => {
 			[known, 'recorded', null],
 		]);
 		expect(result.outcomes[1].error!.message).toMatch(/seller 732829320 \(we are 884123456\)/);
-		expect(await ledger.events({ type: 'LIFECYCLE_MESSAGE_REFUSED' })).toHaveLength(1);
+		expect((await ledger.events({ type: 'LIFECYCLE_MESSAGE_REFUSED' })).map((e) => (e.payload as { code: string }).code)).toEqual([
+			'CDAR_INVOICE_UNKNOWN',
+			'CDAR_INVOICE_UNKNOWN',
+			'CDAR_DOCTYPE_FORBIDDEN',
+		]);
+		// Each refused flow is on record: the next pull reads none of them again.
+		expect(await pullLifecycleStatuses(ledger, client)).toMatchObject({ outcomes: [], flowsRead: 0 });
 		expect(await ledger.events({ type: 'LIFECYCLE_STATUS' })).toHaveLength(1);
 	});
 

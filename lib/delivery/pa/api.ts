@@ -118,8 +118,9 @@ export class PaApi {
 			body = Buffer.from(JSON.stringify(request.json), 'utf8');
 		}
 		const url = this.url(service, request);
+		const once = () => this.transport({ url, method: request.method, headers, body, timeoutMs: this.connection.timeoutMs ?? 30_000 });
 		try {
-			return await this.transport({ url, method: request.method, headers, body, timeoutMs: this.connection.timeoutMs ?? 30_000 });
+			return await withFreshConnection(once, request.method === 'GET' || request.path.endsWith('/search'));
 		} catch (error) {
 			throw new DeliveryError(
 				'PA_UNAVAILABLE',
@@ -167,13 +168,8 @@ export class PaApi {
 		}
 		let response: HttpDeliveryResponse;
 		try {
-			response = await this.transport({
-				url: tokenUrl,
-				method: 'POST',
-				headers,
-				body: Buffer.from(form.toString(), 'utf8'),
-				timeoutMs: this.connection.timeoutMs ?? 30_000,
-			});
+			const request = { url: tokenUrl, method: 'POST' as const, headers, body: Buffer.from(form.toString(), 'utf8'), timeoutMs: this.connection.timeoutMs ?? 30_000 };
+			response = await withFreshConnection(() => this.transport(request), true);
 		} catch (error) {
 			throw new DeliveryError(
 				'PA_UNAVAILABLE',
@@ -213,6 +209,22 @@ export class PaApi {
 		const lifetime = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 5 * 60_000;
 		this.token = { value: parsed.access_token, expiresAt: this.now() + lifetime, redactor: new SecretRedactor([parsed.access_token]) };
 		return parsed.access_token;
+	}
+}
+
+/**
+ * A kept-alive connection the server closed while idle fails the next request before it is read ("other side closed",
+ * ECONNRESET): a request that changes nothing (a read, a search, a token) is sent once more on a new connection. A
+ * deposit is not: the delivery's retry searches for it first.
+ */
+async function withFreshConnection<T>(send: () => Promise<T>, safeToRepeat: boolean): Promise<T> {
+	try {
+		return await send();
+	} catch (error) {
+		const cause = (error as { cause?: { code?: string } }).cause;
+		const reset = ['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(cause?.code ?? (error as { code?: string }).code ?? '');
+		if (!safeToRepeat || !reset) throw error;
+		return send();
 	}
 }
 

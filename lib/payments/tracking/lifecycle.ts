@@ -4,7 +4,8 @@
  * invoice they name, each recorded once (keyed by message, invoice and status). 213 Rejetée marks the invoice as not
  * legally issued (status `rejected`: no reminder, listed for correction); 210 Refusée and 207 En litige open a dispute
  * (the dispute path, whose accepted outcome issues a credit note). A message about an invoice this ledger did not
- * issue fails on its own with CDAR_INVOICE_UNKNOWN; the others of the batch go on.
+ * issue fails on its own with CDAR_INVOICE_UNKNOWN (kept as a LIFECYCLE_MESSAGE_REFUSED event); the others of the batch
+ * go on.
  */
 import { createHash } from 'node:crypto';
 
@@ -68,7 +69,14 @@ export async function recordLifecycleMessage(
 			outcomes.push({ ...base, ...(await recordStatus(ledger, message, status, options)) });
 		} catch (error) {
 			if (!(error instanceof PaymentTrackingError)) throw error;
-			outcomes.push({ ...base, outcome: 'failed', error: { code: error.code, message: error.message, field: error.field } });
+			const failure = { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
+			// Kept in the ledger too, so an unusable status is on record and its flow is not read again.
+			await ledger.recordEvent({
+				type: LIFECYCLE_MESSAGE_REFUSED,
+				payload: { ...failure, invoiceNumber: status.invoiceNumber, status: status.code, messageId: message.id, ...(options.flowId ? { flowId: options.flowId } : {}) },
+				key: `${LIFECYCLE_MESSAGE_REFUSED}:${message.id}:${status.invoiceNumber}:${status.code}`,
+			});
+			outcomes.push({ ...base, outcome: 'failed', error: failure });
 		}
 	}
 	return outcomes;
