@@ -7,7 +7,10 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	transform: {
 		'^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }],
+		// openapi-backend (the fake platform's OpenAPI validator) requires this ES-module-only package from CommonJS.
+		'/node_modules/@apidevtools/json-schema-ref-parser/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
 	},
+	transformIgnorePatterns: ['/node_modules/(?!@apidevtools/json-schema-ref-parser/)'],
 	// The n8n engine keeps timers alive after a run; tests close what they open, this is the safety net.
 	forceExit: true,
 	// The PostgreSQL test cluster is started on demand; the run that started it stops it (test/ledger/postgres-cluster.ts).

@@ -9,7 +9,10 @@ module.exports = {
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: {
 		'^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }],
+		// openapi-backend (the fake platform's OpenAPI validator) requires this ES-module-only package from CommonJS.
+		'/node_modules/@apidevtools/json-schema-ref-parser/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
 	},
+	transformIgnorePatterns: ['/node_modules/(?!@apidevtools/json-schema-ref-parser/)'],
 	// Each n8n command is a 300 MB Node process: one test file at a time on a small CI machine.
 	maxWorkers: 1,
 	// A cold n8n install takes about 5 minutes; test files set their own longer hook timeouts.

@@ -3,6 +3,7 @@ import { invoiceCommand } from './invoice';
 import { paymentsCommand } from './payments';
 import { priceCommand } from './price';
 import { reportCommand } from './report';
+import { sendCommand } from './send';
 import { validateCommand } from './validate';
 
-export const commands: Command[] = [validateCommand, priceCommand, invoiceCommand, paymentsCommand, reportCommand];
+export const commands: Command[] = [validateCommand, priceCommand, invoiceCommand, sendCommand, paymentsCommand, reportCommand];

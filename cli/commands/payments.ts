@@ -11,10 +11,16 @@ import {
 	ledgerRemindersDue,
 	markReminderSent,
 	openDispute,
+	pullLifecycleStatuses,
+	recordLifecycleFile,
 	recordPayment,
+	reportCashedStatuses,
 	resolveDispute,
 	statusReport,
 } from '../../lib/payments/tracking';
+import { createPaClient } from '../../lib/delivery/pa';
+import type { PaConnection } from '../../lib/delivery/pa';
+import { readJsonFile } from '../input';
 import type { Command } from '../usage';
 import { UsageError, listOption } from '../usage';
 
@@ -26,11 +32,18 @@ refused the request ({"kind": "failed", "code", "message", "field"}), 2 on a usa
 Actions:
   record    --invoice <number|RF> --amount <1250.40> --currency EUR --date <YYYY-MM-DD> --payment-id <ref> [--payer <name>]
   import    <camt.xml>...               camt.053 / camt.054; each payment matched, unmatched or already recorded
-  status    [--date <day>] [--emsp FR*MOB | --invoice <number>] [--all]   open invoices by default; aging last
+  status    [--date <day>] [--emsp FR*MOB | --invoice <number>] [--all | --rejected]   open invoices by default; aging
+            last; each status carries the invoice's latest lifecycle status on the French network ("lifecycle");
+            --rejected lists the invoices the platform rejected (213: not legally issued, to correct)
   reminders [--date <day>] [--schedule <json file>] [--mark-sent]          reminders due; --mark-sent records them
   dispute   open --invoice <n> --reason <text> [--amount <claimed>] [--cdrs id,id] [--date <day>]
             reject --dispute <id> [--date <day>]
-            accept --dispute <id> [--amount <with VAT>] [--series CN] [--pattern {series}-{yyyy}-{seq:6}] [--date <day>]`;
+            accept --dispute <id> [--amount <with VAT>] [--series CN] [--pattern {series}-{yyyy}-{seq:6}] [--date <day>]
+  lifecycle pull --platform <connection.json>     lifecycle statuses (CDAR) from the French accredited platform
+            record <cdar.xml>...                  CDAR files received another way (a webhook, a mailbox)
+            cashed --platform <connection.json>   deposit the 212 Encaissée of payments whose VAT is due on receipts
+            (connection: {"flowUrl", "directoryUrl", "tokenUrl", "clientId", "clientSecret", "scope"?}; one line per
+            status: {"kind": "lifecycle", "invoiceNumber", "code", "label", "outcome", "disputeId"?, "error"?})`;
 
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -68,8 +81,11 @@ async function act(action: string, ledger: Ledger, values: Record<string, string
 			return;
 		}
 		case 'status': {
-			const report = await statusReport(ledger, date, { openOnly: values.all !== true, emsp: text('emsp'), invoice: text('invoice') });
-			for (const status of report.statuses) await out.write(withAmountStrings({ kind: 'status', ...status }));
+			const rejected = values.rejected === true;
+			const report = await statusReport(ledger, date, { openOnly: values.all !== true && !rejected, emsp: text('emsp'), invoice: text('invoice') });
+			for (const status of report.statuses) {
+				if (!rejected || status.status === 'rejected') await out.write(withAmountStrings({ kind: 'status', ...status }));
+			}
 			for (const line of report.aging) await out.write(withAmountStrings({ kind: 'aging', asOf: date, ...line }));
 			return;
 		}
@@ -103,14 +119,33 @@ async function act(action: string, ledger: Ledger, values: Record<string, string
 			} else throw new UsageError('payments dispute open|reject|accept: say which.');
 			return;
 		}
+		case 'lifecycle': {
+			const step = positionals[0];
+			if (step === 'record') {
+				if (positionals.length < 2) throw new UsageError('give the CDAR files to record.');
+				for (const file of positionals.slice(1)) {
+					for (const outcome of await recordLifecycleFile(ledger, await readFile(file))) await out.write({ kind: 'lifecycle', file, ...outcome });
+				}
+				return;
+			}
+			if (step !== 'pull' && step !== 'cashed') throw new UsageError('payments lifecycle pull|record|cashed: say which.');
+			const client = createPaClient((await readJsonFile(required('platform'), 'the platform connection')) as PaConnection);
+			if (step === 'pull') {
+				const result = await pullLifecycleStatuses(ledger, client);
+				for (const outcome of result.outcomes) await out.write({ kind: 'lifecycle', ...outcome });
+			} else {
+				for (const outcome of await reportCashedStatuses(ledger, client)) await out.write({ kind: 'cashed_status', ...outcome });
+			}
+			return;
+		}
 		default:
-			throw new UsageError(`unknown action "${action}": use record, import, status, reminders or dispute.`);
+			throw new UsageError(`unknown action "${action}": use record, import, status, reminders, dispute or lifecycle.`);
 	}
 }
 
 export const paymentsCommand: Command = {
 	name: 'payments',
-	summary: 'record and import payments (camt.053/054), statuses and aging, reminders, disputes over a ledger',
+	summary: 'record and import payments (camt.053/054), statuses and aging, reminders, disputes, platform lifecycle',
 	usage,
 	async run(argv) {
 		const [action, ...rest] = argv;
@@ -133,6 +168,8 @@ export const paymentsCommand: Command = {
 				series: { type: 'string' },
 				pattern: { type: 'string' },
 				all: { type: 'boolean' },
+				rejected: { type: 'boolean' },
+				platform: { type: 'string' },
 				'mark-sent': { type: 'boolean' },
 			},
 		});

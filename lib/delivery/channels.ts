@@ -11,6 +11,8 @@ import { odooMoveIdOf } from './ledger-deliveries';
 import type { OdooClient } from './odoo';
 import { deliverToOdoo } from './odoo-invoice';
 import type { OdooInvoiceOptions, OdooProgress } from './odoo-invoice';
+import type { PaClient, PaDepositOptions } from './pa';
+import { depositInvoice } from './pa';
 import type { SecretRedactor } from './redaction';
 
 export function emailChannel(sender: SmtpSender, messageFor: (document: InvoiceDocument) => EmailMessage): DeliveryChannelAdapter {
@@ -77,6 +79,18 @@ export function httpChannel(
 		async send(document) {
 			const result = await deliverOverHttp(document, options, transport, redactor, credentialLabel);
 			return { remoteId: result.remoteId, details: { httpStatus: result.status, response: result.body.slice(0, 500) } };
+		},
+	};
+}
+
+/** The seller's accredited platform: the flowId is the remote id; a re-send finds the earlier flow by tracking id. */
+export function paChannel(client: PaClient, ledger: Ledger, options: PaDepositOptions = {}): DeliveryChannelAdapter {
+	return {
+		channel: 'pa',
+		async send(document) {
+			const record = await ledger.getInvoice(document.summary.number);
+			const { flowId, ...details } = await depositInvoice(document, record?.document, client, options);
+			return { remoteId: flowId, details: { ...details, routingAddress: details.routing.addressingIdentifier } };
 		},
 	};
 }

@@ -26,7 +26,25 @@ export type DeliveryErrorCode =
 	| 'ODOO_TOTAL_MISMATCH'
 	| 'HTTP_AUTH_FAILED'
 	| 'HTTP_STATUS'
-	| 'HTTP_UNAVAILABLE';
+	| 'HTTP_UNAVAILABLE'
+	/** The accredited platform (AFNOR XP Z12-013) refused the OAuth2 client or the token. */
+	| 'PA_AUTH_FAILED'
+	/** The platform could not be reached, timed out, or answered 5xx / 429: passing. */
+	| 'PA_UNAVAILABLE'
+	/** The platform refused the flow (400, 413, 422) or acknowledged it in error. */
+	| 'PA_FLOW_REFUSED'
+	| 'PA_FLOW_NOT_FOUND'
+	/** The platform refused a directory or search request as malformed (400, 422). */
+	| 'PA_REQUEST_REFUSED'
+	| 'PA_MALFORMED_RESPONSE'
+	/** The buyer has no line in the directory: it cannot receive on the French network under that identifier. */
+	| 'PA_BUYER_NOT_IN_DIRECTORY'
+	/** The invoice names no SIREN or electronic address (BT-47 / BT-49) for the buyer. */
+	| 'PA_BUYER_ID_MISSING'
+	/** A SIREN (or SIRET) that is not 9 (14) digits with a valid Luhn key. */
+	| 'PA_SIREN_INVALID'
+	/** An identifier scheme the French network does not route on (addresses 0225, registrations 0002 / 0009). */
+	| 'PA_ADDRESS_SCHEME_UNSUPPORTED';
 
 export class DeliveryError extends Error {
 	/** How many attempts were made before giving up (set by withRetry). */

@@ -24,9 +24,10 @@ export interface HttpDeliveryOptions {
 
 export interface HttpDeliveryRequest {
 	url: string;
-	method: 'POST' | 'PUT';
+	/** GET for the look-ups of the platform channel (directory, flow metadata), which send no body. */
+	method: 'GET' | 'POST' | 'PUT';
 	headers: Record<string, string>;
-	body: Buffer;
+	body?: Buffer;
 	timeoutMs: number;
 }
 
@@ -42,13 +43,14 @@ export const fetchHttpTransport: HttpDeliveryTransport = async (request) => {
 	const response = await fetch(request.url, {
 		method: request.method,
 		headers: request.headers,
-		body: new Uint8Array(request.body),
+		body: request.body ? new Uint8Array(request.body) : undefined,
 		signal: AbortSignal.timeout(request.timeoutMs),
 	});
 	return { status: response.status, headers: Object.fromEntries(response.headers), body: await response.text() };
 };
 
-function multipart(parts: Array<{ name: string; fileName?: string; contentType: string; data: Buffer }>): {
+/** A multipart/form-data body (RFC 7578) of the given parts, with a random boundary. */
+export function multipart(parts: Array<{ name: string; fileName?: string; contentType: string; data: Buffer }>): {
 	contentType: string;
 	body: Buffer;
 } {

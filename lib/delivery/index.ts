@@ -1,4 +1,4 @@
-/** Delivery of issued invoices: e-mail (SMTP), Odoo, HTTP; each outcome recorded in the ledger. */
+/** Delivery of issued invoices: e-mail (SMTP), Odoo, HTTP, a French accredited platform; each outcome recorded in the ledger. */
 export { deliverInvoice } from './deliver';
 export type { ChannelResult, DeliverOptions, DeliveryChannelAdapter, DeliveryOutcome } from './deliver';
 export { DeliveryError, isDeliveryError } from './errors';
@@ -21,4 +21,7 @@ export { SecretRedactor } from './redaction';
 export { DEFAULT_RETRY_POLICY, withRetry } from './retry';
 export type { RetryPolicy } from './retry';
 export { DEFAULT_BODY, DEFAULT_SUBJECT, renderTemplate } from './templates';
-export { emailChannel, httpChannel, odooChannel } from './channels';
+export { emailChannel, httpChannel, odooChannel, paChannel } from './channels';
+export * as pa from './pa';
+export { createPaClient } from './pa';
+export type { PaClient, PaConnection } from './pa';

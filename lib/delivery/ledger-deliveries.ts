@@ -5,7 +5,8 @@
  */
 import type { Ledger, LedgerEvent } from '../ledger';
 
-export type DeliveryChannel = 'email' | 'odoo' | 'http';
+/** `pa`: a French accredited platform (AFNOR XP Z12-013); its remote id is the platform's flowId. */
+export type DeliveryChannel = 'email' | 'odoo' | 'http' | 'pa';
 
 export const DELIVERY_SUCCEEDED = 'DELIVERY_SUCCEEDED';
 export const DELIVERY_FAILED = 'DELIVERY_FAILED';
@@ -14,7 +15,7 @@ export interface DeliveryEventPayload {
 	channel: DeliveryChannel;
 	/** ISO 8601 UTC. */
 	at: string;
-	/** SMTP Message-ID, Odoo account.move id, or the id the HTTP endpoint answered; null when none is known. */
+	/** SMTP Message-ID, Odoo account.move id, the platform's flowId, or the id the HTTP endpoint answered; null when none. */
 	remoteId: string | null;
 	outcome: 'sent' | 'failed';
 	/** Set when failed: the stable code and the (redacted) message. */

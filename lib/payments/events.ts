@@ -77,6 +77,34 @@ export interface ReminderSentPayload {
 	formalNotice?: boolean;
 }
 
+/**
+ * A lifecycle status of the invoice on the French network (AFNOR XP Z12-013, CDAR): set by the platform (200
+ * Déposée, 213 Rejetée…), the buyer (205 Approuvée, 210 Refusée, 207 En litige…) or the seller itself (212 Encaissée,
+ * deposited by us).
+ */
+export interface LifecycleStatusPayload {
+	/** ProcessConditionCode, "200" … "213", "220". */
+	code: string;
+	/** Its French label, "Rejetée". */
+	label: string;
+	/** The day it took effect, YYYY-MM-DD (statuses at a date read this). */
+	date: string;
+	/** ISO 8601 when the message says so. */
+	at?: string;
+	source: 'platform' | 'buyer' | 'seller';
+	/** The CDAR's own id (MDT-4): a message is recorded once. */
+	messageId: string;
+	/** The platform's flow that carried it. */
+	flowId?: string;
+	reasons?: Array<{ code?: string; text?: string; requestedActionCode?: string; requestedAction?: string }>;
+	/** 212: the amounts cashed (VAT included) and their VAT rates. */
+	amounts?: Array<{ amount: string; currency?: string; vatRate?: string }>;
+	/** 212 deposited by us: the payment it reports. */
+	paymentId?: string;
+	/** 207 / 210: the dispute opened for it. */
+	disputeId?: string;
+}
+
 interface EventOf<Type extends string, Payload> {
 	type: Type;
 	/** The invoice the event is about (for CREDIT_NOTE_ISSUED: the credit note's own number). */
@@ -90,6 +118,7 @@ export type CreditNoteIssuedEvent = EventOf<'CREDIT_NOTE_ISSUED', CreditNoteIssu
 export type DisputeOpenedEvent = EventOf<'DISPUTE_OPENED', DisputeOpenedPayload>;
 export type DisputeResolvedEvent = EventOf<'DISPUTE_RESOLVED', DisputeResolvedPayload>;
 export type ReminderSentEvent = EventOf<'REMINDER_SENT', ReminderSentPayload>;
+export type LifecycleStatusEvent = EventOf<'LIFECYCLE_STATUS', LifecycleStatusPayload>;
 
 export type PaymentEvent =
 	| PaymentRecordedEvent
@@ -97,7 +126,8 @@ export type PaymentEvent =
 	| CreditNoteIssuedEvent
 	| DisputeOpenedEvent
 	| DisputeResolvedEvent
-	| ReminderSentEvent;
+	| ReminderSentEvent
+	| LifecycleStatusEvent;
 
 export type PaymentEventType = PaymentEvent['type'];
 
@@ -108,6 +138,7 @@ export const PAYMENT_EVENT_TYPES: readonly PaymentEventType[] = [
 	'DISPUTE_OPENED',
 	'DISPUTE_RESOLVED',
 	'REMINDER_SENT',
+	'LIFECYCLE_STATUS',
 ];
 
 /**
@@ -146,6 +177,8 @@ export function eventKey(event: PaymentEvent): string | undefined {
 			return `DISPUTE_OPENED:${event.payload.disputeId}`;
 		case 'DISPUTE_RESOLVED':
 			return `DISPUTE_RESOLVED:${event.payload.disputeId}`;
+		case 'LIFECYCLE_STATUS':
+			return `LIFECYCLE_STATUS:${event.payload.messageId}:${event.invoiceNumber}:${event.payload.code}`;
 		default:
 			return undefined;
 	}

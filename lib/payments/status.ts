@@ -24,7 +24,20 @@ export interface InvoiceFacts {
 	rfReference?: string;
 }
 
-export type PaymentStatusCode = 'pending' | 'partially_paid' | 'paid' | 'overdue' | 'credited' | 'disputed';
+/**
+ * `rejected`: the platform rejected the invoice (lifecycle 213): it was not legally issued, is not dunned and must be
+ * corrected and issued again. `cancelled`: cancelled on the platform (220), nothing is due on it.
+ */
+export type PaymentStatusCode = 'pending' | 'partially_paid' | 'paid' | 'overdue' | 'credited' | 'disputed' | 'rejected' | 'cancelled';
+
+/** The invoice's latest lifecycle status on the French network, when it travelled through a platform. */
+export interface LifecycleState {
+	code: string;
+	label: string;
+	date: string;
+	source: 'platform' | 'buyer' | 'seller';
+	reasons?: Array<{ code?: string; text?: string }>;
+}
 
 export interface InvoicePaymentStatus {
 	invoiceNumber: string;
@@ -46,14 +59,17 @@ export interface InvoicePaymentStatus {
 	remindersSent: number[];
 	rfReference?: string;
 	lastPaymentDate?: string;
+	/** The latest lifecycle status (CDAR), if any. */
+	lifecycle?: LifecycleState;
 	asOf: string;
 }
 
 /**
  * Status at `asOf` (YYYY-MM-DD; events dated later are not yet taken into account). `events` may hold the events of
  * many invoices: those of this invoice, and the credit notes correcting it, are picked out.
- * Precedence: credited (credit notes cover the total) > paid (nothing left due) > disputed (an open dispute suspends
- * collection) > overdue > partially_paid > pending.
+ * Precedence: credited (credit notes cover the total) > rejected (lifecycle 213: not legally issued, whatever was paid)
+ * > cancelled (220) > paid (nothing left due) > disputed (an open dispute suspends collection) > overdue >
+ * partially_paid > pending.
  */
 export function paymentStatus(invoice: InvoiceFacts, events: readonly PaymentEvent[], asOf: string): InvoicePaymentStatus {
 	checkIsoDate(asOf, 'asOf');
@@ -85,7 +101,17 @@ export function paymentStatus(invoice: InvoiceFacts, events: readonly PaymentEve
 	const disputes = new Map<string, boolean>();
 	const remindersSent: number[] = [];
 	let lastPaymentDate: string | undefined;
+	let lifecycle: LifecycleState | undefined;
+	let rejected = false;
+	let cancelled = false;
 	for (const event of relevant) {
+		if (event.type === 'LIFECYCLE_STATUS') {
+			const { code, label, date, source, reasons } = event.payload;
+			if (code === '213') rejected = true;
+			if (code === '220') cancelled = true;
+			// The latest by date; on the same day the one recorded last.
+			if (!lifecycle || date >= lifecycle.date) lifecycle = { code, label, date, source, ...(reasons?.length ? { reasons } : {}) };
+		}
 		if (event.type === 'DISPUTE_OPENED') disputes.set(event.payload.disputeId, true);
 		if (event.type === 'DISPUTE_RESOLVED') disputes.set(event.payload.disputeId, false);
 		if (event.type === 'REMINDER_SENT' && !remindersSent.includes(event.payload.level)) {
@@ -100,6 +126,8 @@ export function paymentStatus(invoice: InvoiceFacts, events: readonly PaymentEve
 
 	let status: PaymentStatusCode;
 	if (credited.gte(invoice.total)) status = 'credited';
+	else if (rejected) status = 'rejected';
+	else if (cancelled) status = 'cancelled';
 	else if (residual.lte(ZERO)) status = 'paid';
 	else if (openDisputes.length > 0) status = 'disputed';
 	else if (daysOverdue > 0) status = 'overdue';
@@ -121,8 +149,14 @@ export function paymentStatus(invoice: InvoiceFacts, events: readonly PaymentEve
 		remindersSent: remindersSent.sort((a, b) => a - b),
 		rfReference: invoice.rfReference,
 		lastPaymentDate,
+		...(lifecycle ? { lifecycle } : {}),
 		asOf,
 	};
+}
+
+/** Statuses under which nothing is owed as invoiced: no aging, no reminder, no matching of payments to it. */
+export function isCollectible(status: Pick<InvoicePaymentStatus, 'status' | 'residual'>): boolean {
+	return status.residual.gt(ZERO) && !['credited', 'rejected', 'cancelled'].includes(status.status);
 }
 
 export type AgingBucket = 'current' | '1-30' | '31-60' | '61-90' | '>90';
@@ -147,14 +181,15 @@ export function agingBucket(daysOverdue: number): AgingBucket {
 }
 
 /**
- * Open receivables (residual > 0, disputed ones included: they are still owed until credited) by eMSP and currency,
+ * Open receivables (residual > 0, disputed ones included: they are still owed until credited; rejected and cancelled
+ * ones not: they were never legally issued or were withdrawn) by eMSP and currency,
  * bucketed by days past due at `asOf`. Sorted by eMSP, then currency.
  */
 export function agingSummary(statuses: readonly InvoicePaymentStatus[], asOf: string): AgingLine[] {
 	checkIsoDate(asOf, 'asOf');
 	const lines = new Map<string, AgingLine>();
 	for (const status of statuses) {
-		if (!status.residual.gt(ZERO) || status.status === 'credited') continue;
+		if (!isCollectible(status)) continue;
 		const key = `${status.emsp}\u0000${status.currency}`;
 		let line = lines.get(key);
 		if (!line) {

@@ -4,7 +4,7 @@
  * payment aging from the ledger. Built from the outputs the pipeline already produces; rendered by report-html.ts.
  */
 import { Decimal, ZERO } from '../money';
-import type { AgingLine } from '../payments/status';
+import type { AgingLine, InvoicePaymentStatus } from '../payments/status';
 import { AGING_BUCKETS } from '../payments/status';
 import type { PricedCdrJson } from '../pricing';
 
@@ -32,6 +32,8 @@ export interface ClearingReportInput {
 	documents: readonly ReportDocument[];
 	aging: readonly AgingLine[];
 	agingAsOf?: string;
+	/** Payment statuses of the ledger's invoices: those with a lifecycle status on the French network are reported. */
+	statuses?: readonly Pick<InvoicePaymentStatus, 'invoiceNumber' | 'emsp' | 'status' | 'lifecycle'>[];
 	/** How many deviations to show in detail. */
 	topDeviations?: number;
 }
@@ -82,6 +84,39 @@ export interface ClearingReport {
 		asOf: string | null;
 		lines: Array<{ emsp: string; currency: string; buckets: Record<string, string>; total: string; invoiceCount: number }>;
 	};
+	/** Invoices on the French network (AFNOR XP Z12-013): how many at each latest status, and those to act on. */
+	lifecycle: {
+		byStatus: Array<{ code: string; label: string; count: number }>;
+		/** Rejected (213: to correct and issue again), refused (210) or disputed (207) by the buyer, suspended (208). */
+		attention: Array<{ invoiceNumber: string; emsp: string; code: string; label: string; date: string; reason: string; paymentStatus: string }>;
+	};
+}
+
+/** Latest statuses that ask something of the seller. */
+const ATTENTION_CODES = ['213', '210', '207', '208'];
+
+function lifecycleSection(statuses: ClearingReportInput['statuses'] = []): ClearingReport['lifecycle'] {
+	const counts = new Map<string, { code: string; label: string; count: number }>();
+	const attention: ClearingReport['lifecycle']['attention'] = [];
+	for (const status of statuses) {
+		const lifecycle = status.lifecycle;
+		if (!lifecycle) continue;
+		const entry = counts.get(lifecycle.code) ?? { code: lifecycle.code, label: lifecycle.label, count: 0 };
+		entry.count++;
+		counts.set(lifecycle.code, entry);
+		if (ATTENTION_CODES.includes(lifecycle.code) || status.status === 'rejected') {
+			attention.push({
+				invoiceNumber: status.invoiceNumber,
+				emsp: status.emsp,
+				code: lifecycle.code,
+				label: lifecycle.label,
+				date: lifecycle.date,
+				reason: (lifecycle.reasons ?? []).map((r) => [r.code, r.text].filter(Boolean).join(' ')).join('; '),
+				paymentStatus: status.status,
+			});
+		}
+	}
+	return { byStatus: [...counts.values()].sort((a, b) => a.code.localeCompare(b.code)), attention };
 }
 
 const money = (d: Decimal) => d.toFixed(2);
@@ -182,5 +217,6 @@ export function buildClearingReport(input: ClearingReportInput): ClearingReport 
 				invoiceCount: line.invoiceCount,
 			})),
 		},
+		lifecycle: lifecycleSection(input.statuses),
 	};
 }

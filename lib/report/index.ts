@@ -31,15 +31,17 @@ export async function clearingReport(input: {
 }): Promise<ClearingReport> {
 	const asOf = input.asOf ?? new Date().toISOString().slice(0, 10);
 	const documents = input.ledger ? await ledgerDocuments(input.ledger) : [];
-	const aging = input.ledger ? (await statusReport(input.ledger, asOf, { openOnly: true })).aging : [];
+	// One report of every invoice: its aging is that of the open ones (aging counts only what is still collectible).
+	const status = input.ledger ? await statusReport(input.ledger, asOf) : undefined;
 	return buildClearingReport({
 		title: input.title,
 		generatedAt: (input.generatedAt ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
 		verdicts: input.verdicts,
 		priced: input.priced,
 		documents,
-		aging,
+		aging: status?.aging ?? [],
 		agingAsOf: input.ledger ? asOf : undefined,
+		statuses: status?.statuses,
 	});
 }
 

@@ -91,7 +91,7 @@ function table(headers: string[], rows: string[][], testId: string, numeric: num
 }
 
 export function renderReportHtml(report: ClearingReport): string {
-	const { cdrs, pricing, invoices, aging } = report;
+	const { cdrs, pricing, invoices, aging, lifecycle } = report;
 	const deviationSum = pricing.deviationSum.map((d) => `${d.amount} ${d.currency}`).join(', ') || '0.00';
 	const rejectedChart = barChart(
 		cdrs.rejectedByCode.map((r) => ({ label: r.code, value: r.count, text: String(r.count), color: '#c62828' })),
@@ -176,6 +176,23 @@ ${table(
 <section><h2>Payment aging</h2>${agingChart(report)}
 ${aging.lines.length ? table(['eMSP', 'invoices', 'not due', '1-30 d', '31-60 d', '61-90 d', '> 90 d', 'open'], aging.lines.map((l) => [escape(l.emsp), String(l.invoiceCount), ...['current', '1-30', '31-60', '61-90', '>90'].map((b) => escape(l.buckets[b])), `<strong>${escape(l.total)}</strong> ${escape(l.currency)}`]), 'aging-table', [1, 2, 3, 4, 5, 6, 7]) : ''}
 </section>
+${
+	lifecycle.byStatus.length
+		? `<section><h2>French e-invoicing platform: lifecycle</h2>
+<p>${lifecycle.byStatus.map((s) => `${escape(s.code)} ${escape(s.label)}: <strong>${s.count}</strong>`).join(' · ')}</p>
+${
+	lifecycle.attention.length
+		? table(
+				['invoice', 'eMSP', 'status', 'since', 'reason', 'payment'],
+				lifecycle.attention.map((a) => [`<code>${escape(a.invoiceNumber)}</code>`, escape(a.emsp), `<strong>${escape(a.code)} ${escape(a.label)}</strong>`, escape(a.date), escape(a.reason), escape(a.paymentStatus)]),
+				'lifecycle-attention',
+			)
+		: '<p class="empty">Nothing rejected, refused or disputed.</p>'
+}
+<p>213 Rejetée: not legally issued, correct the invoice and issue it again. 210 Refusée, 207 En litige: a dispute is open.</p>
+</section>`
+		: ''
+}
 </main>
 <script type="application/json" id="clearing-report">${json}</script>
 </body>

@@ -69,10 +69,11 @@ export class ClearingReport implements INodeType {
 			throw new NodeOperationError(this.getNode(), `Aging As Of "${asOf}" is not a date: use YYYY-MM-DD.`);
 		}
 		let aging: Awaited<ReturnType<typeof statusReport>>['aging'] = [];
+		let statuses: Awaited<ReturnType<typeof statusReport>>['statuses'] = [];
 		if (this.getNodeParameter('includeAging', 0, true) as boolean) {
 			const ledger = await openNodeLedger(this);
 			try {
-				aging = (await statusReport(ledger, asOf, { openOnly: true })).aging;
+				({ aging, statuses } = await statusReport(ledger, asOf));
 			} finally {
 				await ledger.close();
 			}
@@ -84,6 +85,7 @@ export class ClearingReport implements INodeType {
 			priced: run.priced,
 			documents: run.documents,
 			aging,
+			statuses,
 			agingAsOf: aging.length || this.getNodeParameter('includeAging', 0, true) ? asOf : undefined,
 		});
 		const html = await this.helpers.prepareBinaryData(Buffer.from(renderReportHtml(report), 'utf8'), 'clearing-report.html', 'text/html');

@@ -22,7 +22,7 @@ import { LedgerError, openLedger } from '../../lib/ledger';
 import type { Ledger, LedgerConfig } from '../../lib/ledger';
 import { ledgerConfigOf, postgresLedgerTest } from '../shared/ledger-parameters';
 import { openChannel, smtpSettingsFrom } from './channels';
-import { odooConnectionFrom } from '../shared/transports';
+import { frenchPlatformLogin, odooConnectionFrom } from '../shared/transports';
 import type { OpenChannel } from './channels';
 import { sendFacturXProperties } from './properties';
 import type { Channel } from './properties';
@@ -36,21 +36,26 @@ export class SendFacturX implements INodeType {
 		icon: { light: 'file:sendFacturX.svg', dark: 'file:sendFacturX.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ {"email": "E-mail", "odoo": "Odoo", "http": "HTTP"}[$parameter["channel"]] }}',
+		subtitle: '={{ {"email": "E-mail", "odoo": "Odoo", "http": "HTTP", "pa": "French e-invoicing platform"}[$parameter["channel"]] }}',
 		description:
-			'Delivers Build Invoice documents by e-mail, to Odoo or to an HTTP endpoint, records each delivery in the ledger and never sends an invoice twice on a channel',
+			'Delivers Build Invoice documents by e-mail, to Odoo, to an HTTP endpoint or to a French accredited platform, records each delivery in the ledger and never sends an invoice twice on a channel',
 		defaults: { name: 'Send Factur-X' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Sent', 'Failed'],
+		// n8n's editor moves a parameter into the credential dialog (as an "authentication type") when every one of its
+		// values shows a credential. The HTTP credential hangs on "Authentication" (which has None) and not on the
+		// channel, so the Channel stays a parameter of the panel (test/nodes/send-facturx-panel.test.ts).
 		credentials: [
 			{ name: 'evClearingSmtp', required: true, testedBy: 'smtpLogin', displayOptions: { show: { channel: ['email'] } } },
 			{ name: 'evClearingOdooApi', required: true, testedBy: 'odooLogin', displayOptions: { show: { channel: ['odoo'] } } },
+			{ name: 'evClearingHttpAuth', required: true, displayOptions: { show: { authentication: ['credential'] } } },
 			{
-				name: 'evClearingHttpAuth',
+				name: 'evClearingFrenchPlatformApi',
 				required: true,
-				displayOptions: { show: { channel: ['http'], authentication: ['credential'] } },
+				testedBy: 'frenchPlatformLogin',
+				displayOptions: { show: { channel: ['pa'] } },
 			},
 			{
 				name: 'evClearingPostgresLedgerApi',
@@ -65,6 +70,7 @@ export class SendFacturX implements INodeType {
 	methods = {
 		credentialTest: {
 			postgresLedgerTest,
+			frenchPlatformLogin,
 			async smtpLogin(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
 				try {
 					await verifySmtp(smtpSettingsFrom(credential.data ?? {}, 15_000, credential.name));

@@ -1,18 +1,29 @@
 /** Builds the chosen channel from the node's parameters and credential: one per execution, one adapter per item. */
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { emailChannel, httpChannel, odooChannel } from '../../lib/delivery/channels';
+import { emailChannel, httpChannel, odooChannel, paChannel } from '../../lib/delivery/channels';
 import type { DeliveryChannelAdapter } from '../../lib/delivery/deliver';
 import { createSmtpSender, emailRecipients, parseAddressList } from '../../lib/delivery/email';
 import type { SmtpSettings } from '../../lib/delivery/email';
 import type { HttpBodyMode } from '../../lib/delivery/http';
 import { OdooClient } from '../../lib/delivery/odoo';
 import { parseOdooTaxTable } from '../../lib/delivery/odoo-invoice';
+import { createPaClient } from '../../lib/delivery/pa';
+import type { PaFileFormat } from '../../lib/delivery/pa';
 import { SecretRedactor } from '../../lib/delivery/redaction';
 import { renderTemplate } from '../../lib/delivery/templates';
 import type { Ledger } from '../../lib/ledger';
 import type { Channel } from './properties';
-import { HTTP_CREDENTIAL, ODOO_CREDENTIAL, SMTP_CREDENTIAL, n8nHttpTransport, n8nOdooTransport, odooConnectionFrom } from '../shared/transports';
+import {
+	FRENCH_PLATFORM_CREDENTIAL,
+	HTTP_CREDENTIAL,
+	ODOO_CREDENTIAL,
+	SMTP_CREDENTIAL,
+	n8nHttpTransport,
+	n8nOdooTransport,
+	odooConnectionFrom,
+	paConnectionFrom,
+} from '../shared/transports';
 
 export interface OpenChannel {
 	adapterFor(itemIndex: number): DeliveryChannelAdapter;
@@ -116,7 +127,16 @@ export async function openChannel(
 				close: () => undefined,
 			};
 		}
+		case 'pa': {
+			const label = credentialLabel(context, FRENCH_PLATFORM_CREDENTIAL);
+			const connection = paConnectionFrom(await context.getCredentials(FRENCH_PLATFORM_CREDENTIAL), timeoutMs, label);
+			// The token is fetched and applied by the lib; n8n's plain HTTP helper carries the requests.
+			const client = createPaClient(connection, n8nHttpTransport(context, false));
+			const adapter = paChannel(client, ledger, { format: context.getNodeParameter('paFormat', 0, 'facturx') as PaFileFormat });
+			const redactor = new SecretRedactor([connection.clientSecret, ...extraSecrets], [[connection.clientId, connection.clientSecret]]);
+			return { redactor, adapterFor: () => adapter, close: () => undefined };
+		}
 		default:
-			throw new Error(`Channel "${String(channel)}" is unknown: choose E-Mail, Odoo or HTTP.`);
+			throw new Error(`Channel "${String(channel)}" is unknown: choose E-Mail, Odoo, HTTP or French E-Invoicing Platform.`);
 	}
 }

@@ -4,7 +4,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { DEFAULT_BODY, DEFAULT_SUBJECT } from '../../lib/delivery/templates';
 import { ledgerProperties } from '../shared/ledger-parameters';
 
-export type Channel = 'email' | 'odoo' | 'http';
+export type Channel = 'email' | 'odoo' | 'http' | 'pa';
 
 const on = (channel: Channel, extra: Record<string, unknown[]> = {}) => ({ show: { channel: [channel], ...extra } });
 
@@ -184,6 +184,23 @@ const httpProperties: INodeProperties[] = [
 	},
 ];
 
+const paProperties: INodeProperties[] = [
+	{
+		displayName: 'File Deposited',
+		name: 'paFormat',
+		type: 'options',
+		options: [
+			{ name: 'Factur-X PDF', value: 'facturx', description: 'The PDF/A-3 with its CII inside (flow syntax Factur-X)' },
+			{ name: 'CII XML', value: 'cii', description: 'UN/CEFACT Cross Industry Invoice (flow syntax CII)' },
+			{ name: 'UBL XML', value: 'ubl', description: 'OASIS UBL 2.1 (flow syntax UBL)' },
+		],
+		default: 'facturx',
+		description:
+			"Which of Build Invoice's files is deposited. The buyer's routing address is looked up in the platform's directory first; the invoice number is the flow's tracking ID, so a re-send finds the earlier flow instead of depositing twice.",
+		displayOptions: on('pa'),
+	},
+];
+
 export const sendFacturXProperties: INodeProperties[] = [
 	{
 		displayName: 'Channel',
@@ -194,12 +211,19 @@ export const sendFacturXProperties: INodeProperties[] = [
 			{ name: 'E-Mail', value: 'email', description: 'Mail the Factur-X PDF to the buyer through SMTP' },
 			{ name: 'Odoo', value: 'odoo', description: 'Book it as a customer invoice in Odoo, with the PDF attached' },
 			{ name: 'HTTP', value: 'http', description: 'Post it to an e-invoicing platform or webhook' },
+			{
+				name: 'French E-Invoicing Platform (PA)',
+				value: 'pa',
+				description: 'Deposit it on your accredited platform (AFNOR XP Z12-013), which routes it to the buyer: the legal way for French B2B invoices from 2026',
+			},
 		],
 		default: 'email',
+		description: 'How the invoices travel; each channel asks for its own credential below',
 	},
 	...emailProperties,
 	...odooProperties,
 	...httpProperties,
+	...paProperties,
 	...ledgerProperties,
 	{
 		displayName: 'Options',

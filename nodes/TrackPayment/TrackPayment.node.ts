@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ledgerProperties, openNodeLedger, postgresLedgerTest } from '../shared/ledger-parameters';
-import { ODOO_CREDENTIAL } from '../shared/transports';
+import { ODOO_CREDENTIAL, frenchPlatformLogin } from '../shared/transports';
 import { OPERATIONS } from './operations';
 import { trackPaymentProperties } from './parameters';
 
@@ -29,7 +29,7 @@ export class TrackPayment implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
 		description:
-			'Payments of EV clearing invoices: record, import camt bank statements, sync from Odoo, statuses and aging, reminders, disputes',
+			'Payments of EV clearing invoices: record, import camt bank statements, sync from Odoo, statuses and aging, reminders, disputes, lifecycle statuses of the French e-invoicing platform',
 		defaults: { name: 'Track Payment' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -42,11 +42,17 @@ export class TrackPayment implements INodeType {
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
 			{ name: ODOO_CREDENTIAL, required: true, displayOptions: { show: { operation: ['syncOdoo'] } } },
+			{
+				name: 'evClearingFrenchPlatformApi',
+				required: true,
+				testedBy: 'frenchPlatformLogin',
+				displayOptions: { show: { operation: ['lifecycle'], lifecycleAction: ['pull', 'recordCallback', 'reportCashed'] } },
+			},
 		],
 		properties: [...trackPaymentProperties, ...ledgerProperties],
 	};
 
-	methods = { credentialTest: { postgresLedgerTest } };
+	methods = { credentialTest: { postgresLedgerTest, frenchPlatformLogin } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -15,13 +15,26 @@ import {
 	ledgerRemindersDue,
 	markReminderSent,
 	openDispute,
+	pullLifecycleStatuses,
+	recordLifecycleFile,
+	recordLifecycleFlow,
 	recordPayment,
+	reportCashedStatuses,
 	resolveDispute,
 	statusReport,
 } from '../../lib/payments/tracking';
+import type { LifecycleOutcome } from '../../lib/payments/tracking';
+import { createPaClient } from '../../lib/delivery/pa';
 import { syncFromOdoo } from '../../lib/payments/odoo-sync';
 import { invoiceSummary } from '../../lib/invoice/summary';
-import { ODOO_CREDENTIAL, n8nOdooTransport, odooConnectionFrom } from '../shared/transports';
+import {
+	FRENCH_PLATFORM_CREDENTIAL,
+	ODOO_CREDENTIAL,
+	n8nHttpTransport,
+	n8nOdooTransport,
+	odooConnectionFrom,
+	paConnectionFrom,
+} from '../shared/transports';
 
 
 export interface OperationOutput {
@@ -98,7 +111,8 @@ const getStatusOperation: Operation = async (context, ledger, i) => {
 		emsp: scope === 'emsp' ? text(context, 'emsp', i) : undefined,
 		invoice: scope === 'invoice' ? text(context, 'statusInvoice', i) : undefined,
 	});
-	return { main: [item({ asOf: report.asOf, count: report.statuses.length, statuses: report.statuses.map(statusJson), aging: agingJson(report.aging) }, i)] };
+	const statuses = scope === 'rejected' ? report.statuses.filter((s) => s.status === 'rejected') : report.statuses;
+	return { main: [item({ asOf: report.asOf, count: statuses.length, statuses: statuses.map(statusJson), aging: agingJson(report.aging) }, i)] };
 };
 
 const remindersDueOperation: Operation = async (context, ledger, i) => {
@@ -197,7 +211,41 @@ const syncOdooOperation: Operation = async (context, ledger, i) => {
 	return { main: results.filter((r) => r.outcome !== 'not_in_odoo').map((r) => item(r, i)) };
 };
 
+/** The flow id of a platform callback (WebhookCallbackContent), as the item or behind a Webhook node (body). */
+function callbackFlowId(json: IDataObject): string | undefined {
+	const body = (json.body ?? json) as { flowInfo?: { flowId?: unknown }; flowId?: unknown };
+	const id = body.flowInfo?.flowId ?? body.flowId;
+	return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+const lifecycleOperation: Operation = async (context, ledger, i) => {
+	const action = text(context, 'lifecycleAction', i);
+	const outcomeItems = (outcomes: LifecycleOutcome[]) =>
+		outcomes.map((outcome) => item({ ...outcome, status: outcome.outcome }, i));
+	if (action === 'recordCdar') {
+		const property = text(context, 'cdarProperty', i) || 'data';
+		context.helpers.assertBinaryData(i, property);
+		return { main: outcomeItems(await recordLifecycleFile(ledger, await context.helpers.getBinaryDataBuffer(i, property))) };
+	}
+	const label = context.getNode().credentials?.[FRENCH_PLATFORM_CREDENTIAL]?.name;
+	const client = createPaClient(paConnectionFrom(await context.getCredentials(FRENCH_PLATFORM_CREDENTIAL), 30_000, label), n8nHttpTransport(context, false));
+	if (action === 'pull') {
+		const result = await pullLifecycleStatuses(ledger, client);
+		return { main: outcomeItems(result.outcomes) };
+	}
+	if (action === 'recordCallback') {
+		const flowId = callbackFlowId(context.getInputData()[i].json);
+		if (!flowId) {
+			return { main: [item({ status: 'failed', outcome: 'failed', error: { code: 'CALLBACK_FLOW_ID_MISSING', message: 'The item is not a platform callback: it has no flowInfo.flowId (nor body.flowInfo.flowId behind a Webhook node).', field: 'flowInfo.flowId' } }, i)] };
+		}
+		return { main: outcomeItems(await recordLifecycleFlow(ledger, client, flowId)) };
+	}
+	const outcomes = await reportCashedStatuses(ledger, client);
+	return { main: outcomes.filter((o) => o.outcome !== 'already_deposited').map((o) => item({ ...o, status: o.outcome }, i)) };
+};
+
 export const OPERATIONS: Record<string, Operation> = {
+	lifecycle: lifecycleOperation,
 	recordPayment: recordPaymentOperation,
 	importStatement: importStatementOperation,
 	syncOdoo: syncOdooOperation,

@@ -18,6 +18,12 @@ export const trackPaymentProperties: INodeProperties[] = [
 			{ name: 'Get Status', value: 'getStatus', action: 'Get payment statuses', description: 'Paid, partially paid, pending, overdue, credited, disputed; aging per eMSP' },
 			{ name: 'Reminders Due', value: 'remindersDue', action: 'List the reminders due', description: 'One item per reminder due today, ready for an e-mail node' },
 			{ name: 'Dispute', value: 'dispute', action: 'Open or resolve a dispute', description: 'Open a dispute, reject it, or accept it with a credit note' },
+			{
+				name: 'Platform Lifecycle',
+				value: 'lifecycle',
+				action: 'Follow invoices on the french e invoicing platform',
+				description: 'Lifecycle statuses (CDAR) from the platform into the ledger, and payments cashed (212) reported to it',
+			},
 		],
 		default: 'importStatement',
 	},
@@ -41,6 +47,7 @@ export const trackPaymentProperties: INodeProperties[] = [
 			{ name: 'All', value: 'all' },
 			{ name: 'One EMSP', value: 'emsp' },
 			{ name: 'One Invoice', value: 'invoice' },
+			{ name: 'Rejected by the Platform (to Correct)', value: 'rejected', description: 'Invoices the platform rejected (213): not legally issued, to correct and issue again' },
 		],
 		default: 'open',
 		displayOptions: show('getStatus'),
@@ -92,6 +99,24 @@ export const trackPaymentProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['dispute'], disputeAction: ['accepted'] } },
 	},
 	{ displayName: 'Note', name: 'note', type: 'string', default: '', displayOptions: { show: { operation: ['dispute'], disputeAction: ['rejected', 'accepted'] } } },
+	// Platform Lifecycle
+	{
+		displayName: 'Action',
+		name: 'lifecycleAction',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Pull Statuses', value: 'pull', description: 'Read the new lifecycle messages from the platform (flows search, then each CDAR) and record them' },
+			{ name: 'Record From Platform Callback', value: 'recordCallback', description: "Each item is the platform's webhook call ({flowInfo: {flowId}}): the flow is read and recorded" },
+			{ name: 'Record CDAR File', value: 'recordCdar', description: 'Each item carries a CDAR XML file in a binary property' },
+			{ name: 'Report Payments Cashed (212)', value: 'reportCashed', description: 'Deposit the 212 Encaissée of each payment whose VAT is due on receipts' },
+		],
+		default: 'pull',
+		description:
+			'Statuses are recorded once per invoice; 213 Rejetée marks the invoice as not legally issued, 210 Refusée and 207 En litige open a dispute',
+		displayOptions: show('lifecycle'),
+	},
+	{ displayName: 'Input Binary Field', name: 'cdarProperty', type: 'string', default: 'data', required: true, description: 'The binary property holding the CDAR XML', displayOptions: { show: { operation: ['lifecycle'], lifecycleAction: ['recordCdar'] } } },
 	// Dates
 	{
 		displayName: 'Date',

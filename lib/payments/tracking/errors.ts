@@ -6,7 +6,9 @@ export type PaymentTrackingErrorCode =
 	| 'DISPUTE_ID_TAKEN'
 	| 'DISPUTE_REASON_MISSING'
 	| 'DISPUTE_CDR_NOT_ON_INVOICE'
-	| 'CREDIT_MISSING';
+	| 'CREDIT_MISSING'
+	/** A lifecycle message (CDAR) about an invoice this ledger did not issue (or of another seller). */
+	| 'CDAR_INVOICE_UNKNOWN';
 
 /** A tracking request refused before anything was written; `field` names the input to fix. */
 export class PaymentTrackingError extends Error {

@@ -14,3 +14,5 @@ export * from './invoices';
 export * from './payments';
 export * from './reminders';
 export * from './disputes';
+export * from './lifecycle';
+export * from './cashed-status';

@@ -4,13 +4,13 @@
  * status is derived again on each read.
  */
 import type { InvoiceSummary, Ledger, LedgerEvent } from '../../ledger';
-import { dec, ZERO } from '../../money';
+import { dec } from '../../money';
 import { checkIsoDate } from '../calendar';
 import type { PaymentEvent } from '../events';
 import { PAYMENT_EVENT_TYPES, paymentEventsOf } from '../events';
 import type { OpenInvoice } from '../matching';
 import type { AgingLine, InvoiceFacts, InvoicePaymentStatus } from '../status';
-import { agingSummary, paymentStatus } from '../status';
+import { agingSummary, isCollectible, paymentStatus } from '../status';
 import { PaymentTrackingError } from './errors';
 
 /** Far enough ahead that every recorded event counts: for matching, which must see all that is known. */
@@ -118,7 +118,7 @@ export async function statusReport(
 	checkIsoDate(asOf, 'asOf');
 	const [invoices, events] = await Promise.all([trackedInvoices(ledger, selection), ledgerPaymentEvents(ledger)]);
 	let statuses = invoices.map((invoice) => paymentStatus(invoice.facts, events, asOf));
-	if (selection.openOnly) statuses = statuses.filter((status) => status.residual.gt(ZERO) && status.status !== 'credited');
+	if (selection.openOnly) statuses = statuses.filter(isCollectible);
 	return { asOf, statuses, aging: agingSummary(statuses, asOf) };
 }
 
@@ -137,7 +137,7 @@ export async function openInvoicesOf(ledger: Ledger): Promise<OpenInvoice[]> {
 	}
 	return invoices.flatMap(({ facts }) => {
 		const status = paymentStatus(facts, events, EVERYTHING_KNOWN);
-		if (!status.residual.gt(ZERO) || status.status === 'credited') return [];
+		if (!isCollectible(status)) return [];
 		return [
 			{
 				number: facts.number,
