@@ -155,7 +155,7 @@ export function intraCommunityInvoice(): Invoice {
 		buyer: BUYER_DE,
 		buyerReference: undefined,
 		period: { start: '2026-03-01', end: '2026-03-31' },
-		deliverToCountryCode: 'FR',
+		deliverTo: { address: { line1: '20 boulevard Diderot', city: 'Paris', postCode: '75012', countryCode: 'FR' } },
 		lines: [cdrLine({ index: 21, kwh: '30.5', category: 'K' })],
 	});
 }
