@@ -8,8 +8,11 @@ import type { PricedCdr } from '../pricing';
 import type { BreakdownLine } from '../tariff/price-session';
 import type { InvoicingConfig, PartnerConfig } from './config';
 import { partnerFor, sellerOwns } from './config';
+import { deliveryOf, periodCovering, siteAddress, siteText } from './delivery';
 import type { InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, LineVat, Period } from './model';
 import { CDR_ITEM_ATTRIBUTES } from './model';
+import { sellerLegalInformation } from './seller-mentions';
+import { BILLING_FRAMEWORK, defaultSpecification } from './specification';
 
 export interface PlanMember {
 	/** Position of the priced CDR in the input: how results are paired back to items. */
@@ -157,6 +160,12 @@ const hoursText = (h: number | null) => {
 	return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 };
 
+/** The kWh prices the tariff charged the session at: "0.35 EUR/kWh", "0.55 / 0.65 EUR/kWh". */
+function energyPrices(p: PricedCdr): string | undefined {
+	const prices = [...new Set(p.breakdown.filter((l) => l.category === 'energy' && l.price).map((l) => l.price!.toFixed()))];
+	return prices.length ? `${prices.join(' / ')} ${p.currency ?? ''}/kWh`.replace(' /kWh', '/kWh') : undefined;
+}
+
 function cdrAttributes(p: PricedCdr, words: Record<string, string>): ItemAttribute[] {
 	const a: Array<[string, string | null | undefined]> = [
 		[CDR_ITEM_ATTRIBUTES.cdrId, p.id],
@@ -168,6 +177,9 @@ function cdrAttributes(p: PricedCdr, words: Record<string, string>): ItemAttribu
 		[words.energy, p.billed ? `${p.billed.energy_kwh.toFixed()} kWh` : undefined],
 		[CDR_ITEM_ATTRIBUTES.duration, hoursText(p.cdr.total_time)],
 		[CDR_ITEM_ATTRIBUTES.parkingTime, p.cdr.total_parking_time ? hoursText(p.cdr.total_parking_time) : undefined],
+		[CDR_ITEM_ATTRIBUTES.energyPrice, energyPrices(p)],
+		[CDR_ITEM_ATTRIBUTES.timeZone, p.time_zone],
+		[CDR_ITEM_ATTRIBUTES.site, siteAddress(p) && siteText(siteAddress(p)!)],
 	];
 	return a.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '').map(([name, value]) => ({ name, value }));
 }
@@ -318,7 +330,14 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 	const lines = plan.members.flatMap((m) => cdrLines(m.priced, partner, config, sign, nextId));
 	const terms = partner.paymentTermsDays ?? config.invoicing.paymentTermsDays;
 	const seller = config.seller;
+	const { operationCategory } = config.invoicing;
 	return {
+		specification: partner.specification ?? defaultSpecification(seller.address.countryCode, partner.address.countryCode),
+		vatPointDateCode: seller.vatOnDebits ? '3' : undefined,
+		...deliveryOf(
+			plan.members.map((m) => m.priced),
+			partner.address,
+		),
 		number: ctx.number,
 		issueDate: ctx.issueDate,
 		typeCode: credit ? '381' : '380',
@@ -333,10 +352,10 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 					de: `Zahlbar innerhalb von ${terms} Tagen per SEPA-Überweisung.`,
 					en: `Payment within ${terms} days by SEPA credit transfer.`,
 				}[languageOf(partner, config)],
-		businessProcess: config.invoicing.businessProcess,
+		businessProcess: config.invoicing.businessProcess ?? (operationCategory && BILLING_FRAMEWORK[operationCategory]),
 		notes: notesFor(config),
 		precedingInvoices: ctx.corrects ? [ctx.corrects] : [],
-		period: plan.period,
+		period: periodCovering(plan.period, lines),
 		seller: {
 			name: seller.name,
 			tradingName: seller.tradingName,
@@ -345,6 +364,7 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 			electronicAddress: seller.electronicAddress,
 			address: seller.address,
 			contact: seller.contact,
+			additionalLegalInformation: sellerLegalInformation(seller),
 		},
 		buyer: {
 			name: partner.name,

@@ -141,6 +141,9 @@ export const CDR_ITEM_ATTRIBUTES = {
 	tariffId: 'Tariff ID',
 	duration: 'Duration',
 	parkingTime: 'Parking time',
+	energyPrice: 'Energy price',
+	site: 'Charging site',
+	timeZone: 'Time zone',
 } as const;
 
 /** BG-30 line VAT information. */
