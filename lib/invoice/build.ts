@@ -330,7 +330,7 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 	const lines = plan.members.flatMap((m) => cdrLines(m.priced, partner, config, sign, nextId));
 	const terms = partner.paymentTermsDays ?? config.invoicing.paymentTermsDays;
 	const seller = config.seller;
-	const { operationCategory } = config.invoicing;
+	const { operationCategory } = seller;
 	return {
 		specification: partner.specification ?? defaultSpecification(seller.address.countryCode, partner.address.countryCode),
 		vatPointDateCode: seller.vatOnDebits ? '3' : undefined,

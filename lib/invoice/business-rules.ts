@@ -448,7 +448,7 @@ function checkFrenchCtc(invoice: Invoice, add: Add): void {
 		if (count > 1) add('FR_NOTE_REPEATED', 'BR-FR-06', `notes (BG-1, subject ${note.code})`, `Subject code ${note.code} may appear once.`);
 	}
 	if (!invoice.businessProcess || !FRENCH_BILLING_FRAMEWORKS.includes(invoice.businessProcess)) {
-		add('FR_BILLING_FRAMEWORK', 'BR-FR-08', 'businessProcess (BT-23)', `The billing framework must be one of ${FRENCH_BILLING_FRAMEWORKS.join(', ')} (B1 goods, S1 services, M1 mixed): set invoicing.operationCategory.`);
+		add('FR_BILLING_FRAMEWORK', 'BR-FR-08', 'businessProcess (BT-23)', `The billing framework must be one of ${FRENCH_BILLING_FRAMEWORKS.join(', ')} (B1 goods, S1 services, M1 mixed): set the seller's operationCategory.`);
 	}
 	const siren = invoice.seller.legalRegistrationId;
 	if (siren?.scheme !== '0002' || !isValidSiren(siren.value)) {

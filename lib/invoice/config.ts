@@ -28,6 +28,8 @@ export interface SellerConfig extends Party {
 	shareCapital?: string;
 	/** Trade register entry: "RCS Paris 884 123 456" in France, "Amtsgericht Köln HRB 98765" in Germany (part of BT-33). */
 	tradeRegister?: string;
+	/** What the CPO supplies — the French category of operation (2026 mention): goods (B1), services (S1), mixed (M1). */
+	operationCategory?: OperationCategory;
 	/** The seller opted to pay VAT on debits (French "option pour le paiement de la taxe d'après les débits"): BT-8 = 3. */
 	vatOnDebits?: boolean;
 }
@@ -81,10 +83,8 @@ export interface InvoicingSettings {
 	noVatReason: string;
 	/** Mismatching CDRs are invoiced at the computed price only when this is true. */
 	invoiceMismatches: boolean;
-	/** BT-23, e.g. the French billing framework B1 (goods); set from operationCategory when that is given. */
+	/** BT-23, e.g. the French billing framework B1 (goods); set from the seller's operationCategory when that is given. */
 	businessProcess?: string;
-	/** The French category of operation (2026 mention): goods (B1), services (S1) or mixed (M1). */
-	operationCategory?: OperationCategory;
 	/** Notes on every invoice (BG-1); French sellers get the mandatory PMT / PMD / AAB notes when absent. */
 	notes?: InvoiceNote[];
 }
@@ -351,7 +351,7 @@ function sellerMeetsSpecifications(seller: SellerConfig, partners: PartnerConfig
 			throw new InvoicingConfigError('$.seller.electronicAddress', `a French platform address holds only letters, digits, "-", "_" and "." (BR-FR-23), and ${because('fr-ctc', french)}.`, 'ELECTRONIC_ADDRESS_INVALID');
 		}
 		if (!invoicing.businessProcess) {
-			throw missing('$.invoicing.operationCategory', `${because('fr-ctc', french)}, which state the category of operation (BR-FR-08): "goods", "services" or "mixed".`);
+			throw missing('$.seller.operationCategory', `${because('fr-ctc', french)}, which state the category of operation (BR-FR-08): "goods", "services" or "mixed".`);
 		}
 	}
 }
@@ -378,7 +378,6 @@ function settings(value: unknown): InvoicingSettings {
 		noVatReason: text(value, 'noVatReason', path, false) ?? DEFAULT_INVOICING.noVatReason,
 		invoiceMismatches: value.invoiceMismatches === true,
 		businessProcess: text(value, 'businessProcess', path, false),
-		operationCategory: value.operationCategory === undefined ? undefined : oneOf(value, 'operationCategory', path, OPERATION_CATEGORIES, 'goods'),
 		notes: Array.isArray(value.notes)
 			? value.notes.map((n, i) => {
 					if (!isObject(n) || typeof n.text !== 'string') {
@@ -388,13 +387,6 @@ function settings(value: unknown): InvoicingSettings {
 				})
 			: undefined,
 	};
-	if (s.operationCategory) {
-		const framework = BILLING_FRAMEWORK[s.operationCategory];
-		if (s.businessProcess && s.businessProcess[0] !== framework[0]) {
-			throw new InvoicingConfigError(`${path}.businessProcess`, `"${s.businessProcess}" contradicts "operationCategory": "${s.operationCategory}" (${framework}).`);
-		}
-		s.businessProcess ??= framework;
-	}
 	if (s.issueDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(s.issueDate)) {
 		throw new InvoicingConfigError(`${path}.issueDate`, `must be YYYY-MM-DD, got "${s.issueDate}".`);
 	}
@@ -427,6 +419,8 @@ export function parseInvoicingConfig(value: unknown): InvoicingConfig {
 		shareCapital: text(value.seller, 'shareCapital', '$.seller', false),
 		tradeRegister: text(value.seller, 'tradeRegister', '$.seller', false),
 		vatOnDebits: flag(value.seller, 'vatOnDebits', '$.seller'),
+		operationCategory:
+			value.seller.operationCategory === undefined ? undefined : oneOf(value.seller, 'operationCategory', '$.seller', OPERATION_CATEGORIES, 'goods'),
 	};
 	// Every document carries VAT categories S, Z, E or AE, all of which need the seller VAT id (BR-S-02 & co.).
 	if (!seller.vatId) throw missing('$.seller.vatId', 'the seller VAT identifier, with its country prefix, e.g. "FR52884123456" (EN16931 BR-S-02, BR-AE-02).');
@@ -441,6 +435,13 @@ export function parseInvoicingConfig(value: unknown): InvoicingConfig {
 		seen.add(key);
 	});
 	const invoicing = settings(value.invoicing);
+	if (seller.operationCategory) {
+		const framework = BILLING_FRAMEWORK[seller.operationCategory];
+		if (invoicing.businessProcess && invoicing.businessProcess[0] !== framework[0]) {
+			throw new InvoicingConfigError('$.invoicing.businessProcess', `"${invoicing.businessProcess}" contradicts the seller's "operationCategory": "${seller.operationCategory}" (${framework}).`);
+		}
+		invoicing.businessProcess ??= framework;
+	}
 	sellerMeetsSpecifications(seller, partners, invoicing);
 	return { seller, partners, invoicing };
 }
