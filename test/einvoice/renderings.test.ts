@@ -61,10 +61,11 @@ describe('CII', () => {
 });
 
 describe('UBL', () => {
-	it('writes an Invoice with the Peppol BIS 3.0 identifiers and the totals', () => {
+	it('writes an Invoice declaring EN 16931 (it is not meant for Peppol) and the totals', () => {
 		const xml = renderUbl(perCdrInvoice(1));
 		expect(xml).toMatch(/^<\?xml[^>]*\?>\s*<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/);
-		expect(values(xml, 'cbc:CustomizationID')).toEqual([PEPPOL_CUSTOMIZATION_ID]);
+		expect(values(xml, 'cbc:CustomizationID')).toEqual(['urn:cen.eu:en16931:2017']);
+		expect(values(xml, 'cbc:CustomizationID')).not.toEqual([PEPPOL_CUSTOMIZATION_ID]);
 		expect(values(xml, 'cbc:PayableAmount')).toEqual(['9.85']);
 		expect(values(xml, 'cbc:DueDate')).toEqual(['2026-04-30']);
 		expect(values(xml, 'cbc:Note')[0]).toMatch(/^#PMD#Pénalités/);
