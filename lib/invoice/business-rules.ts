@@ -306,7 +306,8 @@ function checkVatCategories(invoice: Invoice, add: Add): void {
 		if (category !== 'O' && !invoice.seller.vatId) {
 			add('SELLER_VAT_ID_MISSING', rule(category, '02'), 'seller.vatId (BT-31)', `Lines in VAT category ${name} need the seller VAT identifier.`);
 		}
-		if ((category === 'AE' || category === 'K') && !invoice.buyer.vatId && !(category === 'AE' && invoice.buyer.legalRegistrationId)) {
+		// BR-AE-02 would take the buyer's legal registration instead; the VAT directive (art. 226(4)) does not.
+		if ((category === 'AE' || category === 'K') && !invoice.buyer.vatId) {
 			add('BUYER_VAT_ID_MISSING', rule(category, '02'), 'buyer.vatId (BT-48)', `Category ${category} (${CATEGORY_NAMES[category]}) needs the buyer VAT identifier.`);
 		}
 		if (!invoice.vatBreakdown.some((b) => b.category === category)) {

@@ -185,7 +185,7 @@ function legalRegistration(obj: Json, path: string): SchemedIdentifier | undefin
 
 function address(obj: Json, path: string): PostalAddress {
 	const a = obj.address;
-	if (!isObject(a)) throw new InvoicingConfigError(`${path}.address`, 'is required: {"line1", "city", "postCode", "countryCode"}.');
+	if (!isObject(a)) throw missing(`${path}.address`, '{"line1", "city", "postCode", "countryCode"}.');
 	const countryCode = text(a, 'countryCode', `${path}.address`, true)!;
 	if (!/^[A-Z]{2}$/.test(countryCode)) {
 		throw new InvoicingConfigError(`${path}.address.countryCode`, `must be an ISO 3166-1 alpha-2 code such as "FR", got "${countryCode}".`);
@@ -267,7 +267,7 @@ function partner(value: unknown, path: string, seller: SellerConfig): PartnerCon
 	if (!isObject(value)) throw new InvoicingConfigError(path, 'must be an object describing one eMSP.');
 	const ocpi = value.ocpi;
 	if (!isObject(ocpi)) {
-		throw new InvoicingConfigError(`${path}.ocpi`, 'is required: {"country_code": "NL", "party_id": "ROM"}, as in the CDRs\' cdr_token.');
+		throw missing(`${path}.ocpi`, '{"country_code": "NL", "party_id": "ROM"}, as in the CDRs\' cdr_token.');
 	}
 	const vatRegime = oneOf(value, 'vatRegime', path, ['domestic', 'reverse_charge'] as const, 'domestic');
 	const p: PartnerConfig = {
@@ -400,7 +400,7 @@ function settings(value: unknown): InvoicingSettings {
 
 export function parseInvoicingConfig(value: unknown): InvoicingConfig {
 	if (!isObject(value)) throw new InvoicingConfigError('$', 'the invoicing configuration must be a JSON object.');
-	if (!isObject(value.seller)) throw new InvoicingConfigError('$.seller', 'is required: the CPO that issues the invoices.');
+	if (!isObject(value.seller)) throw missing('$.seller', 'the CPO that issues the invoices.');
 	const seller: SellerConfig = {
 		...party(value.seller, '$.seller'),
 		iban: iban(value.seller),
@@ -425,7 +425,7 @@ export function parseInvoicingConfig(value: unknown): InvoicingConfig {
 	// Every document carries VAT categories S, Z, E or AE, all of which need the seller VAT id (BR-S-02 & co.).
 	if (!seller.vatId) throw missing('$.seller.vatId', 'the seller VAT identifier, with its country prefix, e.g. "FR52884123456" (EN16931 BR-S-02, BR-AE-02).');
 	if (!Array.isArray(value.partners)) {
-		throw new InvoicingConfigError('$.partners', 'is required: a list of the eMSPs billed, each with its OCPI party.');
+		throw missing('$.partners', 'a list of the eMSPs billed, each with its OCPI party.');
 	}
 	const partners = value.partners.map((p, i) => partner(p, `$.partners[${i}]`, seller));
 	const seen = new Set<string>();
