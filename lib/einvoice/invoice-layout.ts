@@ -6,12 +6,12 @@
  * Drawing is positioned explicitly (no pdfkit line wrapping in the table): a 10,000-line invoice is ~300 pages and
  * wrapping every cell would dominate the rendering time.
  */
-import { CDR_ITEM_ATTRIBUTES, isCreditNote } from '../invoice/model';
-import type { Invoice, InvoiceLine, Party, VatBreakdown } from '../invoice/model';
+import { CDR_ITEM_ATTRIBUTES, documentLanguage, isCreditNote } from '../invoice/model';
+import type { DocumentLanguage, Invoice, InvoiceLine, Party, VatBreakdown } from '../invoice/model';
 import { formatCreditorReference } from '../invoice/creditor-reference';
 import type { Decimal } from '../money';
 
-export type LayoutLanguage = 'fr' | 'en' | 'de';
+export type LayoutLanguage = DocumentLanguage;
 
 export const FONT_REGULAR = 'Sans';
 export const FONT_BOLD = 'Sans-Bold';
@@ -513,8 +513,7 @@ export function drawInvoice(doc: PDFKit.PDFDocument, invoice: Invoice, language:
 	drawFooters(context);
 }
 
-/** French layout for a French seller, English otherwise. */
+/** The document's own language, else its seller's. */
 export function defaultLanguage(invoice: Invoice): LayoutLanguage {
-	const country = invoice.seller.address.countryCode;
-	return country === 'FR' ? 'fr' : country === 'DE' || country === 'AT' ? 'de' : 'en';
+	return documentLanguage(invoice);
 }

@@ -9,8 +9,8 @@ import type { BreakdownLine } from '../tariff/price-session';
 import type { InvoicingConfig, PartnerConfig } from './config';
 import { partnerFor, sellerOwns } from './config';
 import { deliveryOf, periodCovering, siteAddress, siteText } from './delivery';
-import type { InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, LineVat, Period } from './model';
-import { CDR_ITEM_ATTRIBUTES } from './model';
+import type { DocumentLanguage, InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, LineVat, Period } from './model';
+import { CDR_ITEM_ATTRIBUTES, languageOfCountry } from './model';
 import { sellerLegalInformation } from './seller-mentions';
 import { BILLING_FRAMEWORK, defaultSpecification } from './specification';
 
@@ -184,7 +184,7 @@ function cdrAttributes(p: PricedCdr, words: Record<string, string>): ItemAttribu
 	return a.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '').map(([name, value]) => ({ name, value }));
 }
 
-type Language = 'fr' | 'en' | 'de';
+type Language = DocumentLanguage;
 
 const WORDS: Record<Language, Record<string, string>> = {
 	en: {
@@ -227,8 +227,7 @@ const COMPONENT_UNITS: Record<string, string> = {
 
 /** The language of the document: the partner's, else the seller's (French, German), else English. */
 export function languageOf(partner: PartnerConfig, config: InvoicingConfig): Language {
-	const country = config.seller.address.countryCode;
-	return partner.language ?? (country === 'FR' ? 'fr' : country === 'DE' || country === 'AT' ? 'de' : 'en');
+	return partner.language ?? languageOfCountry(config.seller.address.countryCode);
 }
 
 /** The invoice lines of one CDR: one per VAT treatment, or one per price component and VAT treatment. */
@@ -334,6 +333,7 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 	return {
 		specification: partner.specification ?? defaultSpecification(seller.address.countryCode, partner.address.countryCode),
 		vatPointDateCode: seller.vatOnDebits ? '3' : undefined,
+		language: languageOf(partner, config),
 		...deliveryOf(
 			plan.members.map((m) => m.priced),
 			partner.address,

@@ -56,6 +56,12 @@ export function disputeCreditNote(original: Invoice, credit: DisputeCredit, ctx:
 		buyerReference: original.buyerReference,
 		contractReference: original.contractReference,
 		businessProcess: original.businessProcess,
+		// The network, the mentions and the language of the invoice it corrects.
+		specification: original.specification,
+		language: original.language,
+		vatPointDateCode: original.vatPointDateCode,
+		deliveryDate: original.deliveryDate,
+		deliverTo: original.deliverTo,
 		notes: [...original.notes.filter((n) => n.subjectCode !== undefined), { subjectCode: 'AAI', text: ctx.reason }],
 		precedingInvoices: [{ number: original.number, issueDate: original.issueDate }],
 		period: original.period,

@@ -11,6 +11,19 @@ import type { EInvoiceSpecification } from './specification';
 /** ISO 8601 calendar date, "2026-03-31". EN16931 dates carry no time of day. */
 export type IsoDate = string;
 
+/** The languages documents are written in. */
+export type DocumentLanguage = 'fr' | 'en' | 'de';
+
+/** A party's language by its country: French, German (Germany, Austria), else English. */
+export function languageOfCountry(countryCode: string): DocumentLanguage {
+	return countryCode === 'FR' ? 'fr' : countryCode === 'DE' || countryCode === 'AT' ? 'de' : 'en';
+}
+
+/** The language a document is written in: its own, else its seller's. */
+export function documentLanguage(invoice: Pick<InvoiceDraft, 'language' | 'seller'>): DocumentLanguage {
+	return invoice.language ?? languageOfCountry(invoice.seller.address.countryCode);
+}
+
 /** BT-3 (UNTDID 1001): 380 commercial invoice, 381 credit note. */
 export type InvoiceTypeCode = '380' | '381';
 
@@ -258,6 +271,8 @@ export interface InvoiceDraft {
 	 * date, 432 paid to date (VAT on receipts). CII writes the UNTDID 2475 equivalents 5, 29, 72.
 	 */
 	vatPointDateCode?: '3' | '35' | '432';
+	/** The language its texts are written in (not an EN 16931 term): the PDF and the e-mail speak it. */
+	language?: DocumentLanguage;
 	/** BT-24 the rules the document meets beyond EN 16931, and declares in UBL and CII (Factur-X declares its profile). */
 	specification?: EInvoiceSpecification;
 	/** BG-4 */
