@@ -12,6 +12,7 @@ import { deliveryOf, periodCovering, siteAddress, siteText } from './delivery';
 import type { DocumentLanguage, InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, LineVat, Period } from './model';
 import { CDR_ITEM_ATTRIBUTES, languageOfCountry } from './model';
 import { sellerLegalInformation } from './seller-mentions';
+import { zoneOfCountry } from '../tariff/time-zone';
 import { BILLING_FRAMEWORK, defaultSpecification } from './specification';
 
 export interface PlanMember {
@@ -178,7 +179,7 @@ function cdrAttributes(p: PricedCdr, words: Record<string, string>): ItemAttribu
 		[CDR_ITEM_ATTRIBUTES.duration, hoursText(p.cdr.total_time)],
 		[CDR_ITEM_ATTRIBUTES.parkingTime, p.cdr.total_parking_time ? hoursText(p.cdr.total_parking_time) : undefined],
 		[CDR_ITEM_ATTRIBUTES.energyPrice, energyPrices(p)],
-		[CDR_ITEM_ATTRIBUTES.timeZone, p.time_zone],
+		[CDR_ITEM_ATTRIBUTES.timeZone, p.time_zone ?? zoneOfCountry(p.cdr.country ?? undefined)],
 		[CDR_ITEM_ATTRIBUTES.site, siteAddress(p) && siteText(siteAddress(p)!)],
 	];
 	return a.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '').map(([name, value]) => ({ name, value }));
@@ -326,7 +327,9 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 	const nextId = () => String(++n);
 	// A credit CDR's computed price is negative (OCPI negates total_cost); a credit note states positive amounts.
 	const sign: 1 | -1 = credit ? -1 : 1;
-	const lines = plan.members.flatMap((m) => cdrLines(m.priced, partner, config, sign, nextId));
+	// Lines by date: in the order the sessions started.
+	const byStart = [...plan.members].sort((a, b) => (a.priced.cdr.start_date_time ?? '').localeCompare(b.priced.cdr.start_date_time ?? ''));
+	const lines = byStart.flatMap((m) => cdrLines(m.priced, partner, config, sign, nextId));
 	const terms = partner.paymentTermsDays ?? config.invoicing.paymentTermsDays;
 	const seller = config.seller;
 	const { operationCategory } = seller;
