@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 import { renderAll, renderCii, renderUbl } from '../../lib/einvoice';
 import { checkBusinessRules } from '../../lib/invoice/business-rules';
+import { disputeCreditNote } from '../../lib/invoice/credit-note';
 import type { Invoice } from '../../lib/invoice/model';
 import { EN16931_ID, PEPPOL_CUSTOMIZATION_ID, XRECHNUNG_ID } from '../../lib/invoice/specification';
 import { completeInvoice } from '../../lib/invoice/totals';
@@ -112,6 +113,17 @@ describeShared('documents judged by their network\'s official rules', () => {
 		expect(frenchFatalIds(check(renderUbl(frenchPlatformInvoice())))).toEqual([]);
 		expect(frenchFatalIds(check(renderUbl(frenchPlatformCreditNote())))).toEqual([]);
 	});
+
+	it('keeps a dispute credit note on its invoice\'s network: French platform and Peppol, 0 fatal', async () => {
+		const french = disputeCreditNote(frenchPlatformInvoice(), { kind: 'amount', amountWithVat: dec('12.00') }, { number: 'FR-AV-2026-000002', issueDate: '2026-04-03', reason: 'Dispute D-1 accepted.' });
+		expect(french.specification).toBe('fr-ctc');
+		expect(errors(french)).toEqual([]);
+		expect(frenchFatalIds(check(renderUbl(french)))).toEqual([]);
+		const peppol = disputeCreditNote(peppolInvoice(), { kind: 'cdrs', cdrIds: ['FR-BEO-CDR-00000001'] }, { number: 'PEP-AV-2026-000001', issueDate: '2026-04-03', reason: 'Dispute D-2 accepted.' });
+		expect(errors(peppol)).toEqual([]);
+		const verdict = await validate('peppol-credit.ubl.xml', renderUbl(peppol), ['peppol']);
+		expect([verdict.fatal, fatalFindings(verdict)]).toEqual([0, '']);
+	}, 60_000);
 
 	it('catches a missing mandatory note with the French rules, as the in-process check does (control)', () => {
 		const invoice = frenchPlatformInvoice();
