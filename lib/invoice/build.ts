@@ -267,8 +267,9 @@ function cdrLines(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig,
 			const unitCode = COMPONENT_UNITS[c.category];
 			const net = roundMoney(c.excl);
 			const flat = c.category === 'fixed' || c.category === 'price_limit' || c.price === null;
-			// Billed volumes and prices are exact; hours may not terminate (1 min = 0.0166… h): 6 decimals in the quantity.
-			const quantity = flat ? dec(1) : c.volume.toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
+			// Billed volumes and prices are exact; hours may not terminate (1 min = 0.0166… h): 4 decimals in the quantity,
+			// the most the French rules allow (BR-FR-DEC-02). The net amount comes from the exact volume.
+			const quantity = flat ? dec(1) : c.volume.toDecimalPlaces(4, Decimal.ROUND_HALF_UP);
 			const negativeCorrection = net.isNegative();
 			out.push({
 				id: nextId(),

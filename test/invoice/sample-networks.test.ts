@@ -83,4 +83,28 @@ if (!shared) console.warn(`Skipped: the network validators need ../shared (${VAL
 		expect(french).toHaveLength(1);
 		for (const d of french) expect([d.invoice.number, frenchFatalIds(check(readFileSync(fileOf(d, 'ubl'), 'utf8')))]).toEqual([d.invoice.number, []]);
 	}, 180_000);
+
+	it('passes them too with one line per price component (quantities in hours to 4 decimals, BR-FR-DEC-02)', async () => {
+		const config = parseInvoicingConfig(load('invoice-config.json'));
+		config.invoicing.lines = 'per_component';
+		config.invoicing.invoiceMismatches = true;
+		const pricer = createPricer({ tariffs: load('tariffs.json') });
+		const cdrs = load('cdrs.json') as Array<{ id: string; charging_periods: Array<{ dimensions: Array<{ type: string; volume: number }> }> }>;
+		// 1 h 31 min of paid parking for Mobilis: 1.516667 h, which no 4-decimal quantity states exactly.
+		const paris = cdrs.find((c) => c.id === 'FREVC2610140005')!;
+		paris.charging_periods[1].dimensions.find((d) => d.type === 'PARKING_TIME')!.volume = 1.516667;
+		const priced = cdrs.map((cdr) => pricer.price(cdr as never)).filter((p) => p.country_code === 'FR');
+		const ledger = await openLedger({ kind: 'sqlite', path: path.join(dir, 'per-component.sqlite') });
+		const outcome = await issueInvoices(priced, config, ledger, { creationDate: new Date('2026-11-02T08:00:00Z') });
+		await ledger.close();
+		expect(outcome.failures).toEqual([]);
+		const check = frenchRulesChecker();
+		const french = outcome.documents.filter((d) => d.invoice.specification === 'fr-ctc');
+		const parking = french.flatMap((d) => d.invoice.lines).find((l) => l.unitCode === 'HUR' && l.objectId?.value === paris.id)!;
+		expect(parking.quantity.toFixed()).toBe('1.5333'); // 92 min billed (the tariff's step)
+		for (const d of french) {
+			const ubl = d.files.find((f) => f.format === 'ubl')!.data.toString('utf8');
+			expect([d.invoice.number, frenchFatalIds(check(ubl))]).toEqual([d.invoice.number, []]);
+		}
+	}, 180_000);
 });
