@@ -4,21 +4,12 @@
  * so both work together. An unknown placeholder is an error, not a silent blank in a message to a customer.
  */
 import type { InvoiceSummaryJson } from '../invoice/summary';
+import { defaultMessage } from './default-message';
 import { DeliveryError } from './errors';
 
-export const DEFAULT_SUBJECT = '{{documentType}} {{number}} from {{seller.name}}';
-
-export const DEFAULT_BODY = [
-	'Hello,',
-	'',
-	'Please find attached our {{documentTypeLower}} {{number}} of {{issueDate}} for {{totals.withVat}} {{currency}}' +
-		' (due {{dueDate}}).',
-	'Please quote the payment reference {{paymentReference}} with your payment.',
-	'',
-	'The PDF is a Factur-X invoice: its structured data (EN 16931) is embedded in the file.',
-	'',
-	'{{seller.name}}',
-].join('\n');
+/** The default subject and body: written in the document's language, a credit note without payment request. */
+export const DEFAULT_SUBJECT = '{{defaultSubject}}';
+export const DEFAULT_BODY = '{{defaultBody}}';
 
 /** Fields a template may use besides the summary's own: derived for people, not for machines. */
 function derivedFields(summary: InvoiceSummaryJson): Record<string, string> {
@@ -27,6 +18,8 @@ function derivedFields(summary: InvoiceSummaryJson): Record<string, string> {
 		documentType: type,
 		documentTypeLower: type.toLowerCase(),
 		cdrCount: String(summary.cdrIds?.length ?? 0),
+		defaultSubject: defaultMessage(summary).subject,
+		defaultBody: defaultMessage(summary).body,
 	};
 }
 

@@ -5,7 +5,8 @@
  * order on purpose, a reordering makes the file invalid.
  */
 import type { CiiProfile } from '../invoice/formats';
-import type { Invoice, InvoiceLine, Party, VatBreakdown, VatCategoryCode } from '../invoice/model';
+import type { Invoice, InvoiceLine, Party, PostalAddress, VatBreakdown, VatCategoryCode } from '../invoice/model';
+import { SPECIFICATION_IDS } from '../invoice/specification';
 import { ZERO } from '../money';
 import type { Decimal } from '../money';
 import { XmlWriter, amount, date102, decimal, rate } from './xml';
@@ -31,8 +32,16 @@ const NS = {
 	udt: 'urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100',
 };
 
+/** BT-8 in CII: UNTDID 2475 codes for the UNTDID 2005 codes of the model (EN 16931 syntax binding). */
+const CII_VAT_POINT_DATE_CODES: Readonly<Record<string, string>> = { '3': '5', '35': '29', '432': '72' };
+
 export interface CiiOptions {
 	profile?: CiiProfile;
+	/**
+	 * Declare the invoice's own specification (BT-24, e.g. XRechnung) instead of the Factur-X profile: for a CII sent
+	 * alone. The CII inside a Factur-X PDF always declares its Factur-X profile.
+	 */
+	declareSpecification?: boolean;
 	/** Indented output (default true). */
 	prettyPrint?: boolean;
 }
@@ -43,9 +52,22 @@ function dateTime(w: XmlWriter, name: string, isoDate: string, type: 'udt' | 'qd
 	w.group(name, NONE, () => w.leaf(`${type}:DateTimeString`, date102(isoDate), { format: '102' }));
 }
 
+function postalAddress(w: XmlWriter, address: PostalAddress): void {
+	w.group('ram:PostalTradeAddress', NONE, () => {
+		w.leaf('ram:PostcodeCode', address.postCode);
+		w.leaf('ram:LineOne', address.line1);
+		w.leaf('ram:LineTwo', address.line2);
+		w.leaf('ram:LineThree', address.line3);
+		w.leaf('ram:CityName', address.city);
+		w.leaf('ram:CountryID', address.countryCode);
+		w.leaf('ram:CountrySubDivisionName', address.countrySubdivision);
+	});
+}
+
 function tradeParty(w: XmlWriter, name: string, party: Party): void {
 	w.group(name, NONE, () => {
 		w.leaf('ram:Name', party.name);
+		w.leaf('ram:Description', party.additionalLegalInformation);
 		if (party.legalRegistrationId || party.tradingName) {
 			w.group('ram:SpecifiedLegalOrganization', NONE, () => {
 				w.leaf('ram:ID', party.legalRegistrationId?.value, { schemeID: party.legalRegistrationId?.scheme });
@@ -62,16 +84,7 @@ function tradeParty(w: XmlWriter, name: string, party: Party): void {
 				if (contact.email) w.group('ram:EmailURIUniversalCommunication', NONE, () => w.leaf('ram:URIID', contact.email));
 			});
 		}
-		const address = party.address;
-		w.group('ram:PostalTradeAddress', NONE, () => {
-			w.leaf('ram:PostcodeCode', address.postCode);
-			w.leaf('ram:LineOne', address.line1);
-			w.leaf('ram:LineTwo', address.line2);
-			w.leaf('ram:LineThree', address.line3);
-			w.leaf('ram:CityName', address.city);
-			w.leaf('ram:CountryID', address.countryCode);
-			w.leaf('ram:CountrySubDivisionName', address.countrySubdivision);
-		});
+		postalAddress(w, party.address);
 		const electronicAddress = party.electronicAddress;
 		if (electronicAddress) {
 			w.group('ram:URIUniversalCommunication', NONE, () =>
@@ -168,12 +181,15 @@ function headerAgreement(w: XmlWriter, invoice: Invoice): void {
 }
 
 function headerDelivery(w: XmlWriter, invoice: Invoice): void {
-	// Mandatory even when empty (the XSD requires it; several generators forget it).
+	// Mandatory (the XSD requires it; several generators forget it), and not to be left empty (FX-SCH-A-000372): the
+	// builder always gives the delivery date, and the charging site when it is not the buyer's address.
 	w.group('ram:ApplicableHeaderTradeDelivery', NONE, () => {
-		if (invoice.deliverToCountryCode) {
-			w.group('ram:ShipToTradeParty', NONE, () =>
-				w.group('ram:PostalTradeAddress', NONE, () => w.leaf('ram:CountryID', invoice.deliverToCountryCode)),
-			);
+		const deliverTo = invoice.deliverTo;
+		if (deliverTo) {
+			w.group('ram:ShipToTradeParty', NONE, () => {
+				w.leaf('ram:Name', deliverTo.name);
+				postalAddress(w, deliverTo.address);
+			});
 		}
 		const deliveryDate = invoice.deliveryDate;
 		if (deliveryDate) {
@@ -205,6 +221,7 @@ function headerSettlement(w: XmlWriter, invoice: Invoice, profile: CiiProfile): 
 				w.leaf('ram:BasisAmount', amount(entry.taxableAmount));
 				w.leaf('ram:CategoryCode', entry.category);
 				w.leaf('ram:ExemptionReasonCode', entry.exemptionReasonCode);
+				w.leaf('ram:DueDateTypeCode', invoice.vatPointDateCode && CII_VAT_POINT_DATE_CODES[invoice.vatPointDateCode]);
 				if (entry.category !== 'O') w.leaf('ram:RateApplicablePercent', rate(entry.rate ?? ZERO));
 			});
 		}
@@ -252,7 +269,11 @@ export function renderCii(invoice: Invoice, options: CiiOptions = {}): string {
 			if (invoice.businessProcess) {
 				w.group('ram:BusinessProcessSpecifiedDocumentContextParameter', NONE, () => w.leaf('ram:ID', invoice.businessProcess));
 			}
-			w.group('ram:GuidelineSpecifiedDocumentContextParameter', NONE, () => w.leaf('ram:ID', CII_GUIDELINES[profile]));
+			const guideline =
+				options.declareSpecification && profile === 'EN16931' && invoice.specification === 'xrechnung'
+					? SPECIFICATION_IDS.xrechnung
+					: CII_GUIDELINES[profile];
+			w.group('ram:GuidelineSpecifiedDocumentContextParameter', NONE, () => w.leaf('ram:ID', guideline));
 		});
 		w.group('rsm:ExchangedDocument', NONE, () => {
 			w.leaf('ram:ID', invoice.number);

@@ -55,7 +55,9 @@ export async function renderAll(
 			const data = await renderFacturXPdf(invoice, { ...options, profile, ciiXml: cii });
 			files.push({ format, fileName: `${name}.pdf`, mimeType: 'application/pdf', data });
 		} else if (format === 'cii') {
-			files.push({ format, fileName: `${name}.cii.xml`, mimeType: 'application/xml', data: Buffer.from(cii, 'utf8') });
+			// The CII file declares the invoice's own CIUS (XRechnung); the one in the PDF keeps its Factur-X profile.
+			const own = invoice.specification === 'xrechnung' && profile === 'EN16931' ? renderCii(invoice, { profile, declareSpecification: true }) : cii;
+			files.push({ format, fileName: `${name}.cii.xml`, mimeType: 'application/xml', data: Buffer.from(own, 'utf8') });
 		} else {
 			files.push({ format, fileName: `${name}.ubl.xml`, mimeType: 'application/xml', data: Buffer.from(renderUbl(invoice), 'utf8') });
 		}

@@ -1,18 +1,19 @@
 /**
- * OASIS UBL 2.1 Invoice (380) or CreditNote (381), Peppol BIS Billing 3.0 conformant.
+ * OASIS UBL 2.1 Invoice (380) or CreditNote (381), declaring the specification the invoice meets (BT-24): EN 16931,
+ * Peppol BIS Billing 3.0, XRechnung 3.0, or EN 16931 under the French CTC rules.
  *
  * Element order follows the UBL 2.1 XSD sequences; Invoice and CreditNote differ in three places: the type code
  * element, the line/quantity element names, and BT-9 (cbc:DueDate on an Invoice, PaymentMeans/PaymentDueDate on a
  * CreditNote, which has no DueDate: a credit note without payment instructions (BG-16) cannot carry BT-9 in UBL).
  */
-import type { Invoice, InvoiceLine, Party, VatCategoryCode } from '../invoice/model';
+import type { Invoice, InvoiceLine, InvoiceNote, Party, PostalAddress, VatCategoryCode } from '../invoice/model';
 import { isCreditNote } from '../invoice/model';
+import { PEPPOL_PROFILE_ID, SPECIFICATION_IDS } from '../invoice/specification';
 import { ZERO } from '../money';
 import type { Decimal } from '../money';
 import { XmlWriter, amount, decimal, rate } from './xml';
 
-export const PEPPOL_CUSTOMIZATION_ID = 'urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0';
-export const PEPPOL_PROFILE_ID = 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0';
+export { PEPPOL_CUSTOMIZATION_ID, PEPPOL_PROFILE_ID } from '../invoice/specification';
 
 const NS = {
 	invoice: 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2',
@@ -44,22 +45,25 @@ function taxCategory(
 	});
 }
 
+function postalAddress(w: XmlWriter, name: string, address: PostalAddress): void {
+	w.group(name, NONE, () => {
+		w.leaf('cbc:StreetName', address.line1);
+		w.leaf('cbc:AdditionalStreetName', address.line2);
+		w.leaf('cbc:CityName', address.city);
+		w.leaf('cbc:PostalZone', address.postCode);
+		w.leaf('cbc:CountrySubentity', address.countrySubdivision);
+		if (address.line3) w.group('cac:AddressLine', NONE, () => w.leaf('cbc:Line', address.line3));
+		w.group('cac:Country', NONE, () => w.leaf('cbc:IdentificationCode', address.countryCode));
+	});
+}
+
 function party(w: XmlWriter, name: string, value: Party): void {
 	w.group(name, NONE, () =>
 		w.group('cac:Party', NONE, () => {
 			const endpoint = value.electronicAddress;
 			if (endpoint) w.leaf('cbc:EndpointID', endpoint.value, { schemeID: endpoint.scheme });
 			if (value.tradingName) w.group('cac:PartyName', NONE, () => w.leaf('cbc:Name', value.tradingName));
-			const address = value.address;
-			w.group('cac:PostalAddress', NONE, () => {
-				w.leaf('cbc:StreetName', address.line1);
-				w.leaf('cbc:AdditionalStreetName', address.line2);
-				w.leaf('cbc:CityName', address.city);
-				w.leaf('cbc:PostalZone', address.postCode);
-				w.leaf('cbc:CountrySubentity', address.countrySubdivision);
-				if (address.line3) w.group('cac:AddressLine', NONE, () => w.leaf('cbc:Line', address.line3));
-				w.group('cac:Country', NONE, () => w.leaf('cbc:IdentificationCode', address.countryCode));
-			});
+			postalAddress(w, 'cac:PostalAddress', value.address);
 			if (value.vatId) {
 				w.group('cac:PartyTaxScheme', NONE, () => {
 					w.leaf('cbc:CompanyID', value.vatId);
@@ -69,6 +73,7 @@ function party(w: XmlWriter, name: string, value: Party): void {
 			w.group('cac:PartyLegalEntity', NONE, () => {
 				w.leaf('cbc:RegistrationName', value.name);
 				w.leaf('cbc:CompanyID', value.legalRegistrationId?.value, { schemeID: value.legalRegistrationId?.scheme });
+				w.leaf('cbc:CompanyLegalForm', value.additionalLegalInformation);
 			});
 			const contact = value.contact;
 			if (contact && (contact.name || contact.telephone || contact.email)) {
@@ -146,27 +151,40 @@ function totals(w: XmlWriter, invoice: Invoice): void {
 	});
 }
 
+/**
+ * BG-1 as UBL writes it: the subject code in front of the text as #CODE# (UBL has no element for it). Peppol allows
+ * one note (PEPPOL-EN16931-R002, except between German parties): there the texts are joined into one.
+ */
+function noteTexts(invoice: Invoice): string[] {
+	const written = (note: InvoiceNote) => (note.subjectCode ? `#${note.subjectCode}#${note.text}` : note.text);
+	const german = invoice.seller.address.countryCode === 'DE' && invoice.buyer.address.countryCode === 'DE';
+	if (invoice.specification !== 'peppol' || german || invoice.notes.length <= 1) return invoice.notes.map(written);
+	return [invoice.notes.map((note) => note.text).join('\n')];
+}
+
 /** The UBL XML of an invoice (Invoice document) or credit note (CreditNote document). */
 export function renderUbl(invoice: Invoice, options: UblOptions = {}): string {
 	const creditNote = isCreditNote(invoice);
 	const w = new XmlWriter(options.prettyPrint ?? true);
 	const namespaces = { xmlns: creditNote ? NS.creditNote : NS.invoice, 'xmlns:cac': NS.cac, 'xmlns:cbc': NS.cbc };
 	w.group(creditNote ? 'CreditNote' : 'Invoice', namespaces, () => {
-		w.leaf('cbc:CustomizationID', PEPPOL_CUSTOMIZATION_ID);
-		w.leaf('cbc:ProfileID', PEPPOL_PROFILE_ID);
+		const specification = invoice.specification ?? 'en16931';
+		w.leaf('cbc:CustomizationID', SPECIFICATION_IDS[specification]);
+		// BT-23: Peppol's billing process on Peppol, the business process (the French billing framework) elsewhere.
+		w.leaf('cbc:ProfileID', specification === 'peppol' ? PEPPOL_PROFILE_ID : invoice.businessProcess);
 		w.leaf('cbc:ID', invoice.number);
 		w.leaf('cbc:IssueDate', invoice.issueDate);
 		if (!creditNote) w.leaf('cbc:DueDate', invoice.dueDate);
 		w.leaf(creditNote ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode', invoice.typeCode);
-		// UBL has no subject code element: EN16931 puts it in front of the text as #CODE#.
-		for (const note of invoice.notes) w.leaf('cbc:Note', note.subjectCode ? `#${note.subjectCode}#${note.text}` : note.text);
+		for (const note of noteTexts(invoice)) w.leaf('cbc:Note', note);
 		w.leaf('cbc:DocumentCurrencyCode', invoice.currency);
 		w.leaf('cbc:BuyerReference', invoice.buyerReference);
 		const period = invoice.period;
-		if (period) {
+		if (period || invoice.vatPointDateCode) {
 			w.group('cac:InvoicePeriod', NONE, () => {
-				w.leaf('cbc:StartDate', period.start);
-				w.leaf('cbc:EndDate', period.end);
+				w.leaf('cbc:StartDate', period?.start);
+				w.leaf('cbc:EndDate', period?.end);
+				w.leaf('cbc:DescriptionCode', invoice.vatPointDateCode);
 			});
 		}
 		if (invoice.orderReference) w.group('cac:OrderReference', NONE, () => w.leaf('cbc:ID', invoice.orderReference));
@@ -183,15 +201,13 @@ export function renderUbl(invoice: Invoice, options: UblOptions = {}): string {
 		}
 		party(w, 'cac:AccountingSupplierParty', invoice.seller);
 		party(w, 'cac:AccountingCustomerParty', invoice.buyer);
-		if (invoice.deliverToCountryCode || invoice.deliveryDate) {
+		const deliverTo = invoice.deliverTo;
+		if (deliverTo || invoice.deliveryDate) {
 			w.group('cac:Delivery', NONE, () => {
 				w.leaf('cbc:ActualDeliveryDate', invoice.deliveryDate);
-				if (invoice.deliverToCountryCode) {
-					w.group('cac:DeliveryLocation', NONE, () =>
-						w.group('cac:Address', NONE, () =>
-							w.group('cac:Country', NONE, () => w.leaf('cbc:IdentificationCode', invoice.deliverToCountryCode)),
-						),
-					);
+				if (deliverTo) {
+					w.group('cac:DeliveryLocation', NONE, () => postalAddress(w, 'cac:Address', deliverTo.address));
+					if (deliverTo.name) w.group('cac:DeliveryParty', NONE, () => w.group('cac:PartyName', NONE, () => w.leaf('cbc:Name', deliverTo.name)));
 				}
 			});
 		}

@@ -8,8 +8,12 @@ import type { PricedCdr } from '../pricing';
 import type { BreakdownLine } from '../tariff/price-session';
 import type { InvoicingConfig, PartnerConfig } from './config';
 import { partnerFor, sellerOwns } from './config';
-import type { InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, LineVat, Period } from './model';
-import { CDR_ITEM_ATTRIBUTES } from './model';
+import { deliveryOf, periodCovering, siteAddress, siteText } from './delivery';
+import type { DocumentLanguage, InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, LineVat, Period } from './model';
+import { CDR_ITEM_ATTRIBUTES, languageOfCountry } from './model';
+import { sellerLegalInformation } from './seller-mentions';
+import { zoneOfCountry } from '../tariff/time-zone';
+import { BILLING_FRAMEWORK, defaultSpecification } from './specification';
 
 export interface PlanMember {
 	/** Position of the priced CDR in the input: how results are paired back to items. */
@@ -157,6 +161,12 @@ const hoursText = (h: number | null) => {
 	return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 };
 
+/** The kWh prices the tariff charged the session at: "0.35 EUR/kWh", "0.55 / 0.65 EUR/kWh". */
+function energyPrices(p: PricedCdr): string | undefined {
+	const prices = [...new Set(p.breakdown.filter((l) => l.category === 'energy' && l.price).map((l) => l.price!.toFixed()))];
+	return prices.length ? `${prices.join(' / ')} ${p.currency ?? ''}/kWh`.replace(' /kWh', '/kWh') : undefined;
+}
+
 function cdrAttributes(p: PricedCdr, words: Record<string, string>): ItemAttribute[] {
 	const a: Array<[string, string | null | undefined]> = [
 		[CDR_ITEM_ATTRIBUTES.cdrId, p.id],
@@ -168,11 +178,14 @@ function cdrAttributes(p: PricedCdr, words: Record<string, string>): ItemAttribu
 		[words.energy, p.billed ? `${p.billed.energy_kwh.toFixed()} kWh` : undefined],
 		[CDR_ITEM_ATTRIBUTES.duration, hoursText(p.cdr.total_time)],
 		[CDR_ITEM_ATTRIBUTES.parkingTime, p.cdr.total_parking_time ? hoursText(p.cdr.total_parking_time) : undefined],
+		[CDR_ITEM_ATTRIBUTES.energyPrice, energyPrices(p)],
+		[CDR_ITEM_ATTRIBUTES.timeZone, p.time_zone ?? zoneOfCountry(p.cdr.country ?? undefined)],
+		[CDR_ITEM_ATTRIBUTES.site, siteAddress(p) && siteText(siteAddress(p)!)],
 	];
 	return a.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '').map(([name, value]) => ({ name, value }));
 }
 
-type Language = 'fr' | 'en' | 'de';
+type Language = DocumentLanguage;
 
 const WORDS: Record<Language, Record<string, string>> = {
 	en: {
@@ -215,8 +228,7 @@ const COMPONENT_UNITS: Record<string, string> = {
 
 /** The language of the document: the partner's, else the seller's (French, German), else English. */
 export function languageOf(partner: PartnerConfig, config: InvoicingConfig): Language {
-	const country = config.seller.address.countryCode;
-	return partner.language ?? (country === 'FR' ? 'fr' : country === 'DE' || country === 'AT' ? 'de' : 'en');
+	return partner.language ?? languageOfCountry(config.seller.address.countryCode);
 }
 
 /** The invoice lines of one CDR: one per VAT treatment, or one per price component and VAT treatment. */
@@ -255,8 +267,9 @@ function cdrLines(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig,
 			const unitCode = COMPONENT_UNITS[c.category];
 			const net = roundMoney(c.excl);
 			const flat = c.category === 'fixed' || c.category === 'price_limit' || c.price === null;
-			// Billed volumes and prices are exact; hours may not terminate (1 min = 0.0166… h): 6 decimals in the quantity.
-			const quantity = flat ? dec(1) : c.volume.toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
+			// Billed volumes and prices are exact; hours may not terminate (1 min = 0.0166… h): 4 decimals in the quantity,
+			// the most the French rules allow (BR-FR-DEC-02). The net amount comes from the exact volume.
+			const quantity = flat ? dec(1) : c.volume.toDecimalPlaces(4, Decimal.ROUND_HALF_UP);
 			const negativeCorrection = net.isNegative();
 			out.push({
 				id: nextId(),
@@ -315,10 +328,20 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 	const nextId = () => String(++n);
 	// A credit CDR's computed price is negative (OCPI negates total_cost); a credit note states positive amounts.
 	const sign: 1 | -1 = credit ? -1 : 1;
-	const lines = plan.members.flatMap((m) => cdrLines(m.priced, partner, config, sign, nextId));
+	// Lines by date: in the order the sessions started.
+	const byStart = [...plan.members].sort((a, b) => (a.priced.cdr.start_date_time ?? '').localeCompare(b.priced.cdr.start_date_time ?? ''));
+	const lines = byStart.flatMap((m) => cdrLines(m.priced, partner, config, sign, nextId));
 	const terms = partner.paymentTermsDays ?? config.invoicing.paymentTermsDays;
 	const seller = config.seller;
+	const { operationCategory } = seller;
 	return {
+		specification: partner.specification ?? defaultSpecification(seller.address.countryCode, partner.address.countryCode),
+		vatPointDateCode: seller.vatOnDebits ? '3' : undefined,
+		language: languageOf(partner, config),
+		...deliveryOf(
+			plan.members.map((m) => m.priced),
+			partner.address,
+		),
 		number: ctx.number,
 		issueDate: ctx.issueDate,
 		typeCode: credit ? '381' : '380',
@@ -333,10 +356,10 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 					de: `Zahlbar innerhalb von ${terms} Tagen per SEPA-Überweisung.`,
 					en: `Payment within ${terms} days by SEPA credit transfer.`,
 				}[languageOf(partner, config)],
-		businessProcess: config.invoicing.businessProcess,
+		businessProcess: config.invoicing.businessProcess ?? (operationCategory && BILLING_FRAMEWORK[operationCategory]),
 		notes: notesFor(config),
 		precedingInvoices: ctx.corrects ? [ctx.corrects] : [],
-		period: plan.period,
+		period: periodCovering(plan.period, lines),
 		seller: {
 			name: seller.name,
 			tradingName: seller.tradingName,
@@ -345,6 +368,7 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 			electronicAddress: seller.electronicAddress,
 			address: seller.address,
 			contact: seller.contact,
+			additionalLegalInformation: sellerLegalInformation(seller),
 		},
 		buyer: {
 			name: partner.name,

@@ -5,7 +5,8 @@
  */
 import { dec, roundMoney, ZERO } from '../money';
 import type { Decimal } from '../money';
-import type { Invoice, InvoiceDraft, InvoiceLine, LineVat } from './model';
+import type { DocumentLanguage, Invoice, InvoiceDraft, InvoiceLine, LineVat } from './model';
+import { documentLanguage } from './model';
 import { completeInvoice } from './totals';
 
 export type DisputeCredit =
@@ -38,6 +39,12 @@ export class CreditNoteError extends Error {
 	}
 }
 
+const CREDIT_TERMS: Record<DocumentLanguage, string> = {
+	fr: "Montant porté au crédit de votre compte : aucun paiement n'est demandé.",
+	de: 'Der Betrag wird Ihrem Konto gutgeschrieben: keine Zahlung erforderlich.',
+	en: 'Credited to your account: no payment is requested.',
+};
+
 const vatKey = (vat: LineVat) => `${vat.category}|${vat.rate?.toFixed() ?? ''}`;
 
 /** The complete credit note for `credit` on `original`. */
@@ -56,8 +63,16 @@ export function disputeCreditNote(original: Invoice, credit: DisputeCredit, ctx:
 		buyerReference: original.buyerReference,
 		contractReference: original.contractReference,
 		businessProcess: original.businessProcess,
+		// The network, the mentions and the language of the invoice it corrects.
+		specification: original.specification,
+		language: original.language,
+		vatPointDateCode: original.vatPointDateCode,
+		deliveryDate: original.deliveryDate,
+		deliverTo: original.deliverTo,
 		notes: [...original.notes.filter((n) => n.subjectCode !== undefined), { subjectCode: 'AAI', text: ctx.reason }],
 		precedingInvoices: [{ number: original.number, issueDate: original.issueDate }],
+		// BR-CO-25: an amount due needs a due date or payment terms; a credit note's terms say nothing is to be paid.
+		paymentTerms: CREDIT_TERMS[documentLanguage(original)],
 		period: original.period,
 		seller: original.seller,
 		buyer: original.buyer,

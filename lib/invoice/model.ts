@@ -6,9 +6,23 @@
  * with `completeInvoice()` (lib/invoice/totals.ts) from an `InvoiceDraft`, so the arithmetic rules hold by construction.
  */
 import type { Decimal } from '../money';
+import type { EInvoiceSpecification } from './specification';
 
 /** ISO 8601 calendar date, "2026-03-31". EN16931 dates carry no time of day. */
 export type IsoDate = string;
+
+/** The languages documents are written in. */
+export type DocumentLanguage = 'fr' | 'en' | 'de';
+
+/** A party's language by its country: French, German (Germany, Austria), else English. */
+export function languageOfCountry(countryCode: string): DocumentLanguage {
+	return countryCode === 'FR' ? 'fr' : countryCode === 'DE' || countryCode === 'AT' ? 'de' : 'en';
+}
+
+/** The language a document is written in: its own, else its seller's. */
+export function documentLanguage(invoice: Pick<InvoiceDraft, 'language' | 'seller'>): DocumentLanguage {
+	return invoice.language ?? languageOfCountry(invoice.seller.address.countryCode);
+}
 
 /** BT-3 (UNTDID 1001): 380 commercial invoice, 381 credit note. */
 export type InvoiceTypeCode = '380' | '381';
@@ -73,6 +87,16 @@ export interface Party {
 	address: PostalAddress;
 	/** BG-6 / BG-9 */
 	contact?: Contact;
+	/** BT-33 seller additional legal information: legal form, share capital, trade register (RCS) entry. */
+	additionalLegalInformation?: string;
+}
+
+/** BG-13 delivery information: where the goods or services were supplied. */
+export interface DeliverTo {
+	/** BT-70 deliver-to party name (the charging site's name) */
+	name?: string;
+	/** BG-15 deliver-to address; BT-80 its country (needed with category K, BR-IC-12) */
+	address: PostalAddress;
 }
 
 /** BG-1 invoice note: BT-22 text with its BT-21 subject code (UNTDID 4451: PMT, PMD, AAB, REG, ABL...). */
@@ -130,6 +154,9 @@ export const CDR_ITEM_ATTRIBUTES = {
 	tariffId: 'Tariff ID',
 	duration: 'Duration',
 	parkingTime: 'Parking time',
+	energyPrice: 'Energy price',
+	site: 'Charging site',
+	timeZone: 'Time zone',
 } as const;
 
 /** BG-30 line VAT information. */
@@ -235,10 +262,19 @@ export interface InvoiceDraft {
 	precedingInvoices: PrecedingInvoiceReference[];
 	/** BG-14 */
 	period?: Period;
-	/** BT-72 actual delivery date (the charging day of a per-CDR invoice) */
+	/** BT-72 actual delivery date: the day the last charging session of the document ended */
 	deliveryDate?: IsoDate;
-	/** BT-80 deliver-to country code (needed with category K, BR-IC-12) */
-	deliverToCountryCode?: string;
+	/** BG-13 deliver-to: the charging site, when it is not the buyer's address (French 2026 mention). */
+	deliverTo?: DeliverTo;
+	/**
+	 * BT-8 VAT point date code (UNTDID 2005): 3 invoice date — a French seller's option for VAT on debits —, 35 delivery
+	 * date, 432 paid to date (VAT on receipts). CII writes the UNTDID 2475 equivalents 5, 29, 72.
+	 */
+	vatPointDateCode?: '3' | '35' | '432';
+	/** The language its texts are written in (not an EN 16931 term): the PDF and the e-mail speak it. */
+	language?: DocumentLanguage;
+	/** BT-24 the rules the document meets beyond EN 16931, and declares in UBL and CII (Factur-X declares its profile). */
+	specification?: EInvoiceSpecification;
 	/** BG-4 */
 	seller: Party;
 	/** BG-7 */

@@ -3,7 +3,8 @@
  * `ev-clearing invoice`, and what Send Factur-X and Track Payment read. Amounts as 2-decimal strings.
  */
 import { toFixedAmount } from '../money';
-import type { Invoice } from './model';
+import type { DocumentLanguage, Invoice } from './model';
+import { documentLanguage } from './model';
 
 export interface InvoiceSummaryJson {
 	/** Marks items that came from Build Invoice, so later nodes can tell them apart from anything else. */
@@ -13,6 +14,8 @@ export interface InvoiceSummaryJson {
 	typeCode: '380' | '381';
 	issueDate: string;
 	dueDate: string | null;
+	/** The language the document is written in: its e-mail speaks it too. */
+	language: DocumentLanguage;
 	currency: string;
 	period: { start: string; end: string } | null;
 	seller: { name: string; vatId: string | null };
@@ -47,6 +50,7 @@ export function invoiceSummary(
 		typeCode: invoice.typeCode,
 		issueDate: invoice.issueDate,
 		dueDate: invoice.dueDate ?? null,
+		language: documentLanguage(invoice),
 		currency: invoice.currency,
 		period: invoice.period ?? null,
 		seller: { name: invoice.seller.name, vatId: invoice.seller.vatId ?? null },

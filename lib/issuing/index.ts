@@ -3,7 +3,7 @@
  * renders it, hands its files over and records them. Every document, invoice or credit note, takes this path.
  */
 export type { DocumentRequest, IssueDocumentOptions, IssuedDocumentResult, Rendering } from './issue-document';
-export { issueDocument, renderStored } from './issue-document';
+export { DocumentRefusedError, issueDocument, renderStored } from './issue-document';
 export type { AlreadyInvoiced, IssuedDocument, IssueFailure, IssueOptions, IssueOutcome } from './issue-invoices';
 export { DEFAULT_RECOVER_AFTER_MS, issueInvoices } from './issue-invoices';
 export type { CreditNoteSettings, IssuedCreditNote } from './dispute-credit-note';

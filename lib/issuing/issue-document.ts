@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 
 import type { RenderAllOptions, RenderedInvoiceFile } from '../einvoice';
 import { renderAll } from '../einvoice';
+import type { BusinessRuleViolation } from '../invoice/business-rules';
+import { blockingViolations, checkBusinessRules, describeViolations } from '../invoice/business-rules';
 import type { EInvoiceFormat } from '../invoice/formats';
 import { invoiceFromDocument, invoiceToDocument } from '../invoice/document-json';
 import type { Invoice } from '../invoice/model';
@@ -29,6 +31,15 @@ export type IssuedDocumentResult =
 	/** Nothing was written: these CDRs (by cdrKey) are already on the listed documents. */
 	| { kind: 'already_invoiced'; conflicts: Map<string, string> };
 
+/** A document that breaks an EN 16931 rule or one of its specification's: refused before it gets a number. */
+export class DocumentRefusedError extends Error {
+	readonly code = 'INVOICE_RULES_VIOLATED';
+	constructor(readonly violations: BusinessRuleViolation[]) {
+		super(`Not issued, no number used: the document breaks ${violations.length === 1 ? 'a rule' : `${violations.length} rules`}: ${describeViolations(violations)}`);
+		this.name = 'DocumentRefusedError';
+	}
+}
+
 export interface IssueDocumentOptions {
 	/** Receives the files before the ledger marks them rendered: write them, attach them, send them. */
 	onRendered?: (invoice: Invoice, files: RenderedInvoiceFile[]) => Promise<void>;
@@ -37,7 +48,9 @@ export interface IssueDocumentOptions {
 /**
  * Numbers, records, renders and marks rendered one document. `build(number)` returns the complete document for a
  * number; it is called once to learn the totals and once more inside the ledger transaction with the real number.
- * What `build` throws (an invalid document) and a refusal of the ledger (LedgerError) leave nothing written.
+ * The document is held to the EN 16931 business rules and its specification's before the ledger numbers it: one
+ * that breaks any is refused with DocumentRefusedError. What `build` throws, that refusal and a refusal of the ledger
+ * (LedgerError) leave nothing written and no number used.
  */
 export async function issueDocument(
 	ledger: Ledger,
@@ -47,6 +60,8 @@ export async function issueDocument(
 	options: IssueDocumentOptions = {},
 ): Promise<IssuedDocumentResult> {
 	const preview = build('PREVIEW');
+	const broken = blockingViolations(checkBusinessRules(preview));
+	if (broken.length > 0) throw new DocumentRefusedError(broken);
 	let stored: Invoice | undefined;
 	const totals = {
 		withoutVat: toFixedAmount(preview.totals.taxExclusive),

@@ -21,7 +21,7 @@ import type { Ledger } from '../ledger';
 import { LedgerError } from '../ledger';
 import { cdrKey } from '../ocpi/types';
 import type { PricedCdr } from '../pricing';
-import { issueDocument, renderStored } from './issue-document';
+import { DocumentRefusedError, issueDocument, renderStored } from './issue-document';
 import type { Rendering } from './issue-document';
 
 export interface IssuedDocument {
@@ -211,7 +211,7 @@ export async function issueInvoices(
 				{ onRendered: async (invoice, files) => options.onRendered?.(documentOf(invoice, files)) },
 			);
 		} catch (error) {
-			if (error instanceof LedgerError || error instanceof DocumentInvalidError) {
+			if (error instanceof LedgerError || error instanceof DocumentInvalidError || error instanceof DocumentRefusedError) {
 				failAll(error.code, error.message);
 				continue;
 			}

@@ -69,6 +69,14 @@ function factsOf(cdr: AnyCdr): PricedCdrFacts {
 		location_id: str(cdr.cdr_location?.id),
 		evse_id: str(cdr.cdr_location?.evse_id),
 		country: str(cdr.cdr_location?.country),
+		site: cdr.cdr_location
+			? {
+					name: str(cdr.cdr_location.name),
+					address: str(cdr.cdr_location.address),
+					city: str(cdr.cdr_location.city),
+					postal_code: str(cdr.cdr_location.postal_code),
+				}
+			: null,
 		start_date_time: str(cdr.start_date_time),
 		end_date_time: str(cdr.end_date_time),
 		total_energy: num(cdr.total_energy),

@@ -56,6 +56,8 @@ export interface PricedCdrFacts {
 	location_id: string | null;
 	evse_id: string | null;
 	country: string | null;
+	/** The charging site's name and postal address (cdr_location): the delivery address on the invoice. */
+	site?: { name: string | null; address: string | null; city: string | null; postal_code: string | null } | null;
 	start_date_time: string | null;
 	end_date_time: string | null;
 	total_energy: number | null;

@@ -42,7 +42,7 @@ export const invoicingProperties: INodeProperties[] = [
 		default: SELLER_EXAMPLE,
 		required: true,
 		description:
-			'The CPO issuing the invoices: legal name, OCPI parties, SIREN/company id, VAT id, address, IBAN/BIC (README: invoicing configuration)',
+			'The CPO issuing the invoices: legal name, OCPI parties, SIREN/company id, VAT id, address, IBAN/BIC, e-invoicing address {value, scheme}, French mentions (shareCapital, tradeRegister, operationCategory, vatOnDebits) (README: invoicing configuration)',
 	},
 	{
 		displayName: 'Partners (eMSPs)',
@@ -51,7 +51,7 @@ export const invoicingProperties: INodeProperties[] = [
 		default: PARTNERS_EXAMPLE,
 		required: true,
 		description:
-			'The eMSPs billed, matched by the OCPI party of the CDR token: legal name, VAT id, address, billing e-mail, VAT regime (domestic or reverse_charge)',
+			'The eMSPs billed, matched by the OCPI party of the CDR token: legal name, VAT id, address, billing e-mail, VAT regime (domestic or reverse_charge), e-invoicing address {value, scheme} and specification (en16931, peppol, xrechnung, fr-ctc)',
 	},
 	{
 		displayName: 'Mode',

@@ -69,14 +69,15 @@ describe('e-mail delivery to a real SMTP server', () => {
 		const message = parseMime(mail.raw);
 		expect(message.headers.from).toBe('EV Charge France <facturation@evcharge-france.example>');
 		expect(message.headers.to).toBe('factures@mobilis-france.example');
-		expect(message.headers.subject).toBe('Invoice EVC-2026-000001 from EV Charge France SAS');
+		// The document's language (the French seller's, Mobilis having none of its own), with its dates and decimal mark.
+		expect(message.headers.subject).toBe('Facture EVC-2026-000001 de EV Charge France SAS');
 		expect(message.headers['message-id']).toBe((outcome as { remoteId: string }).remoteId);
 		const parts = leaves(message);
 		const text = parts.find((p) => p.headers['content-type']?.startsWith('text/plain'))!;
 		expect(text.body.toString('utf8')).toContain(
-			'Please find attached our invoice EVC-2026-000001 of 2026-11-02 for 79.85 EUR (due 2026-12-02).',
+			"Veuillez trouver ci-joint notre facture EVC-2026-000001 du 02/11/2026, d'un montant de 79,85 EUR TTC (échéance le 02/12/2026).",
 		);
-		expect(text.body.toString('utf8')).toContain(`payment reference ${invoice.summary.paymentReference}`);
+		expect(text.body.toString('utf8')).toContain(`référence de paiement ${invoice.summary.paymentReference}`);
 		const pdf = parts.find((p) => p.headers['content-type']?.startsWith('application/pdf'))!;
 		expect(pdf.headers['content-disposition']).toContain('filename=EVC-2026-000001.pdf');
 		expect(pdf.body.equals(invoice.delivery.files.facturx!.data)).toBe(true);

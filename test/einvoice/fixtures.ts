@@ -155,7 +155,7 @@ export function intraCommunityInvoice(): Invoice {
 		buyer: BUYER_DE,
 		buyerReference: undefined,
 		period: { start: '2026-03-01', end: '2026-03-31' },
-		deliverToCountryCode: 'FR',
+		deliverTo: { address: { line1: '20 boulevard Diderot', city: 'Paris', postCode: '75012', countryCode: 'FR' } },
 		lines: [cdrLine({ index: 21, kwh: '30.5', category: 'K' })],
 	});
 }
@@ -218,3 +218,93 @@ export const ALL_FIXTURES: Record<string, () => Invoice> = {
 	'partial-credit-note': partialCreditNote,
 	corrective: correctiveInvoice,
 };
+
+/* ------------------------------------------------------------------ one document per network */
+
+export const SELLER_DE: Party = {
+	name: 'Ladenetz Nord GmbH',
+	legalRegistrationId: { value: 'HRB 98765' },
+	vatId: 'DE298765435',
+	electronicAddress: { value: 'DE298765435', scheme: '9930' },
+	address: { line1: 'Hohenzollernring 40', city: 'Köln', postCode: '50672', countryCode: 'DE' },
+	contact: { name: 'Roaming-Abrechnung', telephone: '+49 221 123 4567', email: 'rechnung@ladenetz-nord.example' },
+	additionalLegalInformation: 'GmbH, Stammkapital 25.000 EUR – Amtsgericht Köln HRB 98765',
+};
+
+export const BUYER_BE: Party = {
+	name: 'E-Mobility Services SA',
+	vatId: 'BE0403123486',
+	legalRegistrationId: { value: '0403123486', scheme: '0208' },
+	electronicAddress: { value: '0403123486', scheme: '0208' },
+	address: { line1: 'Avenue Louise 250', city: 'Bruxelles', postCode: '1050', countryCode: 'BE' },
+};
+
+const SITE = { name: 'Parking Gare de Lyon - Diderot', address: { line1: '20 Boulevard Diderot', city: 'Paris', postCode: '75012', countryCode: 'FR' } };
+
+/** Peppol BIS 3: French seller, Belgian eMSP (reverse charge), both on Peppol; the three French notes become one. */
+export function peppolInvoice(): Invoice {
+	return complete(
+		{
+			number: 'PEP-2026-000001',
+			specification: 'peppol',
+			buyer: BUYER_BE,
+			buyerReference: 'BE*EMS',
+			period: { start: '2026-03-01', end: '2026-03-31' },
+			deliveryDate: '2026-03-14',
+			lines: [1, 2].map((index) => cdrLine({ index, kwh: `${20 + index}.5`, category: 'AE' })),
+		},
+		{ exemptionReasons: { AE: { text: 'Autoliquidation', code: 'VATEX-EU-AE' } } },
+	);
+}
+
+/** XRechnung 3.0: German seller and buyer, 19 %, the buyer's Leitweg-ID as BT-10, a seller contact with phone. */
+export function xrechnungInvoice(): Invoice {
+	return complete({
+		number: 'LDN26-00042',
+		specification: 'xrechnung',
+		seller: SELLER_DE,
+		buyer: { ...BUYER_DE, electronicAddress: { value: 'DE123456788', scheme: '9930' }, vatId: 'DE123456788' },
+		buyerReference: '04011000-12345-34',
+		businessProcess: undefined,
+		notes: [],
+		paymentTerms: 'Zahlbar innerhalb von 14 Tagen per SEPA-Überweisung.',
+		period: { start: '2026-03-01', end: '2026-03-31' },
+		deliveryDate: '2026-03-14',
+		payment: {
+			meansCode: '58',
+			remittanceInformation: createCreditorReference('LDN26-00042'),
+			iban: 'DE89370400440532013000',
+			bic: 'COBADEFFXXX',
+		},
+		lines: [1, 2, 3].map((index) => cdrLine({ index, kwh: `${index}7.25`, rate: '19' })),
+	});
+}
+
+/** A document for a French platform (fr-ctc): SIRENs, 0225 addresses, BT-23 S1, VAT on debits, the charging site. */
+export function frenchPlatformInvoice(): Invoice {
+	return complete({
+		number: 'FR-2026-000001',
+		specification: 'fr-ctc',
+		businessProcess: 'S1',
+		vatPointDateCode: '3',
+		seller: { ...SELLER, additionalLegalInformation: 'SAS au capital de 150 000 EUR – RCS Nantes 123 456 782' },
+		period: { start: '2026-03-01', end: '2026-03-31' },
+		deliveryDate: '2026-03-14',
+		deliverTo: SITE,
+		lines: [1, 2, 3].map((index) => cdrLine({ index, kwh: `${index}3.125` })),
+	});
+}
+
+/** Its credit note on the French platform: the corrected invoice with its date (BR-FR-CO-05). */
+export function frenchPlatformCreditNote(): Invoice {
+	const original = frenchPlatformInvoice();
+	return complete({
+		...original,
+		number: 'FR-AV-2026-000001',
+		typeCode: '381',
+		issueDate: '2026-04-02',
+		dueDate: '2026-04-02',
+		lines: [{ ...original.lines[0], id: '1' }],
+		precedingInvoices: [{ number: original.number, issueDate: original.issueDate }],
+	});
+}

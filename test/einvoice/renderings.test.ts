@@ -7,7 +7,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CII_GUIDELINES, PEPPOL_CUSTOMIZATION_ID, renderAll, renderCii, renderFacturXPdf, renderUbl } from '../../lib/einvoice';
-import { creditNote, exemptInvoice, monthlyInvoice, partialCreditNote, perCdrInvoice, reverseChargeInvoice } from './fixtures';
+import type { Invoice, InvoiceLine } from '../../lib/invoice/model';
+import { completeInvoice } from '../../lib/invoice/totals';
+import { dec } from '../../lib/money';
+import { cdrLine, creditNote, exemptInvoice, frenchPlatformInvoice, monthlyInvoice, partialCreditNote, perCdrInvoice, reverseChargeInvoice } from './fixtures';
 
 function values(xml: string, element: string): string[] {
 	return [...xml.matchAll(new RegExp(`<${element}(?: [^>]*)?>([^<]*)</${element}>`, 'g'))].map((m) => m[1]);
@@ -61,10 +64,11 @@ describe('CII', () => {
 });
 
 describe('UBL', () => {
-	it('writes an Invoice with the Peppol BIS 3.0 identifiers and the totals', () => {
+	it('writes an Invoice declaring EN 16931 (it is not meant for Peppol) and the totals', () => {
 		const xml = renderUbl(perCdrInvoice(1));
 		expect(xml).toMatch(/^<\?xml[^>]*\?>\s*<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"/);
-		expect(values(xml, 'cbc:CustomizationID')).toEqual([PEPPOL_CUSTOMIZATION_ID]);
+		expect(values(xml, 'cbc:CustomizationID')).toEqual(['urn:cen.eu:en16931:2017']);
+		expect(values(xml, 'cbc:CustomizationID')).not.toEqual([PEPPOL_CUSTOMIZATION_ID]);
 		expect(values(xml, 'cbc:PayableAmount')).toEqual(['9.85']);
 		expect(values(xml, 'cbc:DueDate')).toEqual(['2026-04-30']);
 		expect(values(xml, 'cbc:Note')[0]).toMatch(/^#PMD#Pénalités/);
@@ -160,5 +164,93 @@ describe('Factur-X PDF', () => {
 		const files = await renderAll(perCdrInvoice(5), ['facturx', 'cii', 'ubl']);
 		expect(files.map((f) => f.fileName)).toEqual(['CDR-2026-000005.pdf', 'CDR-2026-000005.cii.xml', 'CDR-2026-000005.ubl.xml']);
 		expect(files[1].data.toString('utf8')).toContain('<ram:ID>CDR-2026-000005</ram:ID>');
+	});
+});
+
+describe('the PDF as a French accountant reads it', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'facturx-reader-'));
+	const pdfText = async (invoice: Invoice, language?: 'fr' | 'en' | 'de') => {
+		const file = join(dir, `${invoice.number}-${language ?? 'default'}.pdf`);
+		writeFileSync(file, await renderFacturXPdf(invoice, { language, creationDate: new Date('2026-11-02T08:00:00Z') }));
+		return execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+	};
+	const site = 'Parking souterrain de la gare de Lyon — niveau -2, accès par la rue de Bercy, 20 boulevard Diderot, 75012 Paris';
+
+	/** Per-CDR lines as the builder writes them (C62, one session), out of date order, with the CDR's zone and kWh price. */
+	function accountantInvoice(): Invoice {
+		const line = (index: number, start: string, end: string): InvoiceLine => {
+			const base = cdrLine({ index, kwh: '10.512' });
+			return {
+				...base,
+				quantity: dec(1),
+				unitCode: 'C62',
+				netPrice: base.netAmount.toDecimalPlaces(2),
+				item: {
+					...base.item,
+					attributes: [
+						{ name: 'CDR ID', value: `FR-BEO-CDR-${index}` },
+						{ name: 'Session start', value: start },
+						{ name: 'Session end', value: end },
+						{ name: 'EVSE ID', value: 'FR*BEO*E01001*1' },
+						{ name: 'Énergie', value: '10.512 kWh' },
+						{ name: 'Energy price', value: '0.35 EUR/kWh' },
+						{ name: 'Time zone', value: 'Europe/Paris' },
+						{ name: 'Charging site', value: site },
+					],
+				},
+			};
+		};
+		return completeInvoice({
+			...perCdrInvoice(9),
+			lines: [
+				line(1, '2026-07-14T06:07:00Z', '2026-07-14T07:37:00Z'), // summer time: UTC+2
+				line(2, '2026-03-02T18:30:00Z', '2026-03-02T23:30:00Z'), // winter time: UTC+1, ends after midnight locally
+			],
+		});
+	}
+
+	it('fills the unit column, states the kWh price and the site, in the zone of the site, lines by date', async () => {
+		const text = await pdfText(accountantInvoice());
+		expect(text).toMatch(/1 unité\s+3,68/);
+		expect(text).toContain('Prix du kWh 0,35 EUR/kWh');
+		expect(text).toContain('02/03/2026 19:30 → 03/03/2026 00:30 Europe/Paris');
+		expect(text).toContain('14/07/2026 08:07 → 09:37 Europe/Paris');
+		expect(text.indexOf('FR-BEO-CDR-2')).toBeLessThan(text.indexOf('FR-BEO-CDR-1'));
+	});
+
+	it('cuts no detail: a long site is wrapped to the next row, never ended with "…"', async () => {
+		const text = await pdfText(accountantInvoice());
+		expect(text).not.toContain('…');
+		const flat = text.replace(/\s+/g, ' ');
+		expect(flat).toContain('accès par la rue de Bercy, 20 boulevard Diderot, 75012 Paris');
+	});
+
+	it('writes one decimal convention per language: no decimal point in French, no decimal comma in English', async () => {
+		const french = await pdfText(accountantInvoice(), 'fr');
+		expect(french).not.toMatch(/\d\.\d/);
+		expect(french).toContain('10,512 kWh');
+		const english = await pdfText(accountantInvoice(), 'en');
+		expect(english).not.toMatch(/\d,\d{1,2}\b/);
+		expect(english).toContain('10.512 kWh');
+		expect(english).toContain('kWh price 0.35 EUR/kWh');
+		const german = await pdfText(accountantInvoice(), 'de');
+		expect(german).toContain('kWh-Preis 0,35 EUR/kWh');
+		expect(german).toContain('02.03.2026 19:30 → 03.03.2026 00:30 Europe/Paris');
+	});
+
+	it('asks for no payment on a credit note: no due date, bank details, reference or amount due', async () => {
+		const text = await pdfText(creditNote());
+		expect(text).toContain('AVOIR');
+		expect(text).toContain('Montant à créditer');
+		for (const wording of ['Échéance', 'Net à payer', 'Référence à rappeler', 'Règlement par virement', 'IBAN']) expect(text).not.toContain(wording);
+	});
+
+	it('prints the French mentions: category of operation, VAT on debits, capital and RCS, the delivery site', async () => {
+		const text = await pdfText(frenchPlatformInvoice());
+		expect(text).toContain("Catégorie d'opération prestation de services (S1)");
+		expect(text).toContain("option pour le paiement de la taxe d'après les débits");
+		expect(text).toContain('SAS au capital de 150 000 EUR – RCS Nantes 123 456 782');
+		expect(text).toContain('Lieu de livraison');
+		expect(text).toContain('Parking Gare de Lyon - Diderot, 20 Boulevard Diderot');
 	});
 });

@@ -24,9 +24,13 @@ export interface Verdict {
 	issues: Finding[];
 }
 
-export function validateEInvoices(files: string[]): Promise<Verdict[]> {
+/** Rule layers on top of EN 16931: Peppol BIS Billing 3.0, XRechnung 3.0 (compiled from their official Schematron). */
+export type RuleLayer = 'peppol' | 'xrechnung';
+
+export function validateEInvoices(files: string[], options: { rules?: RuleLayer[] } = {}): Promise<Verdict[]> {
+	const rules = options.rules?.length ? ['--rules', options.rules.join(',')] : [];
 	return new Promise((resolvePromise, reject) => {
-		execFile(VALIDATOR, ['--json', ...files], { maxBuffer: 512 * 1024 * 1024 }, (error, stdout, stderr) => {
+		execFile(VALIDATOR, ['--json', ...rules, ...files], { maxBuffer: 512 * 1024 * 1024 }, (error, stdout, stderr) => {
 			const verdicts = stdout
 				.split('\n')
 				.filter((line) => line.startsWith('{'))
@@ -40,6 +44,11 @@ export function validateEInvoices(files: string[]): Promise<Verdict[]> {
 			}
 		});
 	});
+}
+
+/** The ids of a verdict's fatal findings, sorted, without repeats: what a test compares. */
+export function fatalIds(verdict: Pick<Verdict, 'issues'>): string[] {
+	return [...new Set(verdict.issues.filter((issue) => issue.severity === 'fatal').map((issue) => issue.id ?? '-'))].sort();
 }
 
 /** The fatal findings of a verdict, one per line: what a failing assertion prints. */

@@ -41,7 +41,7 @@ describe('checkInvoice', () => {
 	it('requires period and deliver-to country for an intra-community supply (K)', () => {
 		const invoice = intraCommunityInvoice();
 		const lines = invoice.lines.map((l) => ({ ...l, period: undefined }));
-		expect(codes({ ...invoice, period: undefined, lines, deliverToCountryCode: undefined })).toEqual([
+		expect(codes({ ...invoice, period: undefined, lines, deliverTo: undefined })).toEqual([
 			'INVOICE_PERIOD_MISSING',
 			'DELIVER_TO_COUNTRY_MISSING',
 		]);

@@ -108,4 +108,21 @@ describe('Build Invoice node, through the n8n engine', () => {
 		const continued = await runNode(new BuildInvoice(), asItems([french[0]]), { parameters: bad, continueOnFail: true });
 		expect(continued.outputs[2].map((i) => (i.json.error as { code: string }).code)).toEqual(['INVOICING_CONFIG_INVALID']);
 	});
+
+	it('refuses a seller without VAT id, a Peppol partner without address, an unknown scheme: the field named, no number used', async () => {
+		const partners = config.partners as Array<Record<string, unknown>>;
+		const cases: Array<[Record<string, string>, RegExp]> = [
+			[{ seller: JSON.stringify({ ...config.seller, vatId: undefined }) }, /\$\.seller\.vatId: is required/],
+			[{ partners: JSON.stringify(partners.map((p, i) => (i === 2 ? { ...p, electronicAddress: undefined } : p))) }, /\$\.partners\[2\]\.electronicAddress: is required/],
+			[{ partners: JSON.stringify(partners.map((p, i) => (i === 3 ? { ...p, electronicAddress: { value: '0403123486', scheme: 'BE' } } : p))) }, /\$\.partners\[3\]\.electronicAddress: scheme "BE" is not in the EAS code list/],
+		];
+		for (const [override, message] of cases) {
+			const ledgerPath = path.join(dir, `refused-${cases.findIndex((c) => c[1] === message)}.sqlite`);
+			const { error } = await runNode(new BuildInvoice(), asItems([french[0]]), { parameters: parameters(ledgerPath, override) });
+			expect(error?.message).toMatch(message);
+			const ledger = await openLedger({ kind: 'sqlite', path: ledgerPath });
+			expect(await ledger.listInvoices()).toEqual([]);
+			await ledger.close();
+		}
+	});
 });

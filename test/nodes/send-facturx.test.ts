@@ -95,7 +95,7 @@ describe('Send Factur-X through the n8n engine: e-mail', () => {
 		expect((failed[2].json.error as { message: string }).message).toContain('"Roam Netherlands B.V." has no e-mail address');
 		expect(server.received.length).toBe(before + 1);
 		const mail = parseMime(server.received.at(-1)!.raw);
-		expect(mail.headers.subject).toBe('Invoice EVC-2026-000001 from EV Charge France SAS');
+		expect(mail.headers.subject).toBe('Facture EVC-2026-000001 de EV Charge France SAS');
 		expect(mail.headers['message-id']).toBe((sent[0].json.delivery as { remoteId: string }).remoteId);
 		const pdf = leaves(mail).find((p) => p.headers['content-type']?.startsWith('application/pdf'))!;
 		expect(pdf.body.equals(samples.invoice.delivery.files.facturx!.data)).toBe(true);
