@@ -65,9 +65,16 @@ export function isValidSiren(value: string): boolean {
 	return /^\d{9}$/.test(value) && luhnValid(value);
 }
 
-/** French SIRET: 14 digits, Luhn (La Poste's establishments use another rule: accepted on their SIREN). */
+const LA_POSTE_SIREN = '356000000';
+
+/**
+ * French SIRET: 14 digits, a valid SIREN then a Luhn check over all 14 — except La Poste's establishments (SIREN
+ * 356000000), whose digits add up to a multiple of 5 instead.
+ */
 export function isValidSiret(value: string): boolean {
-	return /^\d{14}$/.test(value) && (luhnValid(value) || value.startsWith('356000000'));
+	if (!/^\d{14}$/.test(value)) return false;
+	if (value.startsWith(LA_POSTE_SIREN)) return [...value].reduce((total, c) => total + Number(c), 0) % 5 === 0;
+	return isValidSiren(value.slice(0, 9)) && luhnValid(value);
 }
 
 /** Belgian enterprise number: 10 digits, the last two = 97 − (first eight mod 97). */

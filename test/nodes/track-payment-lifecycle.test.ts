@@ -34,7 +34,7 @@ const runLifecycle = (ledgerPath: string, parameters: Record<string, unknown>, i
 
 describeWithReference('Track Payment: Platform Lifecycle', () => {
 	it('pulls statuses, records a callback, reports the 212, and Get Status lists the rejected invoice to correct', async () => {
-		const issued = await issueFrenchInvoices({ businessProcess: 'S1' });
+		const issued = await issueFrenchInvoices({}, 'per_cdr', { operationCategory: 'services', vatOnDebits: false });
 		const [first, second, third] = issued.french;
 		const client = createPaClient(pa.connection());
 		for (const document of [first, second, third]) {

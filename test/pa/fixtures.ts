@@ -28,9 +28,14 @@ export interface FrenchLedger {
 	all: InvoiceDocument[];
 }
 
-export async function issueFrenchInvoices(invoicing: Record<string, unknown> = {}, mode = 'per_cdr'): Promise<FrenchLedger> {
+export async function issueFrenchInvoices(
+	invoicing: Record<string, unknown> = {},
+	mode = 'per_cdr',
+	seller: Record<string, unknown> = {},
+): Promise<FrenchLedger> {
 	const raw = load('invoice-config.json');
 	raw.invoicing = { ...raw.invoicing, mode, issueDate: '2026-11-02', ...invoicing };
+	raw.seller = { ...(raw.seller as Record<string, unknown>), ...seller };
 	const config = parseInvoicingConfig(raw);
 	const pricer = createPricer({ tariffs: load('tariffs.json') });
 	const priced = (load('cdrs.json') as unknown[]).map((c) => pricer.price(c as never));

@@ -200,7 +200,7 @@ describeWithReference('lifecycle statuses from the platform', () => {
 
 describeWithReference('212 Encaissée, the seller\'s own status', () => {
 	it('services (VAT on receipts): each payment of a deposited invoice is reported once, valid against the XSD', async () => {
-		issued = await issueFrenchInvoices({ businessProcess: 'S1' });
+		issued = await issueFrenchInvoices({}, 'per_cdr', { operationCategory: 'services', vatOnDebits: false });
 		const { ledger, french } = issued;
 		const client = createPaClient(pa.connection());
 		const [invoice, notDeposited] = french;
@@ -231,7 +231,7 @@ describeWithReference('212 Encaissée, the seller\'s own status', () => {
 	});
 
 	it('a 212 whose deposit answer was lost is found by its tracking id on the next run', async () => {
-		issued = await issueFrenchInvoices({ businessProcess: 'S1' });
+		issued = await issueFrenchInvoices({}, 'per_cdr', { operationCategory: 'services', vatOnDebits: false });
 		const { ledger, french } = issued;
 		const client = createPaClient(pa.connection({ timeoutMs: 300 }));
 		await depositAll(ledger, client, [french[0]]);
@@ -244,7 +244,7 @@ describeWithReference('212 Encaissée, the seller\'s own status', () => {
 	});
 
 	it('goods (VAT on delivery) and VAT on debits need no 212', async () => {
-		issued = await issueFrenchInvoices({ businessProcess: 'B1' });
+		issued = await issueFrenchInvoices({}, 'per_cdr', { operationCategory: 'goods', vatOnDebits: false });
 		const { ledger, french } = issued;
 		const client = createPaClient(pa.connection());
 		await depositAll(ledger, client, [french[0]]);

@@ -30,7 +30,7 @@ export { FLOW_SYNTAX, depositInvoice, flowProfileOf } from './deposit';
 export type { PaDeposit, PaDepositOptions, PaFileFormat } from './deposit';
 export { frenchPartyOf, paRecipientOf } from './recipient';
 export type { PaRecipient } from './recipient';
-export { isValidSiren, isValidSiret } from './siren';
+export { isValidSiren, isValidSiret } from '../../invoice/identifiers';
 export { CdarError, DEFAULT_CDAR_MAX_BYTES, buildCashedCdar, cashedMessageId, parseCdar } from './cdar';
 export type { CashedStatusInput, CdarCharacteristic, CdarErrorCode, CdarMessage, CdarParty, CdarReason, CdarStatus } from './cdar';
 export {

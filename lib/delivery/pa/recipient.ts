@@ -5,7 +5,7 @@
  * and numbers with a wrong check digit are refused here, before anything is asked of the platform.
  */
 import { DeliveryError } from '../errors';
-import { isValidSiren, isValidSiret } from './siren';
+import { isValidSiren, isValidSiret } from '../../invoice/identifiers';
 
 /** EAS code of the French network's SIREN-based electronic addresses. */
 export const FRENCH_ADDRESS_SCHEME = '0225';
