@@ -2,7 +2,8 @@
 /**
  * `npm run bench`: throughput and peak memory of the CLI commands over generated CDRs, each beside a bare
  * read + JSON.parse + JSON.stringify pass over the same file, measured in the same run.
- * Options: --count N (default 1000000), --only validate,price,invoice (default: all).
+ * The small-volume case: one large JSON record of 100 and 200 MB read by the streaming reader (linear time).
+ * Options: --count N (default 1000000), --only validate,price,invoice,record (default: all), --record-mb 100,200.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -11,7 +12,13 @@ const { parseArgs } = require('node:util');
 const { generate } = require('./bench/generate');
 
 const root = path.resolve(__dirname, '..');
-const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+	options: {
+		count: { type: 'string', default: '1000000' },
+		only: { type: 'string' },
+		'record-mb': { type: 'string', default: '100,200' },
+	},
+});
 const count = Number(values.count);
 const only = values.only ? values.only.split(',') : null;
 const dir = path.join(root, '.cache', 'bench');
@@ -51,6 +58,28 @@ function line(r, bare) {
 
 async function main() {
 	if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) throw new Error('Build first: npm run build');
+	const want = (name) => !only || only.includes(name);
+	const results = {};
+	if (want('validate') || want('price') || want('invoice')) Object.assign(results, await cdrRuns(want));
+	if (want('record')) results.record = await largeRecordRuns();
+	fs.writeFileSync(path.join(dir, 'last-result.json'), JSON.stringify(results, null, 2));
+}
+
+async function largeRecordRuns() {
+	process.stdout.write('\nOne large JSON record (a CDR of N MB), read by the streaming reader (lib/io readJsonRecords):\n');
+	const out = [];
+	for (const mb of values['record-mb'].split(',').map(Number)) {
+		const r = await run(`record ${mb} MB`, 'large-record.js', [String(mb), dir]);
+		out.push(r);
+		process.stdout.write(
+			`${`${mb} MB record`.padEnd(34)} as an array element ${r.arraySeconds.toFixed(1).padStart(5)} s | as an NDJSON line ` +
+				`${r.lineSeconds.toFixed(1).padStart(5)} s | bare JSON.parse ${r.bareSeconds.toFixed(1)} s | peak ${r.maxRssMb} MB\n`,
+		);
+	}
+	return out;
+}
+
+async function cdrRuns(want) {
 	if (!fs.existsSync(cdrFile)) {
 		process.stdout.write(`Generating ${count.toLocaleString('en-US')} CDRs into ${path.relative(root, cdrFile)} ...\n`);
 		generate(count, cdrFile, tariffFile);
@@ -60,7 +89,6 @@ async function main() {
 	const bare = await run('bare read+parse+stringify', 'bare-pass.js', [cdrFile]);
 	process.stdout.write(line(bare) + '\n');
 	const results = { bare };
-	const want = (name) => !only || only.includes(name);
 	if (want('validate')) {
 		results.validate = await run('ev-clearing validate', 'measured-cli.js', ['validate', '--now', '2027-01-01T00:00:00Z', cdrFile]);
 		process.stdout.write(line(results.validate, bare) + '\n');
@@ -78,7 +106,7 @@ async function main() {
 				`official validation of the PDF ${r.monthly.validateSeconds.toFixed(1)} s (${r.monthly.fatal} fatal), total ${(r.monthly.renderSeconds + r.monthly.validateSeconds).toFixed(1)} s\n`,
 		);
 	}
-	fs.writeFileSync(path.join(dir, 'last-result.json'), JSON.stringify(results, null, 2));
+	return results;
 }
 
 main().catch((error) => {

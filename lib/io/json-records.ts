@@ -52,15 +52,15 @@ function parseError(error: unknown): string {
 export async function* readJsonRecords(input: Chunks): AsyncGenerator<JsonRecord> {
 	const chunks = textChunks(input);
 	let head = '';
-	let start = -1;
 	// Manual next(): a for-await loop left with break would close the generator.
 	for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-		head += next.value;
-		start = firstNonSpace(head);
-		if (start >= 0) break;
+		const start = firstNonSpace(next.value);
+		if (start >= 0) {
+			head = next.value.slice(start);
+			break;
+		}
 	}
-	if (start < 0) return; // empty input: no records
-	head = head.slice(start);
+	if (!head) return; // empty input: no records
 	const first = head.charCodeAt(0);
 	if (first === OPEN_BRACKET) {
 		yield* readArray(head, chunks);
@@ -73,13 +73,19 @@ export async function* readJsonRecords(input: Chunks): AsyncGenerator<JsonRecord
 		);
 	}
 	// An object: NDJSON when its first line is a complete JSON value, otherwise one (pretty-printed) document.
+	// Each chunk is searched once and the pieces joined once: a single record of any size is read in linear time.
+	const pieces = [head];
+	let before = 0; // characters in the pieces before the last one
 	let newline = head.indexOf('\n');
 	while (newline < 0) {
 		const next = await chunks.next();
 		if (next.done) break;
-		head += next.value;
-		newline = head.indexOf('\n');
+		before += pieces[pieces.length - 1].length;
+		pieces.push(next.value);
+		newline = next.value.indexOf('\n');
 	}
+	head = pieces.length === 1 ? head : pieces.join('');
+	if (newline >= 0) newline += before;
 	const firstLine = newline < 0 ? head : head.slice(0, newline);
 	let firstValue: unknown;
 	try {
@@ -116,32 +122,33 @@ async function* readLines(firstValue: unknown, rest: string, chunks: AsyncGenera
 		}
 		yield* emit(value, lineNumber);
 	}
+	// The unfinished line, as the pieces of the chunks it spans: joined once when its newline arrives.
+	let pieces: string[] = [];
+	function* feed(text: string): Generator<JsonRecord> {
+		let from = 0;
+		let newline = text.indexOf('\n');
+		while (newline >= 0) {
+			const lineText = pieces.length === 0 ? text.slice(from, newline) : pieces.join('') + text.slice(from, newline);
+			pieces = [];
+			yield* parseLine(lineText, ++line);
+			from = newline + 1;
+			newline = text.indexOf('\n', from);
+		}
+		if (from < text.length) pieces.push(text.slice(from));
+	}
 
 	yield* emit(firstValue, line);
-	let buffer = rest;
-	for (;;) {
-		let from = 0;
-		let newline = buffer.indexOf('\n', from);
-		while (newline >= 0) {
-			line++;
-			yield* parseLine(buffer.slice(from, newline), line);
-			from = newline + 1;
-			newline = buffer.indexOf('\n', from);
-		}
-		buffer = buffer.slice(from);
-		const next = await chunks.next();
-		if (next.done) break;
-		buffer += next.value;
-	}
-	if (buffer.length > 0) yield* parseLine(buffer, ++line);
+	yield* feed(rest);
+	for await (const chunk of chunks) yield* feed(chunk);
+	if (pieces.length > 0) yield* parseLine(pieces.join(''), ++line);
 }
 
 async function* readDocument(head: string, chunks: AsyncGenerator<string>): AsyncGenerator<JsonRecord> {
-	let text = head;
-	for await (const chunk of chunks) text += chunk;
+	const pieces = [head];
+	for await (const chunk of chunks) pieces.push(chunk);
 	let value: unknown;
 	try {
-		value = JSON.parse(text);
+		value = JSON.parse(pieces.join(''));
 	} catch (error) {
 		throw new UnreadableInputError(
 			`The input is not valid JSON (${parseError(error)}). Give a JSON array of CDRs, one CDR object, an OCPI response ` +
@@ -152,11 +159,16 @@ async function* readDocument(head: string, chunks: AsyncGenerator<string>): Asyn
 	for (let i = 0; i < values.length; i++) yield { ok: true, value: values[i], index: i };
 }
 
-/** Cuts the elements of a top-level JSON array out of the stream, one at a time. */
+/**
+ * Cuts the elements of a top-level JSON array out of the stream, one at a time. The scanner's state carries over from
+ * chunk to chunk, so each character is looked at once; an element spanning chunks is kept as their pieces and joined
+ * once when it ends (appending to one growing string would copy it again for every chunk).
+ */
 async function* readArray(head: string, chunks: AsyncGenerator<string>): AsyncGenerator<JsonRecord> {
-	let buffer = head;
+	let text = head; // the chunk being scanned
 	let pos = 1; // after '['
-	let elementStart = 1;
+	let elementStart = 1; // where the current element begins in `text`
+	let pieces: string[] = []; // the current element's text from earlier chunks
 	let depth = 0; // nesting inside the current element
 	let inString = false;
 	let escaped = false;
@@ -164,9 +176,9 @@ async function* readArray(head: string, chunks: AsyncGenerator<string>): AsyncGe
 	let closed = false;
 
 	for (;;) {
-		const length = buffer.length;
+		const length = text.length;
 		while (pos < length) {
-			const c = buffer.charCodeAt(pos);
+			const c = text.charCodeAt(pos);
 			if (inString) {
 				if (escaped) escaped = false;
 				else if (c === BACKSLASH) escaped = true;
@@ -178,10 +190,11 @@ async function* readArray(head: string, chunks: AsyncGenerator<string>): AsyncGe
 			} else if (c === CLOSE_BRACE || (c === CLOSE_BRACKET && depth > 0)) {
 				depth--;
 			} else if (depth === 0 && (c === COMMA || c === CLOSE_BRACKET)) {
-				const text = buffer.slice(elementStart, pos);
-				if (firstNonSpace(text) >= 0) {
+				const element = pieces.length === 0 ? text.slice(elementStart, pos) : pieces.join('') + text.slice(elementStart, pos);
+				pieces = [];
+				if (firstNonSpace(element) >= 0) {
 					try {
-						yield { ok: true, value: JSON.parse(text), index };
+						yield { ok: true, value: JSON.parse(element), index };
 					} catch (error) {
 						yield { ok: false, error: `array element ${index} is not valid JSON: ${parseError(error)}`, index };
 					}
@@ -199,13 +212,12 @@ async function* readArray(head: string, chunks: AsyncGenerator<string>): AsyncGe
 			pos++;
 		}
 		if (closed) break;
-		// Keep only the unfinished element in memory.
-		buffer = buffer.slice(elementStart);
-		pos -= elementStart;
-		elementStart = 0;
+		if (elementStart < length) pieces.push(text.slice(elementStart));
 		const next = await chunks.next();
 		if (next.done) break;
-		buffer += next.value;
+		text = next.value;
+		pos = 0;
+		elementStart = 0;
 	}
 	if (!closed) {
 		throw new UnreadableInputError(
@@ -213,7 +225,7 @@ async function* readArray(head: string, chunks: AsyncGenerator<string>): AsyncGe
 				'written completely.',
 		);
 	}
-	let trailing = buffer.slice(pos + 1);
+	let trailing = text.slice(pos + 1);
 	for await (const chunk of chunks) {
 		trailing += chunk;
 		if (trailing.length > 1024) break;

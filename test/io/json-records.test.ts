@@ -77,3 +77,31 @@ describe('readJsonRecords', () => {
 		expect(await records(' \n ')).toEqual([]);
 	});
 });
+
+describe('readJsonRecords on one large record', () => {
+	// Not a benchmark (that is `npm run bench -- --only record`): a guard against going quadratic again. Reading an
+	// 24 MB record in 64 KB chunks must cost a small multiple of one JSON.parse of it; rescanning or re-copying the
+	// record for each of its 370 chunks made it ~50 times a parse (100 MB took 29 s).
+	const big = (shape: 'array' | 'line') => {
+		const periods = Array.from({ length: 300_000 }, (_, i) => ({ start_date_time: '2026-10-01T08:00:00Z', dimensions: [{ type: 'ENERGY', volume: i % 97 }] }));
+		const record = JSON.stringify({ id: 'LARGE', charging_periods: periods });
+		return shape === 'array' ? `[${record}]` : `{"id":"small"}\n${record}\n`;
+	};
+
+	it.each(['array', 'line'] as const)('reads it as %s in time linear in its size', async (shape) => {
+		const text = big(shape);
+		const parseStart = process.hrtime.bigint();
+		JSON.parse(shape === 'array' ? text : text.split('\n')[1]);
+		const parse = Number(process.hrtime.bigint() - parseStart);
+		const bytes = Buffer.from(text);
+		const chunks: Buffer[] = [];
+		for (let i = 0; i < bytes.length; i += 65536) chunks.push(bytes.subarray(i, i + 65536));
+		const readStart = process.hrtime.bigint();
+		const out: JsonRecord[] = [];
+		for await (const r of readJsonRecords(Readable.from(chunks))) out.push(r);
+		const read = Number(process.hrtime.bigint() - readStart);
+		expect(out.every((r) => r.ok)).toBe(true);
+		expect((out[out.length - 1] as { value: { charging_periods: unknown[] } }).value.charging_periods).toHaveLength(300_000);
+		expect(read / parse).toBeLessThan(6);
+	});
+});
