@@ -3,13 +3,17 @@
  * `npm run bench`: throughput and peak memory of the CLI commands over generated CDRs, each beside a bare
  * read + JSON.parse + JSON.stringify pass over the same file, measured in the same run.
  * The small-volume case: one large JSON record of 100 and 200 MB read by the streaming reader (linear time).
- * Options: --count N (default 1000000), --only validate,price,invoice,record (default: all), --record-mb 100,200.
+ * A large bank statement: `ev-clearing payments import` of a generated camt.053 (57,263 entries, ~45 MB) against a
+ * ledger of 1,350 open invoices (scripts/bench/generate-camt.js).
+ * Options: --count N (default 1000000), --only validate,price,invoice,record,camt (default: all), --record-mb 100,200,
+ * --camt-entries 57263, --camt-invoices 1350.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { generate } = require('./bench/generate');
+const { generateCamt } = require('./bench/generate-camt');
 
 const root = path.resolve(__dirname, '..');
 const { values } = parseArgs({
@@ -17,6 +21,8 @@ const { values } = parseArgs({
 		count: { type: 'string', default: '1000000' },
 		only: { type: 'string' },
 		'record-mb': { type: 'string', default: '100,200' },
+		'camt-entries': { type: 'string', default: '57263' },
+		'camt-invoices': { type: 'string', default: '1350' },
 	},
 });
 const count = Number(values.count);
@@ -62,6 +68,7 @@ async function main() {
 	const results = {};
 	if (want('validate') || want('price') || want('invoice')) Object.assign(results, await cdrRuns(want));
 	if (want('record')) results.record = await largeRecordRuns();
+	if (want('camt')) results.camt = await camtImportRun();
 	fs.writeFileSync(path.join(dir, 'last-result.json'), JSON.stringify(results, null, 2));
 }
 
@@ -77,6 +84,20 @@ async function largeRecordRuns() {
 		);
 	}
 	return out;
+}
+
+async function camtImportRun() {
+	const entries = Number(values['camt-entries']);
+	const invoices = Number(values['camt-invoices']);
+	const { ledgerFile, camtFile } = await generateCamt(entries, invoices, dir);
+	const ledger = path.join(dir, 'camt-import.sqlite');
+	fs.copyFileSync(ledgerFile, ledger); // each run imports into a fresh copy
+	const megabytes = fs.statSync(camtFile).size / 1e6;
+	process.stdout.write(`\nBank statement import: camt.053 of ${entries.toLocaleString('en-US')} entries (${megabytes.toFixed(1)} MB) against ${invoices.toLocaleString('en-US')} open invoices\n`);
+	const r = await run('payments import', 'measured-cli.js', ['payments', 'import', '--ledger', ledger, camtFile]);
+	process.stdout.write(`${'ev-clearing payments import'.padEnd(34)} ${r.seconds.toFixed(1).padStart(7)} s | ${Math.round(entries / r.seconds).toLocaleString('en-US').padStart(9)} entries/s | CPU ${(r.cpuMs / 1000).toFixed(1)} s | peak ${String(r.maxRssMb).padStart(4)} MB\n`);
+	fs.rmSync(ledger, { force: true });
+	return { entries, invoices, megabytes, seconds: r.seconds, cpuSeconds: r.cpuMs / 1000, maxRssMb: r.maxRssMb };
 }
 
 async function cdrRuns(want) {

@@ -6,6 +6,8 @@ import { openLedger } from '../../lib/ledger';
 import type { Ledger } from '../../lib/ledger';
 import { dec, withAmountStrings } from '../../lib/money';
 import type { ReminderLevel } from '../../lib/payments';
+import { CamtError } from '../../lib/payments/camt-error';
+import type { ImportStatementOptions, StatementImport } from '../../lib/payments/tracking';
 import {
 	importBankStatement,
 	ledgerRemindersDue,
@@ -27,11 +29,13 @@ import { UsageError, listOption } from '../usage';
 const usage = `Usage: ev-clearing payments <action> --ledger <file> [options]
 
 Payment tracking over a SQLite ledger; one NDJSON line per outcome on stdout. Exit code 0 when done, 1 when the ledger
-refused the request ({"kind": "failed", "code", "message", "field"}), 2 on a usage error.
+refused the request ({"kind": "failed", "code", "message", "field"}), 2 on a usage error or when a camt file given to
+import could not be read (that file fails on its own, named, and the other files are imported).
 
 Actions:
   record    --invoice <number|RF> --amount <1250.40> --currency EUR --date <YYYY-MM-DD> --payment-id <ref> [--payer <name>]
-  import    <camt.xml>...               camt.053 / camt.054; each payment matched, unmatched or already recorded
+  import    <camt.xml>...               camt.053 / camt.054; each payment matched, unmatched or already recorded;
+                                        progress and a summary per file on stderr
   status    [--date <day>] [--emsp FR*MOB | --invoice <number>] [--all | --rejected]   open invoices by default; aging
             last; each status carries the invoice's latest lifecycle status on the French network ("lifecycle");
             --rejected lists the invoices the platform rejected (213: not legally issued, to correct)
@@ -47,7 +51,61 @@ Actions:
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-async function act(action: string, ledger: Ledger, values: Record<string, string | boolean | undefined>, positionals: string[], out: NdjsonWriter): Promise<void> {
+/** How far an import is, on stderr: a counter rewritten in place for a person at a terminal, and one line per file. */
+function importProgress(file: string): { update: ImportStatementOptions['onProgress']; done: (summary: string) => void } {
+	const started = Date.now();
+	const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
+	const live = process.stderr.isTTY === true;
+	return {
+		update: (stage, done, total) => {
+			if (live) process.stderr.write(`\rpayments import ${file}: ${stage} ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} (${seconds()} s)`);
+		},
+		done: (summary) => process.stderr.write(`${live ? '\r\x1b[K' : ''}payments import ${file}: ${summary} (${seconds()} s)\n`),
+	};
+}
+
+/** One camt file: its outcomes as NDJSON lines; false when the file itself was refused (it fails alone, named). */
+async function importStatementFile(ledger: Ledger, file: string, out: NdjsonWriter): Promise<boolean> {
+	const progress = importProgress(file);
+	const refuse = async (code: string, message: string, field?: string) => {
+		await out.write({ kind: 'failed', file, code, message: `${file}: ${message}`, ...(field ? { field } : {}) });
+		progress.done(`refused, ${code}: ${message}`);
+		return false;
+	};
+	let xml: Buffer;
+	try {
+		xml = await readFile(file);
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		return refuse('FILE_UNREADABLE', code === 'ENOENT' ? 'no such file.' : `cannot be read (${code ?? String(error)}).`);
+	}
+	let result: StatementImport;
+	try {
+		result = await importBankStatement(ledger, xml, { onProgress: progress.update });
+	} catch (error) {
+		if (error instanceof CamtError) return refuse(error.code, error.message, error.field);
+		throw error;
+	}
+	for (const { match, events } of [...result.matched, ...result.unmatched]) {
+		await out.write(withAmountStrings({ kind: match.status, file, key: match.transaction.key, amount: match.transaction.amount, currency: match.transaction.currency, events, candidates: match.candidates, notes: match.notes }));
+	}
+	for (const tx of result.alreadyRecorded) await out.write(withAmountStrings({ kind: 'already_recorded', file, key: tx.key, amount: tx.amount }));
+	for (const r of result.reversals) await out.write(withAmountStrings({ kind: `reversal_${r.status}`, file, key: r.reversal.key, ...(r.status === 'matched' ? { events: r.events } : { message: r.message }) }));
+	for (const s of result.skipped) await out.write(withAmountStrings({ kind: 'skipped', file, ...s }));
+	const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}`;
+	progress.done(
+		[
+			count(result.matched.length, 'matched'),
+			count(result.unmatched.length, 'unmatched'),
+			count(result.alreadyRecorded.length, 'already recorded'),
+			count(result.reversals.length, 'reversals'),
+			count(result.skipped.length, 'skipped'),
+		].join(', '),
+	);
+	return true;
+}
+
+async function act(action: string, ledger: Ledger, values: Record<string, string | boolean | undefined>, positionals: string[], out: NdjsonWriter): Promise<number | void> {
 	const text = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
 	const required = (name: string) => {
 		const value = text(name);
@@ -69,16 +127,9 @@ async function act(action: string, ledger: Ledger, values: Record<string, string
 		}
 		case 'import': {
 			if (positionals.length === 0) throw new UsageError('give the camt files to import.');
-			for (const file of positionals) {
-				const result = await importBankStatement(ledger, await readFile(file));
-				for (const { match, events } of [...result.matched, ...result.unmatched]) {
-					await out.write(withAmountStrings({ kind: match.status, file, key: match.transaction.key, amount: match.transaction.amount, currency: match.transaction.currency, events, candidates: match.candidates, notes: match.notes }));
-				}
-				for (const tx of result.alreadyRecorded) await out.write(withAmountStrings({ kind: 'already_recorded', file, key: tx.key, amount: tx.amount }));
-				for (const r of result.reversals) await out.write(withAmountStrings({ kind: `reversal_${r.status}`, file, key: r.reversal.key, ...(r.status === 'matched' ? { events: r.events } : { message: r.message }) }));
-				for (const s of result.skipped) await out.write(withAmountStrings({ kind: 'skipped', file, ...s }));
-			}
-			return;
+			let refused = 0;
+			for (const file of positionals) if (!(await importStatementFile(ledger, file, out))) refused++;
+			return refused > 0 ? 2 : 0;
 		}
 		case 'status': {
 			const rejected = values.rejected === true;
@@ -178,8 +229,7 @@ export const paymentsCommand: Command = {
 		const ledger = await openLedger({ kind: 'sqlite', path: values.ledger });
 		const out = new NdjsonWriter(process.stdout);
 		try {
-			await act(action, ledger, values as Record<string, string | boolean | undefined>, positionals, out);
-			return 0;
+			return (await act(action, ledger, values as Record<string, string | boolean | undefined>, positionals, out)) ?? 0;
 		} catch (error) {
 			if (error instanceof UsageError) throw error;
 			const { code, field } = error as { code?: string; field?: string };

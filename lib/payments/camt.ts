@@ -9,6 +9,7 @@ import { Decimal } from '../money';
 import type { CamtMessageName, CamtReadOptions, XmlElement, XmlValue } from './camt-document';
 import { readCamtDocument } from './camt-document';
 import { CamtError } from './camt-error';
+import type { CamtErrorCode } from './camt-error';
 
 export type CreditDebit = 'CRDT' | 'DBIT';
 
@@ -82,6 +83,18 @@ export interface StatementEntry {
 	transactions: TransactionDetails[];
 }
 
+/** An entry that could not be read (e.g. a malformed <Amt>): skipped on its own, the rest of the statement is read. */
+export interface InvalidEntry {
+	/** 1-based position of the Ntry in its statement. */
+	index: number;
+	/** AcctSvcrRef, when the entry has one: to find it at the bank. */
+	accountServicerReference?: string;
+	code: CamtErrorCode;
+	/** The XML path of the field at fault, e.g. "Stmt[1]/Ntry[3]/Amt". */
+	field?: string;
+	message: string;
+}
+
 export interface BankStatement {
 	message: CamtMessageName;
 	kind: 'statement' | 'notification';
@@ -99,11 +112,16 @@ export interface BankStatement {
 	/** Acct/Ccy */
 	accountCurrency?: string;
 	entries: StatementEntry[];
+	/** Entries skipped because a field of theirs is invalid; each keeps its position. */
+	invalidEntries: InvalidEntry[];
 }
 
 export type ParseCamtOptions = CamtReadOptions;
 
-/** Parses a camt.053 / camt.054 file (02 or 08); throws CamtError with a stable code when the file is refused. */
+/**
+ * Parses a camt.053 / camt.054 file (02 or 08); throws CamtError with a stable code when the file is refused. An entry
+ * with an invalid field is not a reason to refuse the others: it is listed in `invalidEntries` with its code.
+ */
 export function parseCamt(xml: string | Buffer, options: ParseCamtOptions = {}): BankStatement[] {
 	const { message, body } = readCamtDocument(xml, options);
 	const kind = message.startsWith('camt.053') ? 'statement' : 'notification';
@@ -123,6 +141,22 @@ function readStatement(
 ): BankStatement {
 	const id = text(report, 'Id');
 	if (!id) throw new CamtError('CAMT_FIELD_INVALID', `${path}/Id is missing: every statement has an identifier.`, `${path}/Id`);
+	const entries: StatementEntry[] = [];
+	const invalidEntries: InvalidEntry[] = [];
+	list(report.Ntry).forEach((entry, i) => {
+		try {
+			entries.push(readEntry(entry, `${path}/Ntry[${i + 1}]`, i + 1));
+		} catch (error) {
+			if (!(error instanceof CamtError)) throw error;
+			invalidEntries.push({
+				index: i + 1,
+				accountServicerReference: text(entry, 'AcctSvcrRef'),
+				code: error.code,
+				field: error.field,
+				message: error.message,
+			});
+		}
+	});
 	return {
 		message,
 		kind,
@@ -133,7 +167,8 @@ function readStatement(
 		accountIban: compact(text(report, 'Acct', 'Id', 'IBAN')),
 		accountId: text(report, 'Acct', 'Id', 'Othr', 'Id'),
 		accountCurrency: text(report, 'Acct', 'Ccy'),
-		entries: list(report.Ntry).map((entry, i) => readEntry(entry, `${path}/Ntry[${i + 1}]`, i + 1)),
+		entries,
+		invalidEntries,
 	};
 }
 

@@ -87,34 +87,65 @@ export type PaymentMatch<T extends MatchableTransaction = MatchableTransaction> 
 			message: string;
 	  };
 
+/** Told every PROGRESS_EVERY transactions and at the end, for a progress display. */
+export type MatchProgress = (done: number, total: number) => void;
+
+const PROGRESS_EVERY = 1000;
+
 export function matchPayments<T extends MatchableTransaction>(
 	transactions: readonly T[],
 	openInvoices: readonly OpenInvoice[],
+	onProgress?: MatchProgress,
 ): PaymentMatch<T>[] {
 	const book = new InvoiceBook(openInvoices);
-	return transactions.map((transaction) => {
+	return transactions.map((transaction, index) => {
 		const match = matchOne(transaction, book);
 		if (match.status === 'matched') {
 			for (const allocation of match.allocations) book.allocate(allocation.invoiceNumber, allocation.amount);
+		}
+		if (onProgress && ((index + 1) % PROGRESS_EVERY === 0 || index + 1 === transactions.length)) {
+			onProgress(index + 1, transactions.length);
 		}
 		return match;
 	});
 }
 
-/** The open invoices with what is still due, updated as transactions are allocated. */
+/**
+ * The open invoices with what is still due, updated as transactions are allocated, and indexed so that matching one
+ * transaction costs the length of its texts and the invoices it could be for, not every open invoice: a statement of
+ * 57,000 entries against 1,350 invoices imports in seconds.
+ */
 class InvoiceBook {
-	readonly invoices: readonly OpenInvoice[];
+	private readonly position = new Map<OpenInvoice, number>();
 	private readonly due = new Map<string, Decimal>();
 	private readonly byReference = new Map<string, OpenInvoice>();
-	readonly patterns: { invoice: OpenInvoice; pattern: RegExp }[];
+	/** The invoice number without its separators, upper-cased ("EVC2026000001"): what a payer's text may spell. */
+	private readonly byNumberKey = new Map<string, OpenInvoice[]>();
+	private readonly patterns = new Map<OpenInvoice, RegExp>();
+	private readonly longestKey: number;
+	private readonly byPayerName = new Map<string, OpenInvoice[]>();
+	private readonly byPayerIban = new Map<string, OpenInvoice[]>();
+	private readonly byAmountDue = new Map<string, Set<OpenInvoice>>();
+	private readonly byNumber = new Map<string, OpenInvoice>();
 
 	constructor(invoices: readonly OpenInvoice[]) {
-		this.invoices = invoices;
-		for (const invoice of invoices) {
+		let longestKey = 0;
+		invoices.forEach((invoice, index) => {
+			this.position.set(invoice, index);
+			this.byNumber.set(invoice.number, invoice);
 			this.due.set(invoice.number, invoice.amountDue);
+			this.indexAmountDue(invoice, invoice.amountDue);
 			if (invoice.rfReference) this.byReference.set(compactReference(invoice.rfReference), invoice);
-		}
-		this.patterns = invoices.map((invoice) => ({ invoice, pattern: invoiceNumberPattern(invoice.number) }));
+			const key = numberKey(invoice.number);
+			push(this.byNumberKey, key, invoice);
+			longestKey = Math.max(longestKey, key.length);
+			this.patterns.set(invoice, invoiceNumberPattern(invoice.number));
+			const name = normalizePartyName(invoice.buyerName);
+			if (name.length > 0) push(this.byPayerName, name, invoice);
+			const ibans = invoice.buyerIban === undefined ? [] : [invoice.buyerIban].flat();
+			for (const iban of new Set(ibans.map(compactReference))) push(this.byPayerIban, iban, invoice);
+		});
+		this.longestKey = longestKey;
 	}
 
 	amountDue(number: string): Decimal {
@@ -122,12 +153,85 @@ class InvoiceBook {
 	}
 
 	allocate(number: string, amount: Decimal): void {
-		this.due.set(number, this.amountDue(number).minus(amount));
+		const before = this.amountDue(number);
+		const after = before.minus(amount);
+		this.due.set(number, after);
+		const invoice = this.byNumber.get(number);
+		if (!invoice) return;
+		this.byAmountDue.get(amountKey(before))?.delete(invoice);
+		this.indexAmountDue(invoice, after);
 	}
 
 	byCreditorReference(reference: string): OpenInvoice | undefined {
 		return this.byReference.get(reference);
 	}
+
+	/** In the order of the open invoices given. */
+	inOrder(invoices: Iterable<OpenInvoice>): OpenInvoice[] {
+		return [...new Set(invoices)].sort((a, b) => this.position.get(a)! - this.position.get(b)!);
+	}
+
+	/** Invoices whose payer is this one (IBAN, or legal name written in any case, accents and legal form). */
+	ofPayer(debtorIban: string | undefined, payer: string): OpenInvoice[] {
+		return [
+			...(debtorIban ? (this.byPayerIban.get(debtorIban) ?? []) : []),
+			...(payer.length > 0 ? (this.byPayerName.get(payer) ?? []) : []),
+		];
+	}
+
+	/** Invoices with exactly this amount still due. */
+	withAmountDue(amount: Decimal): Iterable<OpenInvoice> {
+		return this.byAmountDue.get(amountKey(amount)) ?? [];
+	}
+
+	/**
+	 * The invoices whose number may be in `text`, each with the pattern that finds it. A number typed by a payer is a
+	 * run of whole words (letters and digits) joined by separators only, so the words of the text are joined run by run
+	 * and looked up: a superset of what the patterns find, which then decide.
+	 */
+	numberCandidates(text: string): { invoice: OpenInvoice; pattern: RegExp }[] {
+		const words = [...text.matchAll(/[A-Za-z0-9]+/g)];
+		const found = new Set<OpenInvoice>();
+		for (let i = 0; i < words.length; i++) {
+			let key = '';
+			for (let j = i; j < words.length; j++) {
+				if (j > i) {
+					const gap = text.slice(words[j - 1].index! + words[j - 1][0].length, words[j].index);
+					if (!SEPARATORS_ONLY.test(gap)) break;
+				}
+				key += words[j][0].toUpperCase();
+				if (key.length > this.longestKey) break;
+				for (const invoice of this.byNumberKey.get(key) ?? []) found.add(invoice);
+			}
+		}
+		return this.inOrder(found).map((invoice) => ({ invoice, pattern: this.patterns.get(invoice)! }));
+	}
+
+	private indexAmountDue(invoice: OpenInvoice, due: Decimal): void {
+		const key = amountKey(due);
+		const set = this.byAmountDue.get(key) ?? new Set<OpenInvoice>();
+		set.add(invoice);
+		this.byAmountDue.set(key, set);
+	}
+}
+
+/** The separators a payer may type inside an invoice number (see invoiceNumberPattern). */
+const SEPARATOR = /[-_/+.\s]/;
+const SEPARATORS_ONLY = /^[-_/+.\s]+$/;
+
+function numberKey(number: string): string {
+	return [...number].filter((char) => !SEPARATOR.test(char)).join('').toUpperCase();
+}
+
+/** One key per amount, whatever its trailing zeros: "1250.40" and "1250.4" are the same amount. */
+function amountKey(amount: Decimal): string {
+	return amount.isZero() ? '0' : amount.toFixed();
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+	const list = map.get(key);
+	if (list) list.push(value);
+	else map.set(key, [value]);
 }
 
 function matchOne<T extends MatchableTransaction>(transaction: T, book: InvoiceBook): PaymentMatch<T> {
@@ -178,8 +282,10 @@ function matchOne<T extends MatchableTransaction>(transaction: T, book: InvoiceB
 
 	// 3. Amount and payer against exactly one open invoice.
 	const sameAmountAndPayer: OpenInvoice[] = [];
-	for (const invoice of book.invoices) {
-		const samePayer = isPayer(transaction, invoice);
+	const payer = transaction.debtorName ? normalizePartyName(transaction.debtorName) : '';
+	const ofPayer = new Set(book.ofPayer(transaction.debtorIban, payer));
+	for (const invoice of book.inOrder([...ofPayer, ...book.withAmountDue(transaction.amount)])) {
+		const samePayer = ofPayer.has(invoice);
 		const sameAmount = book.amountDue(invoice.number).equals(transaction.amount);
 		if (!samePayer && !sameAmount) continue;
 		if (samePayer && sameAmount) {
@@ -305,7 +411,7 @@ function invoicesNamed(
 ): OpenInvoice[] {
 	const text = [...references, unstructured.join(' '), ...additionalInfo, unstructured.join('')].join('\n');
 	const hits: { invoice: OpenInvoice; start: number; end: number }[] = [];
-	for (const { invoice, pattern } of book.patterns) {
+	for (const { invoice, pattern } of book.numberCandidates(text)) {
 		pattern.lastIndex = 0;
 		for (let found = pattern.exec(text); found; found = pattern.exec(text)) {
 			hits.push({ invoice, start: found.index, end: found.index + found[0].length });
@@ -320,14 +426,6 @@ function invoicesNamed(
 	const invoices: OpenInvoice[] = [];
 	for (const hit of kept) if (!invoices.includes(hit.invoice)) invoices.push(hit.invoice);
 	return invoices;
-}
-
-function isPayer(transaction: MatchableTransaction, invoice: OpenInvoice): boolean {
-	const ibans = invoice.buyerIban === undefined ? [] : [invoice.buyerIban].flat();
-	if (transaction.debtorIban && ibans.some((iban) => compactReference(iban) === transaction.debtorIban)) return true;
-	if (!transaction.debtorName) return false;
-	const payer = normalizePartyName(transaction.debtorName);
-	return payer.length > 0 && payer === normalizePartyName(invoice.buyerName);
 }
 
 /** Legal forms that payers' banks drop or abbreviate differently. */

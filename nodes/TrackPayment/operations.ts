@@ -23,8 +23,9 @@ import {
 	resolveDispute,
 	statusReport,
 } from '../../lib/payments/tracking';
-import type { LifecycleOutcome } from '../../lib/payments/tracking';
+import type { LifecycleOutcome, StatementImport } from '../../lib/payments/tracking';
 import { createPaClient } from '../../lib/delivery/pa';
+import { CamtError } from '../../lib/payments/camt-error';
 import { syncFromOdoo } from '../../lib/payments/odoo-sync';
 import { invoiceSummary } from '../../lib/invoice/summary';
 import {
@@ -66,11 +67,23 @@ const recordPaymentOperation: Operation = async (context, ledger, i) => {
 	};
 };
 
+/**
+ * One camt file per item. A file that is not a readable camt (CamtError) costs that item only: it leaves on Unmatched
+ * with its file name and code, and the other items' files are imported.
+ */
 const importStatementOperation: Operation = async (context, ledger, i) => {
 	const property = text(context, 'binaryPropertyName', i) || 'data';
-	context.helpers.assertBinaryData(i, property);
+	const binary = context.helpers.assertBinaryData(i, property);
+	const file = binary.fileName ?? `item ${i} binary "${property}"`;
 	const xml = await context.helpers.getBinaryDataBuffer(i, property);
-	const result = await importBankStatement(ledger, xml);
+	const result: StatementImport | CamtError = await importBankStatement(ledger, xml).catch((error: unknown) => {
+		if (error instanceof CamtError) return error;
+		throw error; // the ledger's errors: the node reports them on the item
+	});
+	if (result instanceof CamtError) {
+		const refused = { code: result.code, message: `${file}: ${result.message}`, ...(result.field ? { field: result.field } : {}) };
+		return { main: [], unmatched: [item({ kind: 'statement', status: 'refused', file, error: refused }, i)] };
+	}
 	const transaction = (tx: { key: string; amount: Decimal; currency: string; bookingDate?: string; debtorName?: string; debtorIban?: string; entryReference?: string; endToEndId?: string; unstructured: string[] }) =>
 		withAmountStrings({
 			key: tx.key,
@@ -100,6 +113,9 @@ const importStatementOperation: Operation = async (context, ledger, i) => {
 	for (const { match } of result.unmatched) {
 		if (match.status !== 'unmatched') continue;
 		unmatched.push(item({ kind: 'payment', transaction: transaction(match.transaction), message: match.message, candidates: match.candidates, notes: match.notes }, i));
+	}
+	for (const entry of result.skipped) {
+		if (entry.reason === 'ENTRY_INVALID') unmatched.push(item({ kind: 'entry', status: 'invalid', file, ...entry }, i));
 	}
 	return { main, unmatched };
 };

@@ -55,21 +55,47 @@ describe('Track Payment node, through the n8n engine', () => {
 		expect(again.outputs[0].map((i) => i.json.status)).toEqual(Array(6).fill('already_recorded'));
 	});
 
-	it('turns a file that is not a camt, or a hostile one, into a clear item error', async () => {
+	it('imports file by file: a file that is not a camt, or a hostile one, leaves on Unmatched, named, and the others are imported', async () => {
+		const otherLedger = path.join(dir, 'files.sqlite');
+		const ledger = await openLedger({ kind: 'sqlite', path: otherLedger });
+		await issueSampleInvoices(ledger);
+		await ledger.close();
 		const { outputs, error } = await runNode(
 			new TrackPayment(),
-			[fileItem('test/payments/hostile/pain001-not-camt.xml'), fileItem('test/payments/hostile/xxe-etc-passwd.xml')],
-			{ parameters: parameters('importStatement'), continueOnFail: true },
+			[
+				fileItem('test/payments/hostile/pain001-not-camt.xml'),
+				fileItem('samples/camt/camt053-v08-2026-04-02.xml'),
+				fileItem('test/payments/hostile/billion-laughs.xml'),
+				fileItem('samples/camt/camt054-v08-2026-04-03.xml'),
+			],
+			{ parameters: { ...parameters('importStatement'), ledgerPath: otherLedger } },
 		);
 		expect(error).toBeUndefined();
-		expect(outputs[0].map((i) => [(i.json.error as { code: string }).code, i.pairedItem])).toEqual([
-			['CAMT_NOT_CAMT', { item: 0 }],
-			['CAMT_DOCTYPE_FORBIDDEN', { item: 1 }],
+		const [matched, unmatched] = outputs;
+		expect(new Set(matched.map((i) => (i.pairedItem as { item: number }).item))).toEqual(new Set([1, 3]));
+		expect(matched.filter((i) => (i.pairedItem as { item: number }).item === 1)).toHaveLength(6);
+		const refused = unmatched.filter((i) => i.json.kind === 'statement');
+		expect(refused.map((i) => [i.json.file, (i.json.error as { code: string }).code, i.pairedItem])).toEqual([
+			['pain001-not-camt.xml', 'CAMT_NOT_CAMT', { item: 0 }],
+			['billion-laughs.xml', 'CAMT_DOCTYPE_FORBIDDEN', { item: 2 }],
 		]);
-		const stopped = await runNode(new TrackPayment(), [fileItem('test/payments/hostile/billion-laughs.xml')], {
-			parameters: parameters('importStatement'),
+		expect((refused[1].json.error as { message: string }).message).toMatch(/^billion-laughs\.xml: .*DOCTYPE/);
+	});
+
+	it('puts an entry with a malformed amount on Unmatched with its code and imports the rest of the statement', async () => {
+		const otherLedger = path.join(dir, 'bad-amount.sqlite');
+		const ledger = await openLedger({ kind: 'sqlite', path: otherLedger });
+		await issueSampleInvoices(ledger);
+		await ledger.close();
+		const xml = readFileSync(path.join(root, 'samples/camt/camt053-v08-2026-04-02.xml'), 'utf8').replace('>1250.40</Amt>', '>1.250,40</Amt>');
+		const item = { json: {}, binary: { data: { data: Buffer.from(xml).toString('base64'), mimeType: 'application/xml', fileName: 'april.xml' } } };
+		const { outputs, error } = await runNode(new TrackPayment(), [item], {
+			parameters: { ...parameters('importStatement'), ledgerPath: otherLedger },
 		});
-		expect(stopped.error?.message).toMatch(/DOCTYPE|DTD/i);
+		expect(error).toBeUndefined();
+		expect(outputs[0]).toHaveLength(5);
+		expect(outputs[1].map((i) => i.json.kind)).toEqual(['payment', 'entry']);
+		expect(outputs[1][1].json).toMatchObject({ status: 'invalid', file: 'april.xml', reason: 'ENTRY_INVALID', entryIndex: 1, field: 'Stmt[1]/Ntry[1]/Amt' });
 	});
 
 	it('records a payment, and refuses one in another currency than the invoice clearly', async () => {

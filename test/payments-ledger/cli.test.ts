@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -9,17 +9,23 @@ import { issueSampleInvoices, numberOf } from './fixtures';
 const dir = mkdtempSync(join(tmpdir(), 'payments-cli-'));
 const ledgerPath = join(dir, 'ledger.sqlite');
 
-async function run(args: string[]): Promise<{ code: number; lines: Record<string, unknown>[] }> {
+async function run(args: string[], ledger = ledgerPath): Promise<{ code: number; lines: Record<string, unknown>[]; stderr: string }> {
 	const chunks: string[] = [];
+	const errors: string[] = [];
 	const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
 		chunks.push(String(chunk));
 		return true;
 	});
+	const errorSpy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+		errors.push(String(chunk));
+		return true;
+	});
 	try {
-		const code = await paymentsCommand.run([args[0], '--ledger', ledgerPath, ...args.slice(1)]);
-		return { code, lines: chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l)) };
+		const code = await paymentsCommand.run([args[0], '--ledger', ledger, ...args.slice(1)]);
+		return { code, lines: chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l)), stderr: errors.join('') };
 	} finally {
 		spy.mockRestore();
+		errorSpy.mockRestore();
 	}
 }
 
@@ -53,4 +59,42 @@ it('imports, reports and refuses over a ledger file, in NDJSON', async () => {
 		[106, 108, 109, 110, 111, 112].map((n) => [numberOf(n), 1, true]),
 	);
 	expect((await run(['reminders', '--date', '2026-04-12'])).lines).toEqual([]);
+});
+
+it('imports each camt file on its own: a refused file fails alone, named, and the others are imported', async () => {
+	const otherLedger = join(dir, 'files.sqlite');
+	const ledger = await openLedger({ kind: 'sqlite', path: otherLedger });
+	await issueSampleInvoices(ledger);
+	await ledger.close();
+	const good = join(__dirname, '../../samples/camt/camt053-v08-2026-04-02.xml');
+	const notCamt = join(__dirname, '../payments/hostile/pain001-not-camt.xml');
+	const other = join(__dirname, '../../samples/camt/camt053-v02-2026-04-07.xml');
+	const missing = join(dir, 'no-such-statement.xml');
+
+	const result = await run(['import', good, notCamt, missing, other], otherLedger);
+	expect(result.code).toBe(2);
+	const byFile = (file: string) => result.lines.filter((l) => l.file === file).map((l) => l.kind);
+	expect(byFile(good)).toEqual([...Array(6).fill('matched'), 'unmatched', 'skipped', 'skipped']);
+	expect(result.lines.filter((l) => l.kind === 'failed')).toEqual([
+		{ kind: 'failed', file: notCamt, code: 'CAMT_NOT_CAMT', message: expect.stringMatching(/^.*pain001-not-camt\.xml: The root element/) },
+		{ kind: 'failed', file: missing, code: 'FILE_UNREADABLE', message: `${missing}: no such file.` },
+	]);
+	expect(byFile(other).filter((kind) => kind === 'matched').length).toBeGreaterThan(0);
+	// One summary line per file on stderr, the refused ones with their code.
+	expect(result.stderr).toMatch(/camt053-v08-2026-04-02\.xml: 6 matched, 1 unmatched, 0 already recorded, 0 reversals, 2 skipped/);
+	expect(result.stderr).toMatch(/pain001-not-camt\.xml: refused, CAMT_NOT_CAMT/);
+});
+
+it('imports a statement whose one entry has a malformed amount: that entry skipped with a code, the rest recorded', async () => {
+	const otherLedger = join(dir, 'bad-amount.sqlite');
+	const ledger = await openLedger({ kind: 'sqlite', path: otherLedger });
+	await issueSampleInvoices(ledger);
+	await ledger.close();
+	const xml = readFileSync(join(__dirname, '../../samples/camt/camt053-v08-2026-04-02.xml'), 'utf8').replace('>1250.40</Amt>', '>1.250,40</Amt>');
+	const file = join(dir, 'bad-amount.xml');
+	writeFileSync(file, xml);
+	const result = await run(['import', file], otherLedger);
+	expect(result.code).toBe(0);
+	expect(result.lines.map((l) => l.kind)).toEqual([...Array(5).fill('matched'), 'unmatched', 'skipped', 'skipped', 'skipped']);
+	expect(result.lines[8]).toMatchObject({ reason: 'ENTRY_INVALID', entryIndex: 1, field: 'Stmt[1]/Ntry[1]/Amt' });
 });

@@ -258,15 +258,17 @@ describe('parseCamt refuses hostile and wrong files with a code', () => {
 		expect(codeOf(() => parseCamt(deep))).toBe('CAMT_TOO_DEEP');
 	});
 
-	it('refuses an amount that is not a decimal, naming the field', () => {
+	it('skips an entry whose amount is not a decimal, naming the field, and reads the rest of the statement', () => {
+		const good = parseCamt(sample('camt053-v08-2026-04-02.xml'))[0];
 		const xml = sample('camt053-v08-2026-04-02.xml').toString('utf8').replace('>1250.40</Amt>', '>1.250,40</Amt>');
-		let error: CamtError | undefined;
-		try {
-			parseCamt(xml);
-		} catch (caught) {
-			error = caught as CamtError;
-		}
-		expect(error?.code).toBe('CAMT_FIELD_INVALID');
-		expect(error?.field).toBe('Stmt[1]/Ntry[1]/Amt');
+		const [statement] = parseCamt(xml);
+		expect(statement.invalidEntries).toEqual([
+			expect.objectContaining({ index: 1, code: 'CAMT_FIELD_INVALID', field: 'Stmt[1]/Ntry[1]/Amt' }),
+		]);
+		expect(statement.entries.map((e) => e.index)).toEqual(good.entries.slice(1).map((e) => e.index));
+		const { payments, skipped } = bankTransactions([statement]);
+		expect(payments).toHaveLength(bankTransactions([good]).payments.length - 1);
+		expect(skipped[skipped.length - 1]).toMatchObject({ entryIndex: 1, reason: 'ENTRY_INVALID', field: 'Stmt[1]/Ntry[1]/Amt' });
+		expect(skipped[skipped.length - 1].message).toMatch(/"1\.250,40".*skipped/);
 	});
 });

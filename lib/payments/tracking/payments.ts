@@ -69,6 +69,11 @@ export interface StatementImport {
 	skipped: SkippedEntry[];
 }
 
+export interface ImportStatementOptions extends ParseCamtOptions {
+	/** Told how far matching and recording are, for a progress display on large statements. */
+	onProgress?: (stage: 'matching' | 'recording', done: number, total: number) => void;
+}
+
 /**
  * Imports a camt.053 / camt.054 file: booked credits matched to open invoices and recorded, reversals applied to the
  * payment they take back, every other entry skipped with its reason. Throws CamtError for a file that is not a
@@ -77,7 +82,7 @@ export interface StatementImport {
 export async function importBankStatement(
 	ledger: Ledger,
 	xml: string | Buffer,
-	options: ParseCamtOptions = {},
+	options: ImportStatementOptions = {},
 ): Promise<StatementImport> {
 	const statements = parseCamt(xml, options);
 	const { payments, reversals, skipped } = bankTransactions(statements);
@@ -119,7 +124,12 @@ export async function importBankStatement(
 		recorded.push(...written);
 		(match.status === 'matched' ? result.matched : result.unmatched).push({ match, events: written });
 	};
-	for (const match of matchPayments(fresh, await openInvoicesOf(ledger))) await record(match);
+	const progress = options.onProgress;
+	const matches = matchPayments(fresh, await openInvoicesOf(ledger), progress && ((done, total) => progress('matching', done, total)));
+	for (const [index, match] of matches.entries()) {
+		if (progress && index % 1000 === 0) progress('recording', index, matches.length);
+		await record(match);
+	}
 	for (const { transaction, paid, remainder } of unfinished) {
 		const open = (await openInvoicesOf(ledger)).filter((invoice) => !paid.has(invoice.number));
 		const [match] = matchPayments([remainder], open);
