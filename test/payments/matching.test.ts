@@ -186,3 +186,51 @@ describe('matchPayments rules', () => {
 		]);
 	});
 });
+
+describe('matchPayments at the size of a busy account', () => {
+	const tx = (i: number) => ({
+		key: `k${i}`,
+		amount: dec(`${10 + (i % 90)}.${String(i % 100).padStart(2, '0')}`),
+		currency: 'EUR',
+		debtorName: `Customer ${i} Mueller GmbH`,
+		debtorIban: `DE89370400440532${String(i).padStart(6, '0')}`,
+		creditorReferences: [],
+		referredDocumentNumbers: [],
+		unstructured: [`PAYOUT ${2026000000 + i} SESSIONS ${i % 97} TERMINAL T${i % 5000} REF ${(i * 7919) % 1000003}`],
+		additionalInfo: [`VIR SEPA RECU /DE CUSTOMER ${i} MUELLER`],
+	});
+	const invoices = (n: number) =>
+		Array.from({ length: n }, (_, i) =>
+			invoice(`EVC-2026-${String(i + 1).padStart(6, '0')}`, `Mobility Partner ${i % 30} SAS`, `${100 + i}.50`, {
+				buyerIban: `FR76300060000112345678${String(i % 30).padStart(3, '0')}`,
+			}),
+		);
+	const cpuMs = (run: () => unknown) => {
+		const start = process.cpuUsage();
+		run();
+		const used = process.cpuUsage(start);
+		return (used.user + used.system) / 1000;
+	};
+
+	// Not a benchmark (that is `npm run bench -- --only camt`): a guard against matching costing entries × invoices
+	// again. Against 100 times more open invoices, the same entries must not cost anywhere near 100 times more.
+	it('costs about the same against 1,500 open invoices as against 15', () => {
+		const transactions = Array.from({ length: 1500 }, (_, i) => tx(i));
+		const few = invoices(15);
+		const many = invoices(1500);
+		matchPayments(transactions, few); // warm up
+		const small = Math.max(cpuMs(() => matchPayments(transactions, few)), 5);
+		const large = cpuMs(() => matchPayments(transactions, many));
+		expect(large / small).toBeLessThan(10);
+	});
+
+	it('reports its progress every 1,000 transactions and at the end', () => {
+		const seen: [number, number][] = [];
+		matchPayments(Array.from({ length: 2500 }, (_, i) => tx(i)), invoices(3), (done, total) => seen.push([done, total]));
+		expect(seen).toEqual([
+			[1000, 2500],
+			[2000, 2500],
+			[2500, 2500],
+		]);
+	});
+});
