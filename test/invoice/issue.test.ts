@@ -11,7 +11,7 @@ import type { Ledger } from '../../lib/ledger';
 import { dec, sum } from '../../lib/money';
 import { createPricer } from '../../lib/pricing';
 import type { PricedCdr } from '../../lib/pricing';
-import { fatalFindings, validateEInvoices } from '../helpers/einvoice-validator';
+import { fatalFindings, validateEInvoices, withValidator } from '../helpers/einvoice-validator';
 
 const samples = path.resolve(__dirname, '../../samples');
 const load = (file: string) => JSON.parse(readFileSync(path.join(samples, file), 'utf8'));
@@ -83,7 +83,7 @@ describe('issuing invoices from priced sample CDRs (French CPO, monthly per eMSP
 		expect(credit.invoice.totals.taxExclusive.isPositive()).toBe(true);
 	});
 
-	it('renders every document in every format, and the official validator finds no fatal issue', async () => {
+	withValidator().it('renders every document in every format, and the official validator finds no fatal issue', async () => {
 		const files: string[] = [];
 		for (const doc of documents) {
 			expect(doc.files.map((f) => f.format)).toEqual(['facturx', 'cii', 'ubl']);

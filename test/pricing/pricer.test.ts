@@ -3,7 +3,7 @@ import type { Tariff } from '../../lib/ocpi/types';
 import type { PricerOptions } from '../../lib/pricing';
 import { PricerOptionsError, createPricer, parsePricedCdrJson, pricedCdrToJson } from '../../lib/pricing';
 import type { CdrSpec } from '../tariff/cdr-builder';
-import { buildCdr, specTariff } from '../tariff/cdr-builder';
+import { buildCdr, specTariff, withSpecTariffs } from '../tariff/cdr-builder';
 
 function energyTariff(id: string, price: number, extra: Partial<Tariff> = {}): Tariff {
 	return {
@@ -131,14 +131,14 @@ describe('rounding policy and JSON', () => {
 		],
 	};
 
-	test('per_cdr_net_then_vat: net per VAT rate rounded, then its VAT rounded: 12.38 / 13.99', () => {
+	withSpecTariffs().test('per_cdr_net_then_vat: net per VAT rate rounded, then its VAT rounded: 12.38 / 13.99', () => {
 		const p = run({ tariffs: [specTariff('complex')], timeZone: 'UTC', rounding: 'per_cdr_net_then_vat' }, saturday);
 		expect(p.computed?.total_cost).toEqual({ excl_vat: '12.38', incl_vat: '13.99' });
 		expect(p.computed?.total_reservation_cost).toEqual({ excl_vat: '0.00', incl_vat: '0.00' });
 		expect(p.rounding).toBe('per_cdr_net_then_vat');
 	});
 
-	test('the NDJSON line has the agreed shape and reads back', () => {
+	withSpecTariffs().test('the NDJSON line has the agreed shape and reads back', () => {
 		const p = run({ tariffs: [specTariff('complex')], timeZone: 'UTC' }, saturday);
 		expect(Object.keys(p).slice(0, 6)).toEqual(['id', 'status', 'computed', 'declared', 'deviation', 'breakdown']);
 		expect(p).toHaveProperty('issues');

@@ -4,7 +4,7 @@ import type { PricedCdrJson, PricerOptions } from '../../lib/pricing';
 import { PricerOptionsError, createPricer, pricedCdrToJson } from '../../lib/pricing';
 import { SINGLE_ZONE_COUNTRIES, TimeZoneClock, zoneOfCountry } from '../../lib/tariff';
 import type { CdrSpec } from './cdr-builder';
-import { buildCdr, specTariff } from './cdr-builder';
+import { buildCdr, specTariff, withSpecTariffs } from './cdr-builder';
 
 function tariffOf(elements: TariffElement[], extra: Partial<Tariff> = {}): Tariff {
 	return { country_code: 'FR', party_id: 'CPO', id: 'T1', currency: 'EUR', last_updated: '2025-01-01T00:00:00Z', elements, ...extra };
@@ -165,7 +165,7 @@ describe('energy restrictions', () => {
 		expect(p.computed?.total_cost.excl_vat).toBe('5.5');
 	});
 
-	test('a current restriction without the MIN_/MAX_CURRENT dimension does not match (complex tariff, no currents)', () => {
+	withSpecTariffs().test('a current restriction without the MIN_/MAX_CURRENT dimension does not match (complex tariff, no currents)', () => {
 		const p = price(specTariff('complex'), oneHourAt('2025-06-02T10:00:00Z'), { timeZone: 'UTC' });
 		expect(p.computed?.total_time_cost.excl_vat).toBe('0');
 		expect(p.computed?.total_fixed_cost.excl_vat).toBe('2.5');

@@ -6,9 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Cdr, Tariff } from '../../lib/ocpi/types';
 import { createPricer, pricedCdrToJson } from '../../lib/pricing';
+import { PEER_DATA as DATA, withSpecTariffs } from './cdr-builder';
 import { cdrV230, tariffV230 } from './v230';
-
-const DATA = path.resolve(__dirname, '../../../shared/conformance/ocpi-tariffs-peer/ocpi-tariffs/test_data');
 
 function load<T>(file: string): T {
 	return JSON.parse(readFileSync(path.join(DATA, file), 'utf8')) as T;
@@ -32,7 +31,7 @@ const cases: Array<[string, string, string, string, Record<string, [string, stri
 	['multiple_flat_fees', 'cdr.json', '1', '1', { total_fixed_cost: ['1', '1'], total_time_cost: ['0', '0'] }],
 ];
 
-describe('ocpi-tariffs peer cases', () => {
+withSpecTariffs().describe('ocpi-tariffs peer cases', () => {
 	test.each(cases)('%s/%s costs %s / %s', (folder, file, excl, incl, subtotals) => {
 		const priced = priceCase(folder, file);
 		expect(priced.status).toBe('match');

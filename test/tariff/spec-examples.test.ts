@@ -6,7 +6,10 @@ import type { Tariff } from '../../lib/ocpi/types';
 import type { PricedCdrJson, PricerOptions } from '../../lib/pricing';
 import { createPricer, pricedCdrToJson } from '../../lib/pricing';
 import type { CdrSpec } from './cdr-builder';
-import { buildCdr, specTariff } from './cdr-builder';
+import { buildCdr, specTariff, withSpecTariffs } from './cdr-builder';
+
+// Every test here prices an OCPI spec example tariff from ../shared: skipped, saying why, on a clone without it.
+const { describe } = withSpecTariffs();
 
 function price(tariff: Tariff, spec: CdrSpec, options: PricerOptions = {}): PricedCdrJson {
 	return pricedCdrToJson(createPricer({ tariffs: [tariff], timeZone: 'UTC', ...options }).price(buildCdr(spec)));
