@@ -27,6 +27,30 @@ export function roundMoney(value: Decimal, places = 2): Decimal {
 	return value.toDecimalPlaces(places, Decimal.ROUND_HALF_UP);
 }
 
+/**
+ * ISO 4217 minor units of the active currencies that do not have 2 (the default): JPY, KRW… have none; BHD, KWD… 3;
+ * CLF, UYW 4.
+ */
+const MINOR_UNITS: Readonly<Record<string, number>> = {
+	BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0, UYI: 0, VND: 0, VUV: 0,
+	XAF: 0, XOF: 0, XPF: 0,
+	BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+	CLF: 4, UYW: 4,
+};
+
+/** The ISO 4217 minor units of a currency: 0 for JPY, 2 for EUR, 3 for KWD (2 when unknown). */
+export function minorUnits(currency: string): number {
+	return MINOR_UNITS[currency.toUpperCase()] ?? 2;
+}
+
+/**
+ * Decimals of an invoice amount in `currency`: its minor units, but at most 2, the most EN16931 allows (BR-DEC-*). A
+ * JPY amount is a whole number of yen; a KWD amount keeps 2 decimals, as the standard cannot carry the third.
+ */
+export function amountDecimals(currency: string): number {
+	return Math.min(minorUnits(currency), 2);
+}
+
 /** Decimal string without exponent notation and without trailing zeros: "12.375", "5", "-0.3". */
 export function toAmountString(value: Decimal): string {
 	return value.toFixed();
@@ -44,17 +68,20 @@ export function sum(values: Iterable<Decimal>): Decimal {
 }
 
 /**
- * A JSON-ready copy of a result holding Decimal amounts: each becomes a 2-decimal string (never a float), undefined
- * fields are dropped. For outputs of money results (payments, statuses, aging) in items and NDJSON lines.
+ * A JSON-ready copy of a result holding Decimal amounts: each becomes a string (never a float) with the decimals of
+ * the `currency` named in its object or an enclosing one (amountDecimals: "1250.40" EUR, "1250" JPY; 2 when none is
+ * named); undefined fields are dropped. For outputs of money results (payments, statuses, aging) in items and NDJSON.
  */
-export function withAmountStrings(value: unknown): unknown {
-	if (value instanceof Decimal) return toFixedAmount(value);
-	if (Array.isArray(value)) return value.map(withAmountStrings);
+export function withAmountStrings(value: unknown, currency?: string): unknown {
+	if (value instanceof Decimal) return toFixedAmount(value, currency ? amountDecimals(currency) : 2);
+	if (Array.isArray(value)) return value.map((item) => withAmountStrings(item, currency));
 	if (value && typeof value === 'object') {
+		const own = (value as { currency?: unknown }).currency;
+		const scope = typeof own === 'string' ? own : currency;
 		return Object.fromEntries(
 			Object.entries(value)
 				.filter(([, v]) => v !== undefined)
-				.map(([k, v]) => [k, withAmountStrings(v)]),
+				.map(([k, v]) => [k, withAmountStrings(v, scope)]),
 		);
 	}
 	return value;

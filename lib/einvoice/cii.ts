@@ -116,7 +116,7 @@ function lineExemptions(invoice: Invoice, profile: CiiProfile): Map<VatCategoryC
 	return map;
 }
 
-function lineItem(w: XmlWriter, line: InvoiceLine, exemptions: Map<VatCategoryCode, VatBreakdown>): void {
+function lineItem(w: XmlWriter, line: InvoiceLine, exemptions: Map<VatCategoryCode, VatBreakdown>, currency: string): void {
 	w.group('ram:IncludedSupplyChainTradeLineItem', NONE, () => {
 		w.group('ram:AssociatedDocumentLineDocument', NONE, () => {
 			w.leaf('ram:LineID', line.id);
@@ -152,7 +152,7 @@ function lineItem(w: XmlWriter, line: InvoiceLine, exemptions: Map<VatCategoryCo
 				});
 			}
 			w.group('ram:SpecifiedTradeSettlementLineMonetarySummation', NONE, () =>
-				w.leaf('ram:LineTotalAmount', amount(line.netAmount)),
+				w.leaf('ram:LineTotalAmount', amount(line.netAmount, currency)),
 			);
 			const objectId = line.objectId;
 			if (objectId) {
@@ -215,10 +215,10 @@ function headerSettlement(w: XmlWriter, invoice: Invoice, profile: CiiProfile): 
 		}
 		for (const entry of invoice.vatBreakdown) {
 			w.group('ram:ApplicableTradeTax', NONE, () => {
-				w.leaf('ram:CalculatedAmount', amount(entry.taxAmount));
+				w.leaf('ram:CalculatedAmount', amount(entry.taxAmount, invoice.currency));
 				w.leaf('ram:TypeCode', 'VAT');
 				w.leaf('ram:ExemptionReason', entry.exemptionReason);
-				w.leaf('ram:BasisAmount', amount(entry.taxableAmount));
+				w.leaf('ram:BasisAmount', amount(entry.taxableAmount, invoice.currency));
 				w.leaf('ram:CategoryCode', entry.category);
 				w.leaf('ram:ExemptionReasonCode', entry.exemptionReasonCode);
 				w.leaf('ram:DueDateTypeCode', invoice.vatPointDateCode && CII_VAT_POINT_DATE_CODES[invoice.vatPointDateCode]);
@@ -241,12 +241,12 @@ function headerSettlement(w: XmlWriter, invoice: Invoice, profile: CiiProfile): 
 		}
 		const totals = invoice.totals;
 		w.group('ram:SpecifiedTradeSettlementHeaderMonetarySummation', NONE, () => {
-			w.leaf('ram:LineTotalAmount', amount(totals.lineNetTotal));
-			w.leaf('ram:TaxBasisTotalAmount', amount(totals.taxExclusive));
-			w.leaf('ram:TaxTotalAmount', amount(totals.vatTotal), { currencyID: invoice.currency });
-			w.leaf('ram:GrandTotalAmount', amount(totals.taxInclusive));
-			if (!totals.paid.isZero()) w.leaf('ram:TotalPrepaidAmount', amount(totals.paid));
-			w.leaf('ram:DuePayableAmount', amount(totals.due));
+			w.leaf('ram:LineTotalAmount', amount(totals.lineNetTotal, invoice.currency));
+			w.leaf('ram:TaxBasisTotalAmount', amount(totals.taxExclusive, invoice.currency));
+			w.leaf('ram:TaxTotalAmount', amount(totals.vatTotal, invoice.currency), { currencyID: invoice.currency });
+			w.leaf('ram:GrandTotalAmount', amount(totals.taxInclusive, invoice.currency));
+			if (!totals.paid.isZero()) w.leaf('ram:TotalPrepaidAmount', amount(totals.paid, invoice.currency));
+			w.leaf('ram:DuePayableAmount', amount(totals.due, invoice.currency));
 		});
 		// The EN 16931 CII subset has room for one preceding invoice; EXTENDED for all of them.
 		const preceding = profile === 'EN16931' ? invoice.precedingInvoices.slice(0, 1) : invoice.precedingInvoices;
@@ -288,7 +288,7 @@ export function renderCii(invoice: Invoice, options: CiiOptions = {}): string {
 		});
 		w.group('rsm:SupplyChainTradeTransaction', NONE, () => {
 			const exemptions = lineExemptions(invoice, profile);
-			for (const line of invoice.lines) lineItem(w, line, exemptions);
+			for (const line of invoice.lines) lineItem(w, line, exemptions, invoice.currency);
 			headerAgreement(w, invoice);
 			headerDelivery(w, invoice);
 			headerSettlement(w, invoice, profile);

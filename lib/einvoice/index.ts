@@ -3,6 +3,7 @@
  * Factur-X PDF/A-3b that embeds the CII.
  */
 import type { Invoice } from '../invoice/model';
+import { amountDecimals } from '../money';
 import { renderCii } from './cii';
 import type { CiiProfile, EInvoiceFormat } from '../invoice/formats';
 import { renderFacturXPdf } from './facturx-pdf';
@@ -32,6 +33,20 @@ export interface RenderAllOptions {
 	profile?: CiiProfile;
 	language?: LayoutLanguage;
 	creationDate?: Date;
+}
+
+/**
+ * Why an invoice in `currency` cannot be rendered in `profile`, if it cannot. Factur-X EXTENDED (BR-FXEXT-S-09b)
+ * tolerates only 0.01 per line between the VAT of a rate and taxable × rate: VAT in whole units of a currency without
+ * minor units (JPY, KRW…) is off by up to 0.5, so such an invoice is refused before it is numbered.
+ */
+export function currencyProfileProblem(currency: string, profile: CiiProfile = 'EN16931'): string | undefined {
+	if (profile !== 'EXTENDED' || amountDecimals(currency) > 0) return undefined;
+	return (
+		`${currency} amounts are whole numbers (ISO 4217: no minor unit), and Factur-X EXTENDED (rule BR-FXEXT-S-09b) ` +
+		'allows the VAT only 0.01 per line away from taxable × rate: set invoicing.profile to "EN16931" to bill in ' +
+		`${currency}.`
+	);
 }
 
 /** File names from the invoice number, which holds only A-Z a-z 0-9 + - _ / ('/' becomes '_'). */

@@ -10,6 +10,7 @@ import { CDR_ITEM_ATTRIBUTES, documentLanguage, isCreditNote } from '../invoice/
 import type { DocumentLanguage, Invoice, InvoiceLine, Party, VatBreakdown } from '../invoice/model';
 import { formatCreditorReference } from '../invoice/creditor-reference';
 import type { Decimal } from '../money';
+import { amountDecimals } from '../money';
 
 export type LayoutLanguage = DocumentLanguage;
 
@@ -467,7 +468,7 @@ function drawLine(context: LayoutContext, line: InvoiceLine, rows: LineRows, y: 
 	text(doc, unitName(line.unitCode, labels), COLUMNS.unit.left, y, 7);
 	textRight(doc, formatNumber(line.netPrice, Math.max(line.netPrice.decimalPlaces(), 2), language), COLUMNS.unitPrice.right, y, 7);
 	textRight(doc, vatRateText(line.vat.category, line.vat.rate, language), COLUMNS.vatRate.right, y, 7);
-	textRight(doc, formatNumber(line.netAmount, 2, language), COLUMNS.netAmount.right, y, 7);
+	textRight(doc, formatNumber(line.netAmount, amountDecimals(context.invoice.currency), language), COLUMNS.netAmount.right, y, 7);
 	let next = y;
 	for (const row of rows.title) {
 		text(doc, row, COLUMNS.description.left, next, 7, true);
@@ -521,7 +522,7 @@ function summaryHeight(context: LayoutContext): number {
 
 function drawSummary(context: LayoutContext, startY: number): void {
 	const { doc, invoice, labels, language } = context;
-	const money = (value: Decimal) => `${formatNumber(value, 2, language)} ${invoice.currency}`;
+	const money = (value: Decimal) => `${formatNumber(value, amountDecimals(invoice.currency), language)} ${invoice.currency}`;
 	let y = startY + 6;
 
 	// VAT summary, left.

@@ -92,7 +92,7 @@ function line(w: XmlWriter, value: InvoiceLine, currency: string, creditNote: bo
 		w.leaf('cbc:ID', value.id);
 		w.leaf('cbc:Note', value.note);
 		w.leaf(creditNote ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity', decimal(value.quantity), { unitCode: value.unitCode });
-		w.leaf('cbc:LineExtensionAmount', amount(value.netAmount), { currencyID: currency });
+		w.leaf('cbc:LineExtensionAmount', amount(value.netAmount, currency), { currencyID: currency });
 		const period = value.period;
 		if (period) {
 			w.group('cac:InvoicePeriod', NONE, () => {
@@ -129,11 +129,11 @@ function line(w: XmlWriter, value: InvoiceLine, currency: string, creditNote: bo
 function totals(w: XmlWriter, invoice: Invoice): void {
 	const currency = { currencyID: invoice.currency };
 	w.group('cac:TaxTotal', NONE, () => {
-		w.leaf('cbc:TaxAmount', amount(invoice.totals.vatTotal), currency);
+		w.leaf('cbc:TaxAmount', amount(invoice.totals.vatTotal, invoice.currency), currency);
 		for (const entry of invoice.vatBreakdown) {
 			w.group('cac:TaxSubtotal', NONE, () => {
-				w.leaf('cbc:TaxableAmount', amount(entry.taxableAmount), currency);
-				w.leaf('cbc:TaxAmount', amount(entry.taxAmount), currency);
+				w.leaf('cbc:TaxableAmount', amount(entry.taxableAmount, invoice.currency), currency);
+				w.leaf('cbc:TaxAmount', amount(entry.taxAmount, invoice.currency), currency);
 				taxCategory(w, 'cac:TaxCategory', entry.category, entry.rate, {
 					code: entry.exemptionReasonCode,
 					text: entry.exemptionReason,
@@ -143,11 +143,11 @@ function totals(w: XmlWriter, invoice: Invoice): void {
 	});
 	const t = invoice.totals;
 	w.group('cac:LegalMonetaryTotal', NONE, () => {
-		w.leaf('cbc:LineExtensionAmount', amount(t.lineNetTotal), currency);
-		w.leaf('cbc:TaxExclusiveAmount', amount(t.taxExclusive), currency);
-		w.leaf('cbc:TaxInclusiveAmount', amount(t.taxInclusive), currency);
-		if (!t.paid.isZero()) w.leaf('cbc:PrepaidAmount', amount(t.paid), currency);
-		w.leaf('cbc:PayableAmount', amount(t.due), currency);
+		w.leaf('cbc:LineExtensionAmount', amount(t.lineNetTotal, invoice.currency), currency);
+		w.leaf('cbc:TaxExclusiveAmount', amount(t.taxExclusive, invoice.currency), currency);
+		w.leaf('cbc:TaxInclusiveAmount', amount(t.taxInclusive, invoice.currency), currency);
+		if (!t.paid.isZero()) w.leaf('cbc:PrepaidAmount', amount(t.paid, invoice.currency), currency);
+		w.leaf('cbc:PayableAmount', amount(t.due, invoice.currency), currency);
 	});
 }
 

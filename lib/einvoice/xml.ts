@@ -7,7 +7,7 @@
  * validating. These documents only need elements, attributes and escaped text, written in order; this writer does
  * that in ~0.1 s and escapes every text and attribute value it is given.
  */
-import { toFixedAmount } from '../money';
+import { amountDecimals, toFixedAmount } from '../money';
 import type { Decimal } from '../money';
 
 export type Attributes = Record<string, string | undefined>;
@@ -63,9 +63,9 @@ export class XmlWriter {
 	}
 }
 
-/** BT amounts: exactly 2 decimals (BR-DEC-*). */
-export function amount(value: Decimal): string {
-	return toFixedAmount(value, 2);
+/** BT amounts: the currency's decimals, at most 2 (BR-DEC-*): "12.50" EUR, "1250" JPY. */
+export function amount(value: Decimal, currency: string): string {
+	return toFixedAmount(value, amountDecimals(currency));
 }
 
 /** Quantities and unit prices keep their precision (EN16931 allows more than 2 decimals there). */

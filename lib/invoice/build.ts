@@ -3,7 +3,7 @@
  * currency), which become credit notes (OCPI credit CDRs), and the lines, VAT categories, notes and payment terms of
  * each. Pure: numbering and storage are the ledger's (lib/ledger), rendering lib/einvoice's.
  */
-import { Decimal, dec, roundMoney, ZERO } from '../money';
+import { Decimal, amountDecimals, dec, roundMoney, ZERO } from '../money';
 import type { PricedCdr } from '../pricing';
 import type { BreakdownLine } from '../tariff/price-session';
 import type { InvoicingConfig, PartnerConfig } from './config';
@@ -237,10 +237,11 @@ function cdrLines(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig,
 	const period = sessionPeriod(p);
 	const objectId = { value: p.id };
 	const attributes = cdrAttributes(p, words);
+	const places = amountDecimals(p.currency ?? 'EUR'); // once, to the currency's decimals (no double rounding)
 	const out: InvoiceLine[] = [];
 	for (const group of vatGroups(p, partner, config, sign)) {
 		if (config.invoicing.lines === 'per_cdr') {
-			const net = roundMoney(group.excl);
+			const net = roundMoney(group.excl, places);
 			out.push({
 				id: nextId(),
 				objectId,
@@ -265,7 +266,7 @@ function cdrLines(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig,
 		}
 		for (const c of byComponent.values()) {
 			const unitCode = COMPONENT_UNITS[c.category];
-			const net = roundMoney(c.excl);
+			const net = roundMoney(c.excl, places);
 			const flat = c.category === 'fixed' || c.category === 'price_limit' || c.price === null;
 			// Billed volumes and prices are exact; hours may not terminate (1 min = 0.0166… h): 4 decimals in the quantity,
 			// the most the French rules allow (BR-FR-DEC-02). The net amount comes from the exact volume.

@@ -3,7 +3,7 @@
  * credits either an amount (one line, at the VAT treatment of the original) or some CDRs (their original lines,
  * copied). Credit notes state positive amounts; the ledger checks that credit notes never exceed the invoice.
  */
-import { dec, roundMoney, ZERO } from '../money';
+import { amountDecimals, dec, roundMoney, ZERO } from '../money';
 import type { Decimal } from '../money';
 import type { DocumentLanguage, Invoice, InvoiceDraft, InvoiceLine, LineVat } from './model';
 import { documentLanguage } from './model';
@@ -84,10 +84,11 @@ export function disputeCreditNote(original: Invoice, credit: DisputeCredit, ctx:
 }
 
 function amountLine(original: Invoice, amountWithVat: Decimal): InvoiceLine {
-	if (!amountWithVat.gt(ZERO) || !roundMoney(amountWithVat).equals(amountWithVat)) {
+	const places = amountDecimals(original.currency);
+	if (!amountWithVat.gt(ZERO) || !roundMoney(amountWithVat, places).equals(amountWithVat)) {
 		throw new CreditNoteError(
 			'CREDIT_AMOUNT_NOT_POSITIVE',
-			`The accepted amount ${amountWithVat.toFixed()} must be positive with at most 2 decimals.`,
+			`The accepted amount ${amountWithVat.toFixed()} must be positive with at most ${places} decimals (${original.currency}).`,
 			'amount',
 		);
 	}
@@ -101,12 +102,12 @@ function amountLine(original: Invoice, amountWithVat: Decimal): InvoiceLine {
 		);
 	}
 	const vat = [...treatments.values()][0];
-	const net = netFor(amountWithVat, vat.rate ?? ZERO);
+	const net = netFor(amountWithVat, vat.rate ?? ZERO, places);
 	if (!net) {
 		throw new CreditNoteError(
 			'CREDIT_AMOUNT_NOT_REACHABLE',
-			`No net amount gives exactly ${amountWithVat.toFixed(2)} with ${vat.rate?.toFixed() ?? 0} % VAT rounded to the ` +
-				'cent: accept an amount one cent more or less.',
+			`No net amount gives exactly ${amountWithVat.toFixed(places)} with ${vat.rate?.toFixed() ?? 0} % VAT rounded to ` +
+				`the ${places === 0 ? 'unit' : 'cent'}: accept an amount one ${places === 0 ? 'unit' : 'cent'} more or less.`,
 			'amount',
 		);
 	}
@@ -122,12 +123,13 @@ function amountLine(original: Invoice, amountWithVat: Decimal): InvoiceLine {
 	};
 }
 
-/** The 2-decimal net whose VAT (rounded half up, as totals.ts does) adds up to `gross` exactly, if one exists. */
-function netFor(gross: Decimal, rate: Decimal): Decimal | undefined {
-	const guess = roundMoney(gross.dividedBy(rate.dividedBy(100).plus(1)));
-	for (const delta of ['0', '-0.01', '0.01', '-0.02', '0.02']) {
-		const net = guess.plus(delta);
-		if (net.gt(ZERO) && net.plus(roundMoney(net.times(rate).dividedBy(100))).equals(gross)) return net;
+/** The net (in the currency's decimals) whose VAT, rounded half up as totals.ts does, adds up to `gross`, if any. */
+function netFor(gross: Decimal, rate: Decimal, places: number): Decimal | undefined {
+	const guess = roundMoney(gross.dividedBy(rate.dividedBy(100).plus(1)), places);
+	const step = dec(10).pow(-places);
+	for (const steps of [0, -1, 1, -2, 2]) {
+		const net = guess.plus(step.times(steps));
+		if (net.gt(ZERO) && net.plus(roundMoney(net.times(rate).dividedBy(100), places)).equals(gross)) return net;
 	}
 	return undefined;
 }

@@ -2,7 +2,7 @@
  * The summary of an issued document that travels with its files: the JSON of a Build Invoice item, the line of
  * `ev-clearing invoice`, and what Send Factur-X and Track Payment read. Amounts as 2-decimal strings.
  */
-import { toFixedAmount } from '../money';
+import { amountDecimals, toFixedAmount } from '../money';
 import type { DocumentLanguage, Invoice } from './model';
 import { documentLanguage } from './model';
 
@@ -44,6 +44,7 @@ export function invoiceSummary(
 	invoice: Invoice,
 	extra: { cdrIds: string[]; ocpiParty: string | null; email: string | null; files: Record<string, string>; recovered: boolean },
 ): InvoiceSummaryJson {
+	const places = amountDecimals(invoice.currency);
 	return {
 		kind: 'ev-clearing.invoice',
 		number: invoice.number,
@@ -62,16 +63,16 @@ export function invoiceSummary(
 			email: extra.email,
 		},
 		totals: {
-			withoutVat: toFixedAmount(invoice.totals.taxExclusive),
-			vat: toFixedAmount(invoice.totals.vatTotal),
-			withVat: toFixedAmount(invoice.totals.taxInclusive),
-			due: toFixedAmount(invoice.totals.due),
+			withoutVat: toFixedAmount(invoice.totals.taxExclusive, places),
+			vat: toFixedAmount(invoice.totals.vatTotal, places),
+			withVat: toFixedAmount(invoice.totals.taxInclusive, places),
+			due: toFixedAmount(invoice.totals.due, places),
 		},
 		vatBreakdown: invoice.vatBreakdown.map((b) => ({
 			category: b.category,
 			rate: b.rate ? b.rate.toFixed() : null,
-			taxable: toFixedAmount(b.taxableAmount),
-			tax: toFixedAmount(b.taxAmount),
+			taxable: toFixedAmount(b.taxableAmount, places),
+			tax: toFixedAmount(b.taxAmount, places),
 		})),
 		paymentReference: invoice.payment?.remittanceInformation ?? null,
 		correctsInvoiceNumber: invoice.precedingInvoices[0]?.number ?? null,

@@ -1,7 +1,8 @@
 /**
  * The arithmetic of an EN16931 invoice: line net amounts → VAT breakdown (BG-23) → document totals (BG-22).
  *
- * Rounding policy (one place, applied once):
+ * Rounding policy (one place, applied once), to the decimals of the currency (amountDecimals: 2, 0 for JPY, never
+ * more than the 2 EN16931 allows), "2 decimals" below:
  * - each line net amount (BT-131) is rounded to 2 decimals first. BR-CO-10 and BR-S-08 & co. are sums of the line
  *   amounts *as printed*: rounding once per line makes every later sum exact, whatever the reader recomputes. Hubject
  *   does the same (net per CDR rounded, then VAT). Summing unrounded lines and rounding the sum would differ by cents
@@ -12,7 +13,7 @@
  *   document-level allowances or charges), BT-110 = Σ BT-117 (BR-CO-14), BT-112 = BT-109 + BT-110 (BR-CO-15),
  *   BT-115 = BT-112 − BT-113 (BR-CO-16).
  */
-import { ZERO, roundMoney, sum } from '../money';
+import { ZERO, amountDecimals, roundMoney, sum } from '../money';
 import type { Decimal } from '../money';
 import type {
 	DocumentTotals,
@@ -63,7 +64,7 @@ export class InvoiceArithmeticError extends Error {
  * rate, every other category is 0 %. A non-zero rate on a 0 % category is refused rather than silently dropped: it
  * means the VAT set-up of the partner is wrong.
  */
-export function roundLines(lines: readonly InvoiceLine[]): InvoiceLine[] {
+export function roundLines(lines: readonly InvoiceLine[], places = 2): InvoiceLine[] {
 	return lines.map((line) => {
 		const { category, rate } = line.vat;
 		if (category === 'S') {
@@ -80,7 +81,7 @@ export function roundLines(lines: readonly InvoiceLine[]): InvoiceLine[] {
 			);
 		}
 		const vat = { category, rate: category === 'S' ? rate : category === 'O' ? undefined : ZERO };
-		return { ...line, netAmount: roundMoney(line.netAmount), vat };
+		return { ...line, netAmount: roundMoney(line.netAmount, places), vat };
 	});
 }
 
@@ -95,6 +96,7 @@ function breakdownKey(category: VatCategoryCode, rate: Decimal | undefined): str
 export function computeVatBreakdown(
 	lines: readonly InvoiceLine[],
 	exemptionReasons: Partial<Record<VatCategoryCode, ExemptionReason>> = {},
+	places = 2,
 ): VatBreakdown[] {
 	const groups = new Map<string, { category: VatCategoryCode; rate?: Decimal; amounts: Decimal[] }>();
 	for (const line of lines) {
@@ -109,7 +111,7 @@ export function computeVatBreakdown(
 	}
 	return [...groups.values()].map(({ category, rate, amounts }) => {
 		const taxableAmount = sum(amounts);
-		const taxAmount = rate === undefined ? ZERO : roundMoney(taxableAmount.times(rate).dividedBy(100));
+		const taxAmount = rate === undefined ? ZERO : roundMoney(taxableAmount.times(rate).dividedBy(100), places);
 		const entry: VatBreakdown = { taxableAmount, taxAmount, category, rate };
 		if (category !== 'S' && category !== 'Z') {
 			const reason = exemptionReasons[category] ?? DEFAULT_EXEMPTION_REASONS[category];
@@ -131,12 +133,13 @@ export function computeDocumentTotals(
 	lines: readonly InvoiceLine[],
 	breakdown: readonly VatBreakdown[],
 	paidAmount: Decimal = ZERO,
+	places = 2,
 ): DocumentTotals {
 	const lineNetTotal = sum(lines.map((line) => line.netAmount));
 	const taxExclusive = lineNetTotal;
 	const vatTotal = sum(breakdown.map((entry) => entry.taxAmount));
 	const taxInclusive = taxExclusive.plus(vatTotal);
-	const paid = roundMoney(paidAmount);
+	const paid = roundMoney(paidAmount, places);
 	return { lineNetTotal, taxExclusive, vatTotal, taxInclusive, paid, due: taxInclusive.minus(paid) };
 }
 
@@ -145,8 +148,9 @@ export function completeInvoice(draft: InvoiceDraft, options: CompleteInvoiceOpt
 	if (draft.lines.length === 0) {
 		throw new InvoiceArithmeticError('INVOICE_NO_LINES', `Invoice ${draft.number}: an invoice needs at least one line (BG-25).`);
 	}
-	const lines = roundLines(draft.lines);
-	const vatBreakdown = computeVatBreakdown(lines, options.exemptionReasons);
-	const totals = computeDocumentTotals(lines, vatBreakdown, options.paidAmount);
+	const places = amountDecimals(draft.currency);
+	const lines = roundLines(draft.lines, places);
+	const vatBreakdown = computeVatBreakdown(lines, options.exemptionReasons, places);
+	const totals = computeDocumentTotals(lines, vatBreakdown, options.paidAmount, places);
 	return { ...draft, lines, vatBreakdown, totals };
 }

@@ -7,6 +7,7 @@
  * (issue-document.ts): numbered and recorded in one ledger transaction, rendered, handed to `onRendered` (write,
  * attach, send) and marked rendered.
  */
+import { currencyProfileProblem } from '../einvoice';
 import type { RenderedInvoiceFile } from '../einvoice';
 import { draftInvoice, languageOf, planInvoices } from '../invoice/build';
 import type { InvoicePlan } from '../invoice/build';
@@ -190,6 +191,11 @@ export async function issueInvoices(
 			buyerParty: buyer,
 			recovered: false,
 		});
+		const profileProblem = currencyProfileProblem(plan.currency, config.invoicing.profile);
+		if (profileProblem) {
+			failAll('CURRENCY_PROFILE_UNSUPPORTED', profileProblem);
+			continue;
+		}
 		const common = {
 			series: plan.kind === 'credit_note' ? config.invoicing.creditNoteSeries : config.invoicing.series,
 			issueDate,

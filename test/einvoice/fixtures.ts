@@ -208,6 +208,15 @@ export function correctiveInvoice(): Invoice {
 	);
 }
 
+/** An invoice in yen (ISO 4217: no minor unit), lines at 10 % VAT: every amount a whole number of yen. */
+export function yenInvoice(): Invoice {
+	return complete({
+		number: 'JP-2026-000001',
+		currency: 'JPY',
+		lines: [cdrLine({ index: 31, kwh: '23.456', pricePerKwh: '45.7', rate: '10' }), cdrLine({ index: 32, kwh: '7.891', pricePerKwh: '52.35', rate: '10' })],
+	});
+}
+
 export const ALL_FIXTURES: Record<string, () => Invoice> = {
 	'per-cdr': () => perCdrInvoice(1),
 	monthly: () => monthlyInvoice(),
@@ -217,6 +226,7 @@ export const ALL_FIXTURES: Record<string, () => Invoice> = {
 	'credit-note': creditNote,
 	'partial-credit-note': partialCreditNote,
 	corrective: correctiveInvoice,
+	yen: yenInvoice,
 };
 
 /* ------------------------------------------------------------------ one document per network */

@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { renderAll, renderCii, renderFacturXPdf, renderUbl } from '../../lib/einvoice';
+import { currencyProfileProblem, renderAll, renderCii, renderFacturXPdf, renderUbl } from '../../lib/einvoice';
 import type { Invoice } from '../../lib/invoice/model';
 import { ALL_FIXTURES, BUYER_FR, monthlyInvoice, perCdrInvoice } from './fixtures';
 import { fatalFindings as describeFatal, validateEInvoices as runValidator, withValidator } from '../helpers/einvoice-validator';
@@ -20,12 +20,14 @@ withValidator().describe('renderings judged by the official EN16931 / Factur-X v
 	let control: Verdict | undefined;
 
 	async function write(name: string, invoice: Invoice): Promise<void> {
+		// EXTENDED is not offered where it cannot hold the currency (whole-yen VAT, see currencyProfileProblem).
+		const extended = currencyProfileProblem(invoice.currency, 'EXTENDED') === undefined;
 		const files: Array<[string, string | Buffer, string, string]> = [
 			[`${name}.cii.xml`, renderCii(invoice), 'CII', 'EN 16931'],
-			[`${name}.cii-extended.xml`, renderCii(invoice, { profile: 'EXTENDED' }), 'CII', 'EXTENDED'],
+			...(extended ? [[`${name}.cii-extended.xml`, renderCii(invoice, { profile: 'EXTENDED' }), 'CII', 'EXTENDED'] as [string, string, string, string]] : []),
 			[`${name}.ubl.xml`, renderUbl(invoice), 'UBL', ''],
 			[`${name}.pdf`, await renderFacturXPdf(invoice, { creationDate: CREATED }), 'CII', 'EN 16931'],
-			[`${name}.extended.pdf`, await renderFacturXPdf(invoice, { profile: 'EXTENDED', creationDate: CREATED }), 'CII', 'EXTENDED'],
+			...(extended ? [[`${name}.extended.pdf`, await renderFacturXPdf(invoice, { profile: 'EXTENDED', creationDate: CREATED }), 'CII', 'EXTENDED'] as [string, Buffer, string, string]] : []),
 		];
 		for (const [file, data, syntax, profile] of files) {
 			writeFileSync(join(dir, file), data);
@@ -56,7 +58,8 @@ withValidator().describe('renderings judged by the official EN16931 / Factur-X v
 
 	it('judges every file of the batch', () => {
 		expect(verdicts.map((v) => v.file).sort()).toEqual([...expected.keys()].sort());
-		expect(verdicts.length).toBe(Object.keys(ALL_FIXTURES).length * 5 + 5 + 2);
+		// Every fixture in 5 files, but the yen one in 3 (no EXTENDED); the escaping case in 5; the 10,000-line invoice in 2.
+		expect(verdicts.length).toBe(Object.keys(ALL_FIXTURES).length * 5 - 2 + 5 + 2);
 	});
 
 	it('catches a wrong total in the control file (BR-CO-15)', () => {
