@@ -9,7 +9,8 @@ import { CII_PROFILES, EINVOICE_FORMATS } from './formats';
 import { isValidIban } from './business-rules';
 import { electronicAddressProblem, EAS_SCHEMES, isValidSiren, legalRegistrationProblem, PEPPOL_EAS_SCHEMES } from './identifiers';
 import type { InvoiceNote, Party, PostalAddress, SchemedIdentifier } from './model';
-import { invoiceNumberFormatter } from './numbering';
+import { createCreditorReference } from './creditor-reference';
+import { invoiceNumberFormatter, sharedReferenceBody } from './numbering';
 import type { EInvoiceSpecification, OperationCategory } from './specification';
 import { BILLING_FRAMEWORK, defaultSpecification, EINVOICE_SPECIFICATIONS, OPERATION_CATEGORIES } from './specification';
 
@@ -394,6 +395,23 @@ function settings(value: unknown): InvoicingSettings {
 		invoiceNumberFormatter(s.numberPattern);
 	} catch (error) {
 		throw new InvoicingConfigError(`${path}.numberPattern`, (error as Error).message);
+	}
+	// Each document's RF reference (BT-83) is its number without separators, and unique in the ledger.
+	const shared = sharedReferenceBody(s.numberPattern, s.series, s.creditNoteSeries);
+	if (shared !== undefined) {
+		let example = shared;
+		try {
+			example = createCreditorReference(shared);
+		} catch {
+			// longer than an RF holds: show the characters both would have
+		}
+		throw new InvoicingConfigError(
+			`${path}.creditNoteSeries`,
+			`"${s.creditNoteSeries}" and ${path}.series "${s.series}" can give an invoice and a credit note the same ISO 11649 ` +
+				`creditor reference under ${path}.numberPattern "${s.numberPattern}" (e.g. ${example}: ` +
+				'separators and case do not count in it), and the ledger would refuse every such credit note. Choose a ' +
+				`credit-note series that differs in its letters or digits, e.g. "${s.series}-AV".`,
+		);
 	}
 	return s;
 }

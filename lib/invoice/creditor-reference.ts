@@ -27,8 +27,8 @@ function mod97(alphanumeric: string): number {
 	return remainder;
 }
 
-/** Upper-case, spaces and the separators allowed in invoice numbers (- _ / + .) removed. */
-function normalizeReference(input: string): string {
+/** Upper-case, spaces and the separators allowed in invoice numbers (- _ / + .) removed: what an RF is made of. */
+export function normalizeReference(input: string): string {
 	return input.toUpperCase().replace(/[\s\-_/+.]/g, '');
 }
 

@@ -6,6 +6,8 @@
  * the string, and rejects patterns and results that break the rule with an error naming what to change.
  */
 
+import { normalizeReference } from './creditor-reference';
+
 export const INVOICE_NUMBER_MAX_LENGTH = 35;
 const INVOICE_NUMBER_CHARACTERS = /^[A-Za-z0-9+\-_/]+$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -134,6 +136,74 @@ function parsePattern(pattern: string): Segment[] {
 		);
 	}
 	return segments;
+}
+
+/** One character position of a number's RF body: the characters it may hold; `repeat` for the open end of {seq}. */
+interface BodyPosition {
+	chars: string;
+	repeat?: true;
+}
+
+const DIGITS = '0123456789';
+
+/**
+ * The RF bodies (normalizeReference) the numbers of a series can have, as character positions. Dates are read as
+ * they occur (years 2000-2099, months 0x-1x, days 0x-3x); {seq:N} is N digits or more, {seq} does not start with 0.
+ */
+function referenceBodyPositions(pattern: string, series: string): BodyPosition[] {
+	const fixed = (text: string) => [...normalizeReference(text)].map((chars) => ({ chars }));
+	return parsePattern(pattern).flatMap((segment): BodyPosition[] => {
+		if ('literal' in segment) return fixed(segment.literal);
+		if ('seqWidth' in segment) {
+			// Unpadded, a sequence starts with 1-9; padded, it may start with 0 (read as such even past N digits: this
+			// can only refuse a configuration too many, never accept one too many).
+			const first = segment.seqWidth === 1 ? '123456789' : DIGITS;
+			return [{ chars: first }, ...Array<BodyPosition>(segment.seqWidth - 1).fill({ chars: DIGITS }), { chars: DIGITS, repeat: true }];
+		}
+		switch (segment.token) {
+			case 'series':
+				return fixed(series);
+			case 'yyyy':
+				return [{ chars: '2' }, { chars: '0' }, { chars: DIGITS }, { chars: DIGITS }];
+			case 'yy':
+				return [{ chars: DIGITS }, { chars: DIGITS }];
+			case 'mm':
+				return [{ chars: '01' }, { chars: DIGITS }];
+			case 'dd':
+				return [{ chars: '0123' }, { chars: DIGITS }];
+		}
+	});
+}
+
+/**
+ * An RF body that a number of `seriesA` and a number of `seriesB` can both have under `pattern`, or undefined when
+ * none can: their creditor references would then never collide. (A walk over the pairs of positions of the two bodies,
+ * character by character; a handful of states.)
+ */
+export function sharedReferenceBody(pattern: string, seriesA: string, seriesB: string): string | undefined {
+	const a = referenceBodyPositions(pattern, seriesA);
+	const b = referenceBodyPositions(pattern, seriesB);
+	// Positions reachable without reading a character: an open {seq} end may read nothing more.
+	const closure = (body: BodyPosition[], i: number): number[] => (i < body.length && body[i].repeat ? [i, ...closure(body, i + 1)] : [i]);
+	const step = (body: BodyPosition[], i: number, char: string): number[] =>
+		i < body.length && body[i].chars.includes(char) ? (body[i].repeat ? closure(body, i) : closure(body, i + 1)) : [];
+	const seen = new Map<string, string>();
+	let frontier: [number, number, string][] = [];
+	for (const i of closure(a, 0)) for (const j of closure(b, 0)) frontier.push([i, j, '']);
+	while (frontier.length > 0) {
+		const next: [number, number, string][] = [];
+		for (const [i, j, text] of frontier) {
+			if (i === a.length && j === b.length) return text;
+			const key = `${i},${j}`;
+			if (seen.has(key)) continue;
+			seen.set(key, text);
+			for (const char of new Set(i < a.length ? a[i].chars : '')) {
+				for (const i2 of step(a, i, char)) for (const j2 of step(b, j, char)) next.push([i2, j2, text + char]);
+			}
+		}
+		frontier = next;
+	}
+	return undefined;
 }
 
 /**
