@@ -1,7 +1,9 @@
 /**
  * Dunning: which reminder each overdue invoice is due for today. A level is sent once; when several levels are due
- * (a reminder run was missed), only the highest is sent — an eMSP gets the formal notice, not three letters at once;
- * a level at or below one already sent is never due again.
+ * (a reminder run was missed), only the highest is sent — one letter, not three at once; a level at or below one
+ * already sent is never due again. The formal notice is never the first letter: a schedule must start with a plain
+ * reminder, and an invoice no reminder went out for gets the highest plain level due (the formal notice follows on a
+ * later run), as dunning practice and a mise en demeure expect.
  */
 import { toFixedAmount } from '../money';
 import { checkIsoDate, daysBetween } from './calendar';
@@ -54,6 +56,15 @@ export function checkReminderSchedule(schedule: readonly ReminderLevel[]): void 
 		if (!Number.isInteger(step.daysAfterDue) || step.daysAfterDue < 0) {
 			throw new PaymentError('REMINDER_SCHEDULE_INVALID', `${field}.daysAfterDue must be a whole number ≥ 0.`, field);
 		}
+		if (index === 0 && step.formalNotice) {
+			throw new PaymentError(
+				'REMINDER_SCHEDULE_INVALID',
+				`${field} (level ${step.level}, the first) is the formal notice: a formal notice follows at least one plain ` +
+					'reminder. Put a reminder level before it, e.g. [{"level": 1, "daysAfterDue": 7}, ' +
+					`{"level": 2, "daysAfterDue": ${Math.max(step.daysAfterDue, 8)}, "formalNotice": true}].`,
+				field,
+			);
+		}
 		const previous = sorted[index - 1];
 		if (previous && (previous.level === step.level || previous.daysAfterDue >= step.daysAfterDue)) {
 			throw new PaymentError(
@@ -86,7 +97,10 @@ export function remindersDue(
 		const daysOverdue = daysBetween(status.dueDate, asOf);
 		const sent = sentFor(sentLevels, status);
 		const highestSent = sent.length > 0 ? Math.max(...sent) : 0;
-		const step = steps.find((candidate) => candidate.daysAfterDue <= daysOverdue);
+		let step = steps.find((candidate) => candidate.daysAfterDue <= daysOverdue);
+		if (step?.formalNotice && highestSent === 0) {
+			step = steps.find((candidate) => candidate.daysAfterDue <= daysOverdue && !candidate.formalNotice);
+		}
 		if (!step || step.level <= highestSent) continue;
 		const formalNotice = step.formalNotice === true;
 		due.push({

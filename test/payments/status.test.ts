@@ -131,7 +131,8 @@ describe('remindersDue', () => {
 					formalNotice: true,
 				},
 			},
-			expect.objectContaining({ invoiceNumber: 'INV-6', level: 3 }),
+			// 125 days late and never reminded: a plain reminder first, never the formal notice as the first letter.
+			expect.objectContaining({ invoiceNumber: 'INV-6', level: 2, formalNotice: false }),
 		]);
 	});
 
@@ -147,6 +148,17 @@ describe('remindersDue', () => {
 		// 10 days late: level 1 is due but already sent.
 		expect(remindersDue(early, DEFAULT_REMINDER_SCHEDULE, undefined, '2026-02-25')).toEqual([]);
 		expect(remindersDue(early, DEFAULT_REMINDER_SCHEDULE, {}, '2026-02-25').map((r) => r.level)).toEqual([1]);
+	});
+
+	it('refuses a schedule whose first level is the formal notice, naming it', () => {
+		let error: PaymentError | undefined;
+		try {
+			remindersDue(statuses, [{ level: 1, daysAfterDue: 15, formalNotice: true }, { level: 2, daysAfterDue: 30 }], undefined, AS_OF);
+		} catch (caught) {
+			error = caught as PaymentError;
+		}
+		expect(error).toMatchObject({ code: 'REMINDER_SCHEDULE_INVALID', field: 'schedule[0]' });
+		expect(error?.message).toMatch(/^schedule\[0\] \(level 1, the first\) is the formal notice: a formal notice follows at least one plain reminder/);
 	});
 
 	it('refuses a schedule whose levels do not escalate', () => {
