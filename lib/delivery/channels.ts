@@ -2,6 +2,7 @@
 import type { Ledger } from '../ledger';
 import type { DeliveryChannelAdapter } from './deliver';
 import type { EmailMessage, SmtpSender } from './email';
+import { deliveryIdempotencyKey, deliveryMessageId, senderDomain } from './delivery-identity';
 import { DeliveryError } from './errors';
 import { deliverOverHttp } from './http';
 import type { HttpDeliveryOptions, HttpDeliveryTransport } from './http';
@@ -18,9 +19,9 @@ import type { SecretRedactor } from './redaction';
 export function emailChannel(sender: SmtpSender, messageFor: (document: InvoiceDocument) => EmailMessage): DeliveryChannelAdapter {
 	return {
 		channel: 'email',
-		async send(document) {
+		async send(document, _attempt, identity) {
 			const message = messageFor(document);
-			const receipt = await sender.send(document, message);
+			const receipt = await sender.send(document, { ...message, messageId: message.messageId ?? deliveryMessageId(identity, senderDomain(message.from, sender.host)) });
 			return {
 				remoteId: receipt.messageId,
 				details: { to: message.to, accepted: receipt.accepted, response: receipt.response },
@@ -76,8 +77,9 @@ export function httpChannel(
 ): DeliveryChannelAdapter {
 	return {
 		channel: 'http',
-		async send(document) {
-			const result = await deliverOverHttp(document, options, transport, redactor, credentialLabel);
+		async send(document, _attempt, identity) {
+			const idempotencyKey = deliveryIdempotencyKey(identity, options.method ?? 'POST', options.url);
+			const result = await deliverOverHttp(document, { ...options, headers: { 'Idempotency-Key': idempotencyKey, ...options.headers } }, transport, redactor, credentialLabel);
 			return { remoteId: result.remoteId, details: { httpStatus: result.status, response: result.body.slice(0, 500) } };
 		},
 	};

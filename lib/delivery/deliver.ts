@@ -6,7 +6,8 @@
 import type { Ledger } from '../ledger';
 import { DeliveryError } from './errors';
 import type { InvoiceDocument } from './invoice-document';
-import { lastSuccessfulDelivery, recordDelivery } from './ledger-deliveries';
+import type { DeliveryIdentity } from './delivery-identity';
+import { lastSuccessfulDelivery, recordDelivery, successfulDeliveryCount } from './ledger-deliveries';
 import type { DeliveryChannel } from './ledger-deliveries';
 import type { SecretRedactor } from './redaction';
 import { withRetry } from './retry';
@@ -17,10 +18,13 @@ export interface ChannelResult {
 	details?: Record<string, unknown>;
 }
 
-/** A channel sends one invoice and throws DeliveryError (transient or not) when it cannot. */
+/**
+ * A channel sends one invoice and throws DeliveryError (transient or not) when it cannot. `identity` is the same on
+ * every attempt and every re-run of this delivery: what the channel gives the receiver to recognise a copy.
+ */
 export interface DeliveryChannelAdapter {
 	channel: DeliveryChannel;
-	send(document: InvoiceDocument, attempt: number): Promise<ChannelResult>;
+	send(document: InvoiceDocument, attempt: number, identity: DeliveryIdentity): Promise<ChannelResult>;
 }
 
 export type DeliveryOutcome =
@@ -72,8 +76,14 @@ export async function deliverInvoice(
 		const earlier = await lastSuccessfulDelivery(options.ledger, number, channel);
 		if (earlier) return { status: 'already_sent', channel, remoteId: earlier.remoteId, at: earlier.at };
 	}
+	const identity: DeliveryIdentity = {
+		invoiceNumber: number,
+		channel,
+		delivery: (await successfulDeliveryCount(options.ledger, number, channel)) + 1,
+		seller: document.summary.seller?.vatId || document.summary.seller?.name || '',
+	};
 	try {
-		const { value, attempts } = await withRetry((n) => adapter.send(document, n), options.retry);
+		const { value, attempts } = await withRetry((n) => adapter.send(document, n, identity), options.retry);
 		const at = now().toISOString();
 		await recordDelivery(options.ledger, number, {
 			channel,

@@ -34,6 +34,8 @@ export interface EmailMessage {
 	text: string;
 	/** Attach the structured XML too, besides the Factur-X PDF (which already embeds the CII). */
 	attachXml?: 'cii' | 'ubl';
+	/** The Message-ID header, "<…@…>"; the e-mail channel sets a stable one (delivery-identity.ts). */
+	messageId?: string;
 }
 
 export interface EmailReceipt {
@@ -45,6 +47,8 @@ export interface EmailReceipt {
 }
 
 export interface SmtpSender {
+	/** The SMTP host: the Message-ID's domain when From has none. */
+	readonly host: string;
 	send(document: InvoiceDocument, message: EmailMessage): Promise<EmailReceipt>;
 	close(): void;
 }
@@ -163,6 +167,7 @@ export function createSmtpSender(settings: SmtpSettings): SmtpSender {
 	const redactor = smtpRedactor(settings);
 	const transport = smtpTransport(settings);
 	return {
+		host: settings.host,
 		async send(document, message) {
 			const pdf = requireFile(document, 'facturx');
 			const attachments = [{ filename: pdf.fileName, content: pdf.data, contentType: 'application/pdf' }];
@@ -180,6 +185,7 @@ export function createSmtpSender(settings: SmtpSettings): SmtpSender {
 					subject: message.subject,
 					text: message.text,
 					attachments,
+					messageId: message.messageId,
 				});
 				return {
 					messageId: info.messageId,

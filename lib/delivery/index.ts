@@ -25,3 +25,5 @@ export { emailChannel, httpChannel, odooChannel, paChannel } from './channels';
 export * as pa from './pa';
 export { createPaClient } from './pa';
 export type { PaClient, PaConnection } from './pa';
+export { deliveryIdempotencyKey, deliveryMessageId, senderDomain } from './delivery-identity';
+export type { DeliveryIdentity } from './delivery-identity';

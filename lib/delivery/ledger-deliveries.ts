@@ -49,6 +49,12 @@ export async function lastSuccessfulDelivery(
 	return undefined;
 }
 
+/** How many times the invoice was delivered on the channel: the next delivery is this + 1. */
+export async function successfulDeliveryCount(ledger: Ledger, invoiceNumber: string, channel: DeliveryChannel): Promise<number> {
+	const events = await ledger.events({ invoiceNumber, type: DELIVERY_SUCCEEDED });
+	return events.filter((event) => asPayload(event)?.channel === channel).length;
+}
+
 export async function recordDelivery(
 	ledger: Ledger,
 	invoiceNumber: string,

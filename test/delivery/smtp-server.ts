@@ -17,12 +17,17 @@ export interface TestSmtpServer {
 	received: ReceivedMail[];
 	/** Answers the next n messages' DATA with 451 (a passing failure). */
 	failNext(n: number): void;
+	/**
+	 * The next messages are taken (kept in `received`: the receiver has them) and then, one per message, answered 451
+	 * or the connection dropped before any answer: the client sees a failure for a message that arrived.
+	 */
+	takeThenFail(...outcomes: Array<'reply451' | 'drop'>): void;
 	authAttempts: number;
 	close(): Promise<void>;
 }
 
 export async function startSmtpServer(): Promise<TestSmtpServer> {
-	const state = { failures: 0, authAttempts: 0 };
+	const state = { failures: 0, authAttempts: 0, takeThenFail: [] as Array<'reply451' | 'drop'> };
 	const received: ReceivedMail[] = [];
 	const server = new SMTPServer({
 		secure: false,
@@ -41,6 +46,18 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
 			const chunks: Buffer[] = [];
 			stream.on('data', (c: Buffer) => chunks.push(c));
 			stream.on('end', () => {
+				const after = state.takeThenFail.shift();
+				if (after) {
+					received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
+					if (after === 'drop') {
+						const connection = [...(server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections].find((c) => c.id === session.id);
+						connection?._socket.destroy();
+						return;
+					}
+					const error = new Error('Try again later: queue busy') as Error & { responseCode: number };
+					error.responseCode = 451;
+					return callback(error);
+				}
 				if (state.failures > 0) {
 					state.failures--;
 					const error = new Error('Try again later: mailbox busy') as Error & { responseCode: number };
@@ -62,6 +79,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
 		port,
 		received,
 		failNext: (n) => void (state.failures = n),
+		takeThenFail: (...outcomes) => void state.takeThenFail.push(...outcomes),
 		get authAttempts() {
 			return state.authAttempts;
 		},
