@@ -3,6 +3,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 
 import { readJsonRecords, UnreadableInputError } from '../lib/io/json-records';
 import type { JsonRecord } from '../lib/io/json-records';
+import { OcpiEnvelopeError } from '../lib/io/ocpi-input';
 
 export interface SourcedRecord {
 	record: JsonRecord;
@@ -13,6 +14,7 @@ async function checkReadable(file: string): Promise<void> {
 	try {
 		const stat = await fs.stat(file);
 		if (stat.isDirectory()) throw new UnreadableInputError(`${file} is a folder; give a file of CDRs (JSON or NDJSON).`);
+		if (stat.size === 0) throw emptyFile(file);
 	} catch (error) {
 		if (error instanceof UnreadableInputError) throw error;
 		const code = (error as NodeJS.ErrnoException).code;
@@ -22,6 +24,9 @@ async function checkReadable(file: string): Promise<void> {
 	}
 }
 
+const emptyFile = (source: string) =>
+	new UnreadableInputError(`${source} is empty (0 bytes): was it written completely? A period without CDRs is "[]".`, 'INPUT_EMPTY');
+
 export async function* readInputs(files: string[]): AsyncGenerator<SourcedRecord> {
 	for (const file of files) {
 		if (file !== '-') await checkReadable(file);
@@ -30,7 +35,8 @@ export async function* readInputs(files: string[]): AsyncGenerator<SourcedRecord
 		try {
 			for await (const record of readJsonRecords(stream)) yield { record, source };
 		} catch (error) {
-			if (error instanceof UnreadableInputError) throw new UnreadableInputError(`${source}: ${error.message}`);
+			if (error instanceof UnreadableInputError) throw new UnreadableInputError(`${source}: ${error.message}`, error.code);
+			if (error instanceof OcpiEnvelopeError) throw new UnreadableInputError(`${source}: ${error.message}`, error.code);
 			throw error;
 		}
 	}

@@ -60,7 +60,8 @@ export async function main(argv: string[]): Promise<number> {
 			error instanceof OcpiEnvelopeError ||
 			(error instanceof TypeError && (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
 		) {
-			process.stderr.write(`ev-clearing ${name}: ${error.message}\n`);
+			const code = (error as { code?: unknown }).code;
+			process.stderr.write(`ev-clearing ${name}: ${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? `${code}: ` : ''}${error.message}\n`);
 			if (error instanceof UsageError || error instanceof TypeError) {
 				process.stderr.write(`Run \`ev-clearing ${name} --help\` for the options.\n`);
 			}

@@ -76,9 +76,11 @@ export const invoiceCommand: Command = {
 		const writer = new NdjsonWriter(process.stdout);
 		// Grouping (per eMSP and month) needs the whole input: priced CDRs are compact, the PDFs are written one by one.
 		const priced: PricedCdr[] = [];
+		let notPriced = 0;
 		for await (const { record } of readInputs(positionals)) {
 			const read = record.ok ? readPricedCdrJson(record.value) : { error: record.error };
 			if ('error' in read) {
+				notPriced++;
 				const id = record.ok && typeof (record.value as { id?: unknown })?.id === 'string' ? (record.value as { id: string }).id : null;
 				await writer.write({ kind: 'failed', id, code: 'NOT_A_PRICED_CDR', message: read.error });
 			} else priced.push(read.priced);
@@ -108,7 +110,8 @@ export const invoiceCommand: Command = {
 			for (const f of outcome.failures) await writer.write({ kind: 'failed', id: f.id, code: f.code, message: f.message });
 			await writer.flush();
 			process.stderr.write(
-				`invoice: ${issued} document(s) written to ${values.out}, ${outcome.alreadyInvoiced.length} CDR(s) already invoiced, ${outcome.failures.length} not invoiced\n`,
+				`invoice: ${issued} document(s) written to ${values.out}, ${outcome.alreadyInvoiced.length} CDR(s) already invoiced, ${notPriced + outcome.failures.length} not invoiced` +
+					`${notPriced > 0 ? ` (${notPriced} not a priced CDR: run \`ev-clearing price\` first)` : ''}\n`,
 			);
 		} finally {
 			await writer.flush();

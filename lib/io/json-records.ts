@@ -3,7 +3,8 @@
  * - NDJSON (one JSON value a line; arrays and OCPI envelopes on a line are unwrapped),
  * - a JSON array (elements are cut out by a small structural scanner and parsed one at a time),
  * - one JSON document (an object or an OCPI envelope), parsed whole: the shape of small inputs.
- * A malformed record is yielded as an error record and reading goes on; only an input that cannot be read at all throws.
+ * A malformed record is yielded as an error record and reading goes on; only an input that cannot be read at all throws:
+ * not JSON, truncated, empty (nothing but white space: INPUT_EMPTY), or an OCPI envelope reporting an error.
  */
 import { unwrapOcpiObjects } from './ocpi-input';
 
@@ -11,8 +12,13 @@ export type JsonRecord =
 	| { ok: true; value: unknown; index: number; line?: number }
 	| { ok: false; error: string; index: number; line?: number };
 
+export type UnreadableInputCode = 'INPUT_UNREADABLE' | 'INPUT_EMPTY' | 'INPUT_NOT_JSON' | 'INPUT_TRUNCATED' | 'OCPI_STATUS_ERROR';
+
 export class UnreadableInputError extends Error {
-	constructor(message: string) {
+	constructor(
+		message: string,
+		readonly code: UnreadableInputCode = 'INPUT_UNREADABLE',
+	) {
 		super(message);
 		this.name = 'UnreadableInputError';
 	}
@@ -60,7 +66,13 @@ export async function* readJsonRecords(input: Chunks): AsyncGenerator<JsonRecord
 			break;
 		}
 	}
-	if (!head) return; // empty input: no records
+	if (!head) {
+		throw new UnreadableInputError(
+			'The input is empty: give a JSON array of CDRs, one CDR object, an OCPI response envelope or NDJSON (one CDR per ' +
+				'line). A period without CDRs is "[]".',
+			'INPUT_EMPTY',
+		);
+	}
 	const first = head.charCodeAt(0);
 	if (first === OPEN_BRACKET) {
 		yield* readArray(head, chunks);
@@ -70,6 +82,7 @@ export async function* readJsonRecords(input: Chunks): AsyncGenerator<JsonRecord
 		throw new UnreadableInputError(
 			`The input is not JSON: it starts with "${head.slice(0, 20)}". Give a JSON array of CDRs, one CDR object, an OCPI ` +
 				'response envelope or NDJSON (one CDR per line).',
+			'INPUT_NOT_JSON',
 		);
 	}
 	// An object: NDJSON when its first line is a complete JSON value, otherwise one (pretty-printed) document.
@@ -101,14 +114,8 @@ async function* readLines(firstValue: unknown, rest: string, chunks: AsyncGenera
 	let index = 0;
 	let line = 1;
 	function* emit(value: unknown, lineNumber: number): Generator<JsonRecord> {
-		let values: unknown[];
-		try {
-			values = unwrapOcpiObjects(value);
-		} catch (error) {
-			yield { ok: false, error: parseError(error), index: index++, line: lineNumber };
-			return;
-		}
-		for (const v of values) yield { ok: true, value: v, index: index++, line: lineNumber };
+		// An envelope reporting an error (OcpiEnvelopeError) stops the input: the CDRs of that response are missing.
+		for (const v of unwrapOcpiObjects(value)) yield { ok: true, value: v, index: index++, line: lineNumber };
 	}
 	function* parseLine(text: string, lineNumber: number): Generator<JsonRecord> {
 		const trimmed = text.endsWith('\r') ? text.slice(0, -1) : text;
@@ -153,6 +160,7 @@ async function* readDocument(head: string, chunks: AsyncGenerator<string>): Asyn
 		throw new UnreadableInputError(
 			`The input is not valid JSON (${parseError(error)}). Give a JSON array of CDRs, one CDR object, an OCPI response ` +
 				'envelope or NDJSON (one CDR per line).',
+			'INPUT_NOT_JSON',
 		);
 	}
 	const values = unwrapOcpiObjects(value);
@@ -223,6 +231,7 @@ async function* readArray(head: string, chunks: AsyncGenerator<string>): AsyncGe
 		throw new UnreadableInputError(
 			`The JSON array is truncated after ${index} element(s): the closing "]" is missing. Check that the file was ` +
 				'written completely.',
+			'INPUT_TRUNCATED',
 		);
 	}
 	let trailing = text.slice(pos + 1);
@@ -233,6 +242,7 @@ async function* readArray(head: string, chunks: AsyncGenerator<string>): AsyncGe
 	if (firstNonSpace(trailing) >= 0) {
 		throw new UnreadableInputError(
 			`Unexpected content after the closing "]" of the JSON array: "${trailing.trim().slice(0, 40)}".`,
+			'INPUT_NOT_JSON',
 		);
 	}
 }

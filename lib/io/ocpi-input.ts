@@ -22,6 +22,7 @@ export function isOcpiEnvelope(value: unknown): value is OcpiEnvelopeLike {
 
 /** An OCPI envelope whose status_code says the request failed (OCPI: 1xxx success, 2xxx client, 3xxx server, 4xxx hub). */
 export class OcpiEnvelopeError extends Error {
+	readonly code = 'OCPI_STATUS_ERROR';
 	readonly statusCode: number;
 
 	constructor(statusCode: number, statusMessage: string | undefined) {

@@ -127,7 +127,7 @@ describe('HTTP: one Idempotency-Key per invoice, channel and endpoint', () => {
 			httpChannel({ url: `${base}${path}`, bodyMode: 'json', timeoutMs: 300 }, fetchHttpTransport, new SecretRedactor([])),
 			{ ledger, resend, retry: retries, redactor: new SecretRedactor([]) },
 		);
-	const keys = (from: number) => requests.slice(from).map((r) => r.headers['idempotency-key']);
+	const keys = (from: number) => requests.slice(from).map((r) => String(r.headers['idempotency-key']));
 
 	it('sends the same key on each POST of a delivery whose endpoint timed out twice', async () => {
 		const before = requests.length;

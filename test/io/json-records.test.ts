@@ -63,6 +63,9 @@ describe('readJsonRecords', () => {
 		const envelope = { status_code: 2001, status_message: 'Invalid or missing parameters', timestamp: 'x' };
 		await expect(records(JSON.stringify(envelope, null, 2))).rejects.toThrow(OcpiEnvelopeError);
 		await expect(records(JSON.stringify(envelope, null, 2))).rejects.toThrow(/status_code 2001 \(Invalid or missing/);
+		// On one line (the NDJSON path) too: the CDRs of that response are missing, the input cannot be trusted.
+		await expect(records(JSON.stringify(envelope))).rejects.toThrow(OcpiEnvelopeError);
+		await expect(records(`{"id":"a"}\n${JSON.stringify(envelope)}\n`)).rejects.toMatchObject({ code: 'OCPI_STATUS_ERROR' });
 	});
 
 	it('says why an input cannot be read', async () => {
@@ -72,9 +75,10 @@ describe('readJsonRecords', () => {
 		await expect(records('[1] x')).rejects.toThrow(/after the closing "\]"/);
 	});
 
-	it('yields nothing for an empty input', async () => {
-		expect(await records('')).toEqual([]);
-		expect(await records(' \n ')).toEqual([]);
+	it('refuses an empty input with INPUT_EMPTY, and reads an empty array as no CDRs', async () => {
+		await expect(records('')).rejects.toMatchObject({ code: 'INPUT_EMPTY' });
+		await expect(records(' \n ')).rejects.toMatchObject({ code: 'INPUT_EMPTY', message: expect.stringMatching(/^The input is empty/) });
+		expect(await records('[]')).toEqual([]);
 	});
 });
 
