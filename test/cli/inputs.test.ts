@@ -15,8 +15,12 @@ const samples = path.resolve(__dirname, '../../samples');
 async function run(argv: string[]): Promise<{ code: number; stdout: string[]; stderr: string }> {
 	const out: string[] = [];
 	const err: string[] = [];
-	const stdout = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => void out.push(String(chunk)) ?? true);
-	const stderr = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => void err.push(String(chunk)) ?? true);
+	const capture = (into: string[]) => (chunk: string | Uint8Array) => {
+		into.push(String(chunk));
+		return true;
+	};
+	const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(capture(out));
+	const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(capture(err));
 	try {
 		const code = await main(argv);
 		return { code, stdout: out.join('').split('\n').filter(Boolean), stderr: err.join('') };
