@@ -9,7 +9,7 @@ import type { Price, Tariff, TariffElement } from '../../lib/ocpi/types';
 import type { PricedCdr, RoundingPolicy } from '../../lib/pricing';
 import { createPricer, pricedCdrToJson, ROUNDING_POLICIES } from '../../lib/pricing';
 import { createCdrValidator } from '../../lib/quality';
-import { buildCdr, specTariff } from '../tariff/cdr-builder';
+import { buildCdr, specTariff, withSpecTariffs } from '../tariff/cdr-builder';
 
 const tariffOf = (elements: TariffElement[], limits: { min_price?: Price; max_price?: Price } = {}): Tariff => ({
 	country_code: 'FR',
@@ -130,7 +130,7 @@ describe('issue 16.3: a min_price without incl_vat limits the amount before VAT;
 	});
 });
 
-describe('max_price of the spec (tariff_6: FLAT 0.50 @20 %, ENERGY 0.25 @10 %, max 10.00 / 11.00)', () => {
+withSpecTariffs().describe('max_price of the spec (tariff_6: FLAT 0.50 @20 %, ENERGY 0.25 @10 %, max 10.00 / 11.00)', () => {
 	test('50 kWh: 10.00 / 11.00, and a warning that VAT by rate on 10.00 gives 11.05', () => {
 		const p = createPricer({ tariffs: [specTariff('025kwh_start_max_price')], timeZone: 'UTC' }).price(
 			buildCdr({ end: '2019-06-01T13:00:00Z', periods: [{ at: '2019-06-01T10:00:00Z', dims: { ENERGY: 50, TIME: 3 } }] }),

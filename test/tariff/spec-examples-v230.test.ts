@@ -10,7 +10,7 @@ import type { TariffV230 } from '../../lib/ocpi/types-v230';
 import type { PricedCdrJson, PricerOptions } from '../../lib/pricing';
 import { createPricer, pricedCdrToJson } from '../../lib/pricing';
 import type { CdrSpec } from './cdr-builder';
-import { buildCdr, specTariff } from './cdr-builder';
+import { buildCdr, specTariff, withSpecTariffs } from './cdr-builder';
 import { cdrV230, tariffV230 } from './v230';
 
 const UTC = { timeZone: 'UTC' };
@@ -127,7 +127,7 @@ const EXAMPLES: Example[] = [
 	['max_duration: 5 kWh free in 30 min, then 1.2 kWh = 0.30 excl.', 'restriction_example_max_duration', { end: '2025-03-03T10:40:00Z', periods: [at('2025-03-03T10:00:00Z', { ENERGY: 5 }), at('2025-03-03T10:30:00Z', { ENERGY: 1.2 })] }, ['0.3', '0.36']],
 ];
 
-describe('OCPI 2.3.0 mod_tariffs worked examples', () => {
+withSpecTariffs().describe('OCPI 2.3.0 mod_tariffs worked examples', () => {
 	test.each(EXAMPLES)('%s', (_, folder, spec, expected, options = {}) => {
 		const v230 = price230(tariffV230(specTariff(folder)), spec, options);
 		expect(v230.ocpi_version).toBe('2.3.0');
