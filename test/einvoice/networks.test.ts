@@ -4,7 +4,7 @@
  * (lib/invoice/business-rules.ts) against the official validators on documents broken on purpose: what the validator
  * refuses, the in-process check refuses before numbering, under the same rule id.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +16,7 @@ import { EN16931_ID, PEPPOL_CUSTOMIZATION_ID, XRECHNUNG_ID } from '../../lib/inv
 import { completeInvoice } from '../../lib/invoice/totals';
 import { dec } from '../../lib/money';
 import { fatalFindings, fatalIds, VALIDATOR, validateEInvoices } from '../helpers/einvoice-validator';
+import { sharedAvailable } from '../helpers/shared-folder';
 import type { RuleLayer, Verdict } from '../helpers/einvoice-validator';
 import { frenchFatalIds, frenchRulesAvailable, frenchRulesChecker } from '../helpers/french-rules';
 import {
@@ -31,9 +32,7 @@ import {
 } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'networks-'));
-const shared = existsSync(VALIDATOR);
-const describeShared = shared ? describe : describe.skip;
-if (!shared) console.warn(`Skipped: the network validators need ../shared (${VALIDATOR}); CI has it.`);
+const describeShared = sharedAvailable(VALIDATOR, 'the network validator tests (Peppol, XRechnung, BR-FR)') ? describe : describe.skip;
 
 function values(xml: string, element: string): string[] {
 	return [...xml.matchAll(new RegExp(`<${element}(?: [^>]*)?>([^<]*)</${element}>`, 'g'))].map((m) => m[1]);

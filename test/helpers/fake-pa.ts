@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +21,7 @@ import path from 'node:path';
 import addFormats from 'ajv-formats';
 import OpenAPIBackend from 'openapi-backend';
 import type { Context, Document } from 'openapi-backend';
+import { sharedAvailable } from './shared-folder';
 
 export const FR_REFORM = path.resolve(__dirname, '../../../shared/reference/fr-reform');
 export const AFNOR_API = path.join(FR_REFORM, 'afnor-api');
@@ -28,7 +29,10 @@ export const CDAR_EXAMPLES = path.join(FR_REFORM, 'lifecycle-cdar');
 export const CDAR_XSD = path.join(FR_REFORM, 'cdar-xsd/CrossDomainAcknowledgementAndResponse_100pD22B.xsd');
 
 /** The reference files travel in ../shared, which a user's clone lacks: such tests say so and are skipped. */
-export const HAVE_FR_REFORM = existsSync(path.join(AFNOR_API, 'Flow_Service-1.1.0-swagger.json'));
+export const HAVE_FR_REFORM = sharedAvailable(
+	path.join(AFNOR_API, 'Flow_Service-1.1.0-swagger.json'),
+	'the French platform tests (AFNOR XP Z12-013 OpenAPI files, CDAR examples)',
+);
 
 export interface StoredFlow {
 	flowId: string;

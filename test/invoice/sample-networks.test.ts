@@ -4,7 +4,7 @@
  * partner — and every file passes EN 16931 / Factur-X without the empty-delivery warnings (FX-SCH-A-000372/000354).
  * `npm run validate:invoices` prints the whole table (each document under every rule set).
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -14,13 +14,13 @@ import type { IssuedDocument } from '../../lib/issuing';
 import { openLedger } from '../../lib/ledger';
 import { createPricer } from '../../lib/pricing';
 import { fatalFindings, VALIDATOR, validateEInvoices } from '../helpers/einvoice-validator';
+import { sharedAvailable } from '../helpers/shared-folder';
 import { frenchFatalIds, frenchRulesChecker } from '../helpers/french-rules';
 
 const samples = path.resolve(__dirname, '../../samples');
 const load = (file: string) => JSON.parse(readFileSync(path.join(samples, file), 'utf8'));
 const dir = mkdtempSync(path.join(tmpdir(), 'sample-networks-'));
-const shared = existsSync(VALIDATOR);
-if (!shared) console.warn(`Skipped: the network validators need ../shared (${VALIDATOR}); CI has it.`);
+const shared = sharedAvailable(VALIDATOR, 'the network validator tests of the sample documents (Peppol, XRechnung, BR-FR)');
 
 (shared ? describe : describe.skip)('the sample documents on their networks', () => {
 	const documents: IssuedDocument[] = [];
