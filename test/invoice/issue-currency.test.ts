@@ -22,6 +22,8 @@ const priced = cdrs.map((c) => createPricer({ tariffs: inYen(load('tariffs.json'
 function config(profile: 'EN16931' | 'EXTENDED') {
 	const raw = load('invoice-config.json');
 	raw.invoicing = { ...raw.invoicing, profile, invoiceMismatches: true, issueDate: '2026-11-02' };
+	// By e-mail, not through the French platform: BR-FR-CO-12 wants VAT in EUR on a platform document in another currency.
+	raw.partners = raw.partners.map((partner: object) => ({ ...partner, specification: 'en16931' }));
 	return parseInvoicingConfig(raw);
 }
 
