@@ -13,17 +13,7 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '../..');
 const { openLedger } = require(path.join(root, 'dist/lib/ledger'));
 const { createCreditorReference } = require(path.join(root, 'dist/lib/invoice/creditor-reference'));
-
-function rng(seed) {
-	let s = seed >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = s;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+const { rng } = require('./generate');
 
 const FORMS = ['GmbH', 'SAS', 'B.V.', 'SA', 'AG', 'Ltd'];
 const emsps = Array.from({ length: 30 }, (_, i) => ({

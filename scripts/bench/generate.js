@@ -144,7 +144,7 @@ function generate(count, cdrFile, tariffFile) {
 	if (tariffFile) fs.writeFileSync(tariffFile, JSON.stringify(tariffs, null, 2));
 }
 
-module.exports = { generate, tariffs };
+module.exports = { generate, rng, tariffs };
 
 if (require.main === module) {
 	const [count, cdrFile, tariffFile] = process.argv.slice(2);
