@@ -1,0 +1,234 @@
+/**
+ * The invoice list (`/invoices`, `/api/invoices`, `/api/invoices.csv`): every document with its payment status,
+ * filtered by status, eMSP, type and period, searched by number, RF reference or CDR id, sorted and paged on the
+ * server. Statuses are derived from the ledger's events as of a day (today unless `asOf` is given).
+ */
+import { toFixedAmount } from '../../money';
+import type { IndexedDocument } from '../data/ledger-index';
+import { REJECTED_BY_PLATFORM } from '../data/lifecycle';
+import type { ConsoleContext, Page } from './context';
+import { dateParam, emspParam, pageCount, pageOf, periodOf } from './context';
+
+export const STATUS_FILTERS = ['pending', 'partially_paid', 'paid', 'overdue', 'disputed', 'credited', 'rejected_by_platform'] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
+export const SORT_KEYS = ['number', 'issueDate', 'dueDate', 'emsp', 'total', 'residual', 'status', 'daysOverdue'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface InvoiceQuery {
+	status?: StatusFilter;
+	emsp?: string;
+	type?: '380' | '381';
+	from?: string;
+	to?: string;
+	period?: string;
+	q?: string;
+	sort: SortKey;
+	dir: 'asc' | 'desc';
+	asOf: string;
+	page: number;
+	pageSize: number;
+	offset: number;
+}
+
+export function parseInvoiceQuery(params: URLSearchParams, today: string): InvoiceQuery {
+	const status = params.get('status') as StatusFilter;
+	const sort = params.get('sort') as SortKey;
+	const type = params.get('type');
+	const q = (params.get('q') ?? '').trim().slice(0, 100);
+	return {
+		...(STATUS_FILTERS.includes(status) ? { status } : {}),
+		...(emspParam(params) ? { emsp: emspParam(params) } : {}),
+		...(type === '380' || type === '381' ? { type } : {}),
+		...periodOf(params),
+		...(q ? { q } : {}),
+		sort: SORT_KEYS.includes(sort) ? sort : 'number',
+		dir: params.get('dir') === 'asc' ? 'asc' : params.get('dir') === 'desc' ? 'desc' : SORT_KEYS.includes(sort) ? 'asc' : 'desc',
+		asOf: dateParam(params, 'asOf') ?? today,
+		...pageOf(params),
+	};
+}
+
+export interface InvoiceRow {
+	number: string;
+	typeCode: '380' | '381';
+	issueDate: string;
+	dueDate: string | null;
+	emsp: string;
+	buyerName: string | null;
+	currency: string;
+	total: string;
+	paid: string | null;
+	credited: string | null;
+	residual: string | null;
+	/** Payment status; "credit_note" for a credit note. */
+	status: string;
+	daysOverdue: number;
+	paymentReference: string | null;
+	correctsInvoiceNumber: string | null;
+	cdrCount: number;
+	/** channel → sent | failed */
+	deliveries: Record<string, 'sent' | 'failed'>;
+	/** The platform's latest status: code and label. */
+	platformStatus: { code: string; label: string } | null;
+	openDisputes: string[];
+}
+
+export interface InvoiceList extends Page<InvoiceRow> {
+	query: Omit<InvoiceQuery, 'offset'>;
+	emsps: Array<{ emsp: string; name: string | null }>;
+}
+
+const compact = (value: string) => value.replace(/\s/g, '').toUpperCase();
+
+/** The documents a search names: by number, by RF reference, or by a CDR billed on them. */
+async function searchHits(ctx: ConsoleContext, q: string): Promise<Set<string>> {
+	const wanted = compact(q);
+	const hits = new Set<string>();
+	for (const doc of ctx.index.all()) {
+		const number = doc.summary.number.toUpperCase();
+		if (number.includes(wanted) || (doc.summary.paymentReference && compact(doc.summary.paymentReference).includes(wanted))) {
+			hits.add(doc.summary.number);
+		}
+	}
+	for (const record of await ctx.cdrs.find(q)) if (record.invoiceNumber) hits.add(record.invoiceNumber);
+	// The CPO's own OCPI parties (from the invoicing configuration) name the CDR keys the ledger links.
+	const parties = ctx.config?.seller.ocpi ?? [];
+	if (parties.length > 0) {
+		const found = await ctx.ledger.findInvoicedCdrs(parties.map((party) => ({ ...party, id: q.trim() })));
+		for (const number of found.values()) hits.add(number);
+	}
+	return hits;
+}
+
+function statusOf(ctx: ConsoleContext, doc: IndexedDocument, asOf: string) {
+	return doc.summary.typeCode === '380' ? ctx.index.status(doc, asOf) : undefined;
+}
+
+export function rowOf(ctx: ConsoleContext, doc: IndexedDocument, asOf: string, names: Map<string, string | undefined>): InvoiceRow {
+	const status = statusOf(ctx, doc, asOf);
+	const platform = doc.lifecycle[doc.lifecycle.length - 1];
+	return {
+		number: doc.summary.number,
+		typeCode: doc.summary.typeCode,
+		issueDate: doc.summary.issueDate,
+		dueDate: doc.summary.dueDate ?? null,
+		emsp: doc.emsp,
+		buyerName: names.get(doc.emsp) ?? null,
+		currency: doc.summary.currency,
+		total: doc.summary.totals.withVat,
+		paid: status ? toFixedAmount(status.paid) : null,
+		credited: status ? toFixedAmount(status.credited) : null,
+		residual: status ? toFixedAmount(status.residual) : null,
+		status: status?.status ?? 'credit_note',
+		daysOverdue: status?.daysOverdue ?? 0,
+		paymentReference: doc.summary.paymentReference ?? null,
+		correctsInvoiceNumber: doc.summary.correctsInvoiceNumber ?? null,
+		cdrCount: doc.cdrCount,
+		deliveries: Object.fromEntries([...doc.deliveries.values()].map((d) => [d.channel, d.outcome])),
+		platformStatus: platform ? { code: platform.code, label: platform.label } : null,
+		openDisputes: status?.openDisputes ?? [],
+	};
+}
+
+function matches(ctx: ConsoleContext, doc: IndexedDocument, query: InvoiceQuery, hits: Set<string> | undefined): boolean {
+	const s = doc.summary;
+	if (hits && !hits.has(s.number)) return false;
+	if (query.type && s.typeCode !== query.type) return false;
+	if (query.emsp && doc.emsp !== query.emsp) return false;
+	if (query.from && s.issueDate < query.from) return false;
+	if (query.to && s.issueDate > query.to) return false;
+	if (query.status) {
+		if (query.status === 'rejected_by_platform') return doc.lifecycle.some((status) => status.code === REJECTED_BY_PLATFORM);
+		const status = statusOf(ctx, doc, query.asOf);
+		if (!status || status.status !== query.status) return false;
+	}
+	return true;
+}
+
+function comparator(ctx: ConsoleContext, query: InvoiceQuery): (a: IndexedDocument, b: IndexedDocument) => number {
+	const byNumber = (a: IndexedDocument, b: IndexedDocument) =>
+		a.summary.series === b.summary.series ? a.summary.sequence - b.summary.sequence : a.summary.series < b.summary.series ? -1 : 1;
+	const residual = (doc: IndexedDocument) => statusOf(ctx, doc, query.asOf)?.residual;
+	const compare: Record<SortKey, (a: IndexedDocument, b: IndexedDocument) => number> = {
+		number: byNumber,
+		issueDate: (a, b) => a.summary.issueDate.localeCompare(b.summary.issueDate),
+		dueDate: (a, b) => (a.summary.dueDate ?? '').localeCompare(b.summary.dueDate ?? ''),
+		emsp: (a, b) => a.emsp.localeCompare(b.emsp),
+		total: (a, b) => a.total.cmp(b.total),
+		residual: (a, b) => {
+			const [x, y] = [residual(a), residual(b)];
+			return x && y ? x.cmp(y) : x ? 1 : y ? -1 : 0;
+		},
+		status: (a, b) => (statusOf(ctx, a, query.asOf)?.status ?? '~').localeCompare(statusOf(ctx, b, query.asOf)?.status ?? '~'),
+		daysOverdue: (a, b) => (statusOf(ctx, a, query.asOf)?.daysOverdue ?? 0) - (statusOf(ctx, b, query.asOf)?.daysOverdue ?? 0),
+	};
+	const sign = query.dir === 'asc' ? 1 : -1;
+	return (a, b) => sign * (compare[query.sort](a, b) || byNumber(a, b));
+}
+
+/** The documents the query selects, sorted (all of them: the page is cut by the caller). */
+export async function selectDocuments(ctx: ConsoleContext, query: InvoiceQuery): Promise<IndexedDocument[]> {
+	await ctx.index.refresh();
+	const hits = query.q ? await searchHits(ctx, query.q) : undefined;
+	const selected: IndexedDocument[] = [];
+	for (const doc of ctx.index.all()) if (matches(ctx, doc, query, hits)) selected.push(doc);
+	return selected.sort(comparator(ctx, query));
+}
+
+export async function invoiceList(ctx: ConsoleContext, query: InvoiceQuery): Promise<InvoiceList> {
+	const selected = await selectDocuments(ctx, query);
+	const names = await ctx.index.buyerNames();
+	const { offset, ...shown } = query;
+	return {
+		query: shown,
+		rows: selected.slice(offset, offset + query.pageSize).map((doc) => rowOf(ctx, doc, query.asOf, names)),
+		total: selected.length,
+		page: query.page,
+		pageSize: query.pageSize,
+		pages: pageCount(selected.length, query.pageSize),
+		emsps: [...names].map(([emsp, name]) => ({ emsp, name: name ?? null })),
+	};
+}
+
+export const CSV_COLUMNS: ReadonlyArray<keyof InvoiceRow> = [
+	'number',
+	'typeCode',
+	'issueDate',
+	'dueDate',
+	'emsp',
+	'buyerName',
+	'currency',
+	'total',
+	'paid',
+	'credited',
+	'residual',
+	'status',
+	'daysOverdue',
+	'paymentReference',
+	'correctsInvoiceNumber',
+	'cdrCount',
+];
+
+/**
+ * One CSV field: quoted when it holds a separator, a quote or a line break; a text starting with = + - @ or a tab
+ * is prefixed with a quote so a spreadsheet never runs it as a formula (amounts are written as plain numbers).
+ */
+export function csvField(value: unknown): string {
+	if (value === null || value === undefined) return '';
+	let text = String(value);
+	if (/^[=+\-@\t\r]/.test(text) && !/^-\d+(\.\d+)?$/.test(text)) text = `'${text}`;
+	return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Every document of the query (not only a page) as CSV lines, header first. */
+export async function* invoiceCsv(ctx: ConsoleContext, query: InvoiceQuery): AsyncGenerator<string> {
+	const selected = await selectDocuments(ctx, query);
+	const names = await ctx.index.buyerNames();
+	yield CSV_COLUMNS.join(',') + ',deliveries,platformStatus\r\n';
+	for (const doc of selected) {
+		const row = rowOf(ctx, doc, query.asOf, names);
+		const deliveries = Object.entries(row.deliveries).map(([channel, outcome]) => `${channel}:${outcome}`).join(' ');
+		yield [...CSV_COLUMNS.map((column) => csvField(row[column])), csvField(deliveries), csvField(row.platformStatus?.code)].join(',') + '\r\n';
+	}
+}
