@@ -22,3 +22,5 @@ export { readUsers, removeUser, setUser, UsersFileError } from './auth/users';
 export type { StoredUser } from './auth/users';
 export { LOCALES } from './i18n/messages';
 export type { Locale } from './i18n/messages';
+export { emailResender } from './resend';
+export type { EmailResendSettings } from './resend';

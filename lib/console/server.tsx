@@ -185,6 +185,8 @@ export async function createConsole(options: ConsoleOptions): Promise<ClearingCo
 
 	app.use('*', bodyLimit({ maxSize: 64 * 1024, onError: (c) => c.text('Request body too large.', 413) }));
 
+	app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=86400' }));
+
 	app.get('/assets/:name', async (c) => {
 		const name = c.req.param('name');
 		const type = ASSETS[name];
@@ -196,7 +198,9 @@ export async function createConsole(options: ConsoleOptions): Promise<ClearingCo
 	// ---- sign-in (own server only; behind n8n the Webhook authenticates)
 	const LOGIN_NONCE = 'evc_login';
 	const loginPage = (c: Context<Env>, status: 200 | 401 | 429, error?: string, next?: string) => {
-		const nonce = randomBytes(18).toString('base64url');
+		// One nonce per browser while it signs in: a second tab or a stray request must not invalidate the first form.
+		const current = getCookie(c, LOGIN_NONCE);
+		const nonce = current && /^[A-Za-z0-9_-]{24}$/.test(current) ? current : randomBytes(18).toString('base64url');
 		setCookie(c, LOGIN_NONCE, nonce, { ...cookieOptions, maxAge: 3600 });
 		return c.html(<LoginPage ui={c.get('ui')} nonce={nonce} error={error} next={next} />, status);
 	};
@@ -237,6 +241,7 @@ export async function createConsole(options: ConsoleOptions): Promise<ClearingCo
 				return c.json({ error: 'UNAUTHENTICATED', message }, 401);
 			}
 			if (mount.kind === 'query') return c.text('The Clearing Console needs the Webhook to authenticate its users (Basic Auth).', 401);
+			if (!(c.req.header('accept') ?? '').includes('text/html')) return c.text('Unauthenticated.', 401);
 			const here = new URL(c.req.url);
 			return loginPage(c, 401, undefined, c.req.method === 'GET' ? `${here.pathname}${here.search}` : undefined);
 		}

@@ -131,7 +131,7 @@ describe('Clearing Console over HTTP', () => {
 		it('searches by number, by RF reference and by CDR id', async () => {
 			const client = await asAdmin();
 			const first = fixture.outcome.documents[0];
-			const rf = first.invoice.payment.remittanceInformation!;
+			const rf = first.invoice.payment!.remittanceInformation!;
 			expect((await client.json<{ rows: Array<{ number: string }> }>(`/api/invoices?q=${rf}`)).rows.map((r) => r.number)).toEqual([first.invoice.number]);
 			const cdrId = first.cdrIds[0];
 			expect((await client.json<{ rows: Array<{ number: string }> }>(`/api/invoices?q=${encodeURIComponent(cdrId)}`)).rows.map((r) => r.number)).toEqual([
