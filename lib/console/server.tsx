@@ -171,7 +171,7 @@ export async function createConsole(options: ConsoleOptions): Promise<ClearingCo
 		}
 		const query = new URLSearchParams(url.searchParams);
 		for (const name of ['lang', 'flash', 'route']) query.delete(name);
-		const ui: Ui = { t: translator(locale), mount, path: url.pathname, query, flash: readFlash(url.searchParams.get('flash'), locale) };
+		const ui: Ui = { t: translator(locale), mount, path: url.pathname, query };
 		c.set('ui', ui);
 		await next();
 		c.header('X-Content-Type-Options', 'nosniff');
@@ -248,6 +248,7 @@ export async function createConsole(options: ConsoleOptions): Promise<ClearingCo
 		const ui = c.get('ui');
 		ui.identity = identity;
 		ui.csrf = csrfFor(c, identity);
+		ui.flash = readFlash(c, new URL(c.req.url).searchParams.get('flash'));
 		c.set('identity', identity);
 		if (c.req.method === 'POST' && identity.via !== 'token') {
 			const form = await formOf(c);
@@ -377,7 +378,7 @@ export async function createConsole(options: ConsoleOptions): Promise<ClearingCo
 			delete query.flash;
 			const { t } = c.get('ui');
 			const text = result.ok ? t.t(`done.${name}` as MessageKey, result.values) : `${result.code}: ${result.message}`;
-			query.flash = signFlash(result.ok ? 'done' : 'error', text);
+			query.flash = signFlash(c, result.ok ? 'done' : 'error', text);
 			return c.redirect(mount.href(target, query), 303);
 		};
 	app.post('/api/disputes', action('dispute.open', 'operate'));
@@ -389,16 +390,25 @@ export async function createConsole(options: ConsoleOptions): Promise<ClearingCo
 
 	app.notFound((c) => refuse(c, 404, 'NOT_FOUND', c.get('ui')?.t.t('error.notFound') ?? 'Not found.'));
 
-	function signFlash(kind: 'done' | 'error', text: string): string {
-		const body = Buffer.from(JSON.stringify({ kind, text: text.slice(0, 400) })).toString('base64url');
-		return `${body}.${createHmac('sha256', secret).update(`flash\u0000${body}`).digest('base64url').slice(0, 22)}`;
+	/**
+	 * Messages after a change travel in the redirect's URL, signed so that a link from elsewhere cannot put words in
+	 * the console's mouth. Behind n8n the key includes the Webhook credential, which no other site knows.
+	 */
+	function flashSignature(c: Context<Env>, body: string): string {
+		const key = c.env?.credential ? `${secret}\u0000${c.env.credential}` : secret;
+		return createHmac('sha256', key).update(`flash\u0000${body}`).digest('base64url').slice(0, 22);
 	}
 
-	function readFlash(value: string | null, _locale: string): Ui['flash'] {
+	function signFlash(c: Context<Env>, kind: 'done' | 'error', text: string): string {
+		const body = Buffer.from(JSON.stringify({ kind, text: text.slice(0, 400) })).toString('base64url');
+		return `${body}.${flashSignature(c, body)}`;
+	}
+
+	function readFlash(c: Context<Env>, value: string | null): Ui['flash'] {
 		if (!value) return undefined;
 		const [body, signature] = value.split('.');
 		if (!body || !signature) return undefined;
-		const expected = createHmac('sha256', secret).update(`flash\u0000${body}`).digest('base64url').slice(0, 22);
+		const expected = flashSignature(c, body);
 		if (!sameToken(expected, signature)) return undefined;
 		try {
 			const flash = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { kind: unknown; text: unknown };

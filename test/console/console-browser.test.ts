@@ -34,12 +34,9 @@ interface AxeViolation {
 }
 
 async function axeViolations(page: Page): Promise<string[]> {
-	// Evaluated through the debugging protocol: the console's CSP (script-src 'self') rightly refuses inline scripts.
-	if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE, 'utf8'));
-	const violations = (await page.evaluate(async () => {
-		const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: unknown[] }> } }).axe;
-		return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-	})) as AxeViolation[];
+	// Evaluated as strings (the test is compiled without the DOM library) through the debugging protocol: the console's CSP (script-src 'self') rightly refuses inline scripts.
+	if (!(await page.evaluate("'axe' in window"))) await page.evaluate(readFileSync(AXE, 'utf8'));
+	const violations = (await page.evaluate("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)")) as AxeViolation[];
 	return violations
 		.filter((v) => v.impact === 'serious' || v.impact === 'critical')
 		.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
@@ -119,21 +116,18 @@ describe('the Clearing Console in a browser', () => {
 		expect(await page.getByTestId('cdrs-rejected').textContent()).toBe('1');
 		expect(await page.getByTestId('cdrs-deviating').textContent()).toBe('1');
 		// Chart.js drew on both canvases (a drawn canvas has a chart instance and a non-blank bitmap).
-		const drawn = await page.evaluate(() =>
-			['chart-per-emsp', 'chart-aging'].map((id) => {
-				const canvas = document.getElementById(id) as HTMLCanvasElement;
-				const chart = (window as unknown as { Chart: { getChart: (c: HTMLCanvasElement) => unknown } }).Chart.getChart(canvas);
-				const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
-				let painted = 0;
-				for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
-				return { chart: Boolean(chart), painted };
-			}),
-		);
+		const drawn = (await page.evaluate(`['chart-per-emsp', 'chart-aging'].map((id) => {
+			const canvas = document.getElementById(id);
+			const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+			let painted = 0;
+			for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+			return { chart: Boolean(Chart.getChart(canvas)), painted };
+		})`)) as Array<{ chart: boolean; painted: number }>;
 		for (const chart of drawn) {
 			expect(chart.chart).toBe(true);
 			expect(chart.painted).toBeGreaterThan(1000);
 		}
-		const twin = await page.evaluate(() => JSON.parse(document.getElementById('view-model')!.textContent!));
+		const twin = await page.evaluate("JSON.parse(document.getElementById('view-model').textContent)");
 		const api = await (await page.request.get(url('/api/overview'))).json();
 		expect(twin).toEqual(api);
 		expect(await axeViolations(page)).toEqual([]);
@@ -277,16 +271,16 @@ describe('the Clearing Console in a browser', () => {
 	it('is usable with the keyboard: skip link first, then the navigation', async () => {
 		await page.goto(url('/invoices'));
 		await page.keyboard.press('Tab');
-		expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+		expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
 		await page.keyboard.press('Enter');
-		expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+		expect(await page.evaluate('document.activeElement?.id')).toBe('main');
 		// Every interactive element of the list can be reached: none has a negative tabindex or is hidden from focus.
 		expect(await page.locator('a[tabindex="-1"], button[tabindex="-1"], input[tabindex="-1"], select[tabindex="-1"]').count()).toBe(0);
 		for (let i = 0; i < 40; i++) {
 			await page.keyboard.press('Tab');
-			if ((await page.evaluate(() => document.activeElement?.textContent)) === 'EVC-2026-000001') break;
+			if ((await page.evaluate('document.activeElement?.textContent')) === 'EVC-2026-000001') break;
 		}
-		expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('EVC-2026-000001');
+		expect(await page.evaluate('document.activeElement?.textContent')).toBe('EVC-2026-000001');
 		await page.keyboard.press('Enter');
 		await page.waitForURL(/\/invoices\/EVC-2026-000001$/);
 	}, 60_000);
@@ -296,7 +290,7 @@ describe('the Clearing Console in a browser', () => {
 		await phone.setViewportSize({ width: 390, height: 844 });
 		await phone.goto(url('/invoices?lang=fr'));
 		expect(await phone.getByRole('heading', { level: 1 }).textContent()).toBe('Factures');
-		const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+		const overflow = await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth');
 		expect(overflow).toBeLessThanOrEqual(0);
 		expect(await axeViolations(phone)).toEqual([]);
 		if (SHOTS) await phone.screenshot({ path: path.join(SHOTS, 'console-phone-fr.png'), fullPage: false });

@@ -22,7 +22,7 @@
 						{ label: perEmsp.getAttribute('data-label-collected'), data: view.perEmsp.map(function (l) { return Number(l.collected); }), backgroundColor: '#1b6b2a' }
 					]
 				},
-				options: { responsive: true, animation: false, plugins: { legend: { position: 'bottom' } } }
+				options: { responsive: true, maintainAspectRatio: false, animation: false, plugins: { legend: { position: 'bottom' } } }
 			});
 		}
 		var aging = document.getElementById('chart-aging');
@@ -38,7 +38,7 @@
 						return { label: names[i] || b, data: view.aging.map(function (l) { return Number(l.buckets[b]); }), backgroundColor: colours[i] };
 					})
 				},
-				options: { indexAxis: 'y', responsive: true, animation: false, scales: { x: { stacked: true }, y: { stacked: true } }, plugins: { legend: { position: 'bottom' } } }
+				options: { indexAxis: 'y', responsive: true, maintainAspectRatio: false, animation: false, scales: { x: { stacked: true }, y: { stacked: true } }, plugins: { legend: { position: 'bottom' } } }
 			});
 		}
 	}

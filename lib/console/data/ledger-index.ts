@@ -110,8 +110,10 @@ export class LedgerIndex {
 		// Issued after the summaries were read: fetch it once.
 		const record = await this.ledger.getInvoice(number);
 		if (!record) return undefined;
-		const { cdrs, document: _document, ...summary } = record;
-		return this.add(summary, cdrs.length);
+		const summary: InvoiceSummary & { cdrs?: unknown; document?: unknown } = { ...record };
+		delete summary.cdrs;
+		delete summary.document;
+		return this.add(summary, record.cdrs.length);
 	}
 
 	private touched(doc: IndexedDocument): void {
