@@ -17,7 +17,8 @@ Writes the clearing report of a run into <dir>: report.html (self-contained page
   --priced <file>       output of \`ev-clearing price\`: price deviations with their breakdown
   --ledger <file>       SQLite ledger: documents issued per eMSP and the payment aging
   --as-of <YYYY-MM-DD>  date of the aging (default today)
-  --title <text>        title of the report`;
+  --title <text>        title of the report
+  --console-url <url>   the Clearing Console's address: each document links to its page there`;
 
 async function readLines<T>(file: string | undefined): Promise<T[]> {
 	if (!file) return [];
@@ -43,6 +44,7 @@ export const reportCommand: Command = {
 				ledger: { type: 'string' },
 				'as-of': { type: 'string' },
 				title: { type: 'string' },
+				'console-url': { type: 'string' },
 			},
 		});
 		if (!values.out) throw new UsageError('--out is required: the folder report.html and report.json are written to.');
@@ -54,7 +56,7 @@ export const reportCommand: Command = {
 		const priced = await readLines<PricedCdrJson>(values.priced);
 		const ledger = values.ledger ? await openLedger({ kind: 'sqlite', path: values.ledger }) : undefined;
 		try {
-			const report = await clearingReport({ title: values.title, verdicts, priced, ledger, asOf: values['as-of'] });
+			const report = await clearingReport({ title: values.title, verdicts, priced, ledger, asOf: values['as-of'], consoleUrl: values['console-url'] });
 			await fs.mkdir(values.out, { recursive: true });
 			await fs.writeFile(path.join(values.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
 			await fs.writeFile(path.join(values.out, 'report.html'), renderReportHtml(report));
