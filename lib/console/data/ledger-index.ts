@@ -39,6 +39,8 @@ export interface IndexedDocument {
 	lifecycle: LifecycleStatus[];
 	/** Numbers of the credit notes correcting it. */
 	creditNotes: string[];
+	/** The last status derived, and the day it is for; forgotten when an event concerns the invoice. */
+	status?: InvoicePaymentStatus;
 }
 
 export interface IndexedBankEntry {
@@ -54,9 +56,10 @@ const PAYMENT_TYPES = new Set(['PAYMENT_RECORDED', 'PAYMENT_REVERSED', 'CREDIT_N
 
 export class LedgerIndex {
 	private readonly documents = new Map<string, IndexedDocument>();
-	private readonly statusCache = new Map<string, InvoicePaymentStatus>();
 	private readonly entries = new Map<string, IndexedBankEntry>();
 	private readonly names = new Map<string, string | undefined>();
+	private byNumber?: IndexedDocument[];
+	private emspList?: string[];
 	private lastEventId = 0;
 	private pending: Promise<void> = Promise.resolve();
 	/** Bumped on every change: views cache what they derive per version. */
@@ -101,6 +104,8 @@ export class LedgerIndex {
 			creditNotes: [],
 		};
 		this.documents.set(summary.number, doc);
+		this.byNumber = undefined;
+		if (this.emspList && !this.emspList.includes(doc.emsp)) this.emspList = undefined;
 		return doc;
 	}
 
@@ -117,7 +122,7 @@ export class LedgerIndex {
 	}
 
 	private touched(doc: IndexedDocument): void {
-		this.statusCache.delete(doc.summary.number);
+		doc.status = undefined;
 	}
 
 	private async apply(event: LedgerEvent): Promise<void> {
@@ -186,6 +191,14 @@ export class LedgerIndex {
 		return this.documents.values();
 	}
 
+	/** Every document by series, then sequence (kept until a document is added: lists need not sort by number). */
+	ordered(): readonly IndexedDocument[] {
+		this.byNumber ??= [...this.documents.values()].sort((a, b) =>
+			a.summary.series === b.summary.series ? a.summary.sequence - b.summary.sequence : a.summary.series < b.summary.series ? -1 : 1,
+		);
+		return this.byNumber;
+	}
+
 	get size(): number {
 		return this.documents.size;
 	}
@@ -209,11 +222,9 @@ export class LedgerIndex {
 
 	/** The payment status of an invoice (380) at `asOf`, derived from its events. */
 	status(doc: IndexedDocument, asOf: string): InvoicePaymentStatus {
-		const cached = this.statusCache.get(doc.summary.number);
-		if (cached && cached.asOf === asOf) return cached;
-		const status = paymentStatus(this.facts(doc), doc.paymentEvents, asOf);
-		this.statusCache.set(doc.summary.number, status);
-		return status;
+		if (doc.status?.asOf === asOf) return doc.status;
+		doc.status = paymentStatus(this.facts(doc), doc.paymentEvents, asOf);
+		return doc.status;
 	}
 
 	/** The bank entries an import could not match, in the order recorded. */
@@ -223,7 +234,8 @@ export class LedgerIndex {
 
 	/** The eMSPs billed in this ledger, by OCPI party. */
 	emsps(): string[] {
-		return [...new Set([...this.documents.values()].map((doc) => doc.emsp))].sort();
+		this.emspList ??= [...new Set([...this.documents.values()].map((doc) => doc.emsp))].sort();
+		return this.emspList;
 	}
 
 	/** The buyer's legal name (BT-44) of an eMSP, read once from one of its documents. */

@@ -146,34 +146,52 @@ function matches(ctx: ConsoleContext, doc: IndexedDocument, query: InvoiceQuery,
 	return true;
 }
 
-function comparator(ctx: ConsoleContext, query: InvoiceQuery): (a: IndexedDocument, b: IndexedDocument) => number {
-	const byNumber = (a: IndexedDocument, b: IndexedDocument) =>
-		a.summary.series === b.summary.series ? a.summary.sequence - b.summary.sequence : a.summary.series < b.summary.series ? -1 : 1;
-	const residual = (doc: IndexedDocument) => statusOf(ctx, doc, query.asOf)?.residual;
-	const compare: Record<SortKey, (a: IndexedDocument, b: IndexedDocument) => number> = {
-		number: byNumber,
-		issueDate: (a, b) => a.summary.issueDate.localeCompare(b.summary.issueDate),
-		dueDate: (a, b) => (a.summary.dueDate ?? '').localeCompare(b.summary.dueDate ?? ''),
-		emsp: (a, b) => a.emsp.localeCompare(b.emsp),
-		total: (a, b) => a.total.cmp(b.total),
-		residual: (a, b) => {
-			const [x, y] = [residual(a), residual(b)];
-			return x && y ? x.cmp(y) : x ? 1 : y ? -1 : 0;
-		},
-		status: (a, b) => (statusOf(ctx, a, query.asOf)?.status ?? '~').localeCompare(statusOf(ctx, b, query.asOf)?.status ?? '~'),
-		daysOverdue: (a, b) => (statusOf(ctx, a, query.asOf)?.daysOverdue ?? 0) - (statusOf(ctx, b, query.asOf)?.daysOverdue ?? 0),
-	};
-	const sign = query.dir === 'asc' ? 1 : -1;
-	return (a, b) => sign * (compare[query.sort](a, b) || byNumber(a, b));
+/** Cents of a 2-decimal amount string, as a sort key (exact below 2^53 cents; never used as money). */
+const centsKey = (amount: string) => Number(amount.replace('.', ''));
+
+/**
+ * The sort key of a document: numbers compare as numbers, dates and codes as text. Computed once per document and
+ * request, not in each comparison (a Decimal comparison in the sort of 100,000 documents costs seconds).
+ */
+function sortKey(ctx: ConsoleContext, query: InvoiceQuery): ((doc: IndexedDocument) => number | string) | undefined {
+	const status = (doc: IndexedDocument) => statusOf(ctx, doc, query.asOf);
+	switch (query.sort) {
+		case 'number':
+			return undefined;
+		case 'issueDate':
+			return (doc) => doc.summary.issueDate;
+		case 'dueDate':
+			return (doc) => doc.summary.dueDate ?? '';
+		case 'emsp':
+			return (doc) => doc.emsp;
+		case 'total':
+			return (doc) => centsKey(doc.summary.totals.withVat);
+		case 'residual':
+			return (doc) => {
+				const s = status(doc);
+				return s ? centsKey(toFixedAmount(s.residual)) : Number.NEGATIVE_INFINITY;
+			};
+		case 'status':
+			return (doc) => status(doc)?.status ?? '~';
+		case 'daysOverdue':
+			return (doc) => status(doc)?.daysOverdue ?? 0;
+	}
 }
 
 /** The documents the query selects, sorted (all of them: the page is cut by the caller). */
 export async function selectDocuments(ctx: ConsoleContext, query: InvoiceQuery): Promise<IndexedDocument[]> {
 	await ctx.index.refresh();
 	const hits = query.q ? await searchHits(ctx, query.q) : undefined;
-	const selected: IndexedDocument[] = [];
-	for (const doc of ctx.index.all()) if (matches(ctx, doc, query, hits)) selected.push(doc);
-	return selected.sort(comparator(ctx, query));
+	// In number order already; the sort below is stable, so documents with equal keys stay in number order.
+	const selected = ctx.index.ordered().filter((doc) => matches(ctx, doc, query, hits));
+	const keyOf = sortKey(ctx, query);
+	let sorted = selected;
+	if (keyOf) {
+		const keyed = selected.map((doc) => ({ doc, key: keyOf(doc) }));
+		keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+		sorted = keyed.map((entry) => entry.doc);
+	}
+	return query.dir === 'desc' ? sorted.reverse() : sorted;
 }
 
 export async function invoiceList(ctx: ConsoleContext, query: InvoiceQuery): Promise<InvoiceList> {
