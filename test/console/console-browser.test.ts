@@ -6,7 +6,7 @@
  * violation); the keyboard and a phone-sized screen. With EV_CLEARING_SCREENSHOTS=<dir>, each view is saved there
  * (docs/images holds the README's).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -303,6 +303,5 @@ describe('the Clearing Console in a browser', () => {
 
 	it('logged no script error in the browser', () => {
 		expect(errors).toEqual([]);
-		if (SHOTS) writeFileSync(path.join(SHOTS, '.console-screenshots'), 'made by test/console/console-browser.test.ts\n');
 	});
 });
