@@ -41,7 +41,7 @@ export function OverviewPage({ ui, model }: { ui: Ui; model: Overview }) {
 					{tile(t.t('overview.priced'), t.number(model.cdrs.priced), 'cdrs-priced', 'good')}
 					{tile(t.t('overview.deviating'), t.number(model.cdrs.deviating), 'cdrs-deviating', model.cdrs.deviating ? 'warn' : 'good')}
 				</div>
-				<p class="hint">{model.cdrs.received ? t.t('overview.cdrSource', { source: model.cdrs.source }) : t.t('overview.noCdrs')}</p>
+				<p class="hint">{model.cdrs.received ? t.t('overview.cdrSource', { source: t.t(`overview.source.${model.cdrs.source}` as MessageKey) }) : t.t('overview.noCdrs')}</p>
 			</Section>
 			<Section title={t.t('overview.amounts')} id="amounts">
 				<p>{t.t('overview.documents', { invoices: model.documents.invoices, creditNotes: model.documents.creditNotes })}</p>
