@@ -21,6 +21,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
 	}),
 	forUpdate: ' FOR UPDATE',
 	serialKey: 'BIGSERIAL PRIMARY KEY',
+	cents: (column) => `(REPLACE(${column}, '.', '')::bigint)`,
 };
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

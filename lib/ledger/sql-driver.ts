@@ -42,6 +42,11 @@ export interface SqlDialect {
 	readonly forUpdate: string;
 	/** The type of an auto-increment key column. */
 	readonly serialKey: string;
+	/**
+	 * A 2-decimal amount text column as a whole number of cents: a sort key (lists by amount), the same expression in
+	 * the index and in the ORDER BY so the index serves it. Never used to compute money.
+	 */
+	cents(column: string): string;
 }
 
 /** What a constraint refused; `name` is the engine's: the constraint (PostgreSQL) or its columns (SQLite). */

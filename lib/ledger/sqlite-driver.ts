@@ -27,6 +27,7 @@ export const SQLITE_DIALECT: SqlDialect = {
 	}),
 	forUpdate: '',
 	serialKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+	cents: (column) => `CAST(REPLACE(${column}, '.', '') AS INTEGER)`,
 };
 
 function nodeSqlite(): typeof NodeSqlite {
