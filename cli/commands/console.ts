@@ -160,8 +160,13 @@ export const consoleCommand: Command = {
 				auth: { usersFile, token, tokenRole, secureCookies: values['secure-cookies'] === true },
 			});
 			const served = await serveConsole(console, { port, host });
-			process.stderr.write(`Clearing Console on ${served.url}/ (${console.index.size} documents; Ctrl-C stops it)\n`);
-			process.stdout.write(JSON.stringify({ kind: 'console', url: served.url, documents: console.index.size }) + '\n');
+			process.stderr.write(`Clearing Console on ${served.url}/ (Ctrl-C stops it)\n`);
+			process.stdout.write(JSON.stringify({ kind: 'console', url: served.url }) + '\n');
+			const started = Date.now();
+			void console.index().then(
+				(index) => process.stderr.write(`Read model of the ledger ready: ${index.size} documents in ${((Date.now() - started) / 1000).toFixed(1)} s\n`),
+				(error: Error) => process.stderr.write(`The read model of the ledger failed: ${error.message}\n`),
+			);
 			await new Promise<void>((resolve) => {
 				const stop = () => resolve();
 				process.once('SIGINT', stop);

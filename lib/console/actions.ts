@@ -151,7 +151,7 @@ async function perform(ctx: ConsoleContext, who: Identity, action: ActionName, f
 			if (!ctx.resend || !ctx.resend.channels.includes(channel)) {
 				throw new ConsoleInputError('CHANNEL_NOT_CONFIGURED', `The console has no ${channel} channel configured for re-sending: start it with --delivery.`, 'channel');
 			}
-			if (!ctx.index.get(invoice)) throw new ConsoleInputError('INVOICE_NOT_FOUND', `No document ${invoice} in the ledger.`, 'invoice');
+			if (!(await ctx.ledger.getInvoice(invoice))) throw new ConsoleInputError('INVOICE_NOT_FOUND', `No document ${invoice} in the ledger.`, 'invoice');
 			const outcome = await ctx.resend.send(invoice, channel);
 			await record(ctx, who, action, invoice, { channel, outcome: outcome.outcome });
 			return { invoiceNumber: invoice, values: { invoice, channel, outcome: outcome.outcome }, result: outcome };
@@ -163,7 +163,6 @@ async function perform(ctx: ConsoleContext, who: Identity, action: ActionName, f
 export async function runAction(ctx: ConsoleContext, who: Identity, action: ActionName, form: Form): Promise<ActionResult> {
 	try {
 		const done = await perform(ctx, who, action, form);
-		await ctx.index.refresh();
 		return { ok: true, action, ...done };
 	} catch (error) {
 		if (error instanceof ConsoleInputError || error instanceof PaymentTrackingError || error instanceof PaymentError || isCoded(error)) {

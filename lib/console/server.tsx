@@ -46,7 +46,7 @@ import type { ConsoleContext, Resender } from './views/context';
 import { disputeList } from './views/disputes';
 import { documentFile, FORMATS } from './views/files';
 import { invoiceDetail } from './views/invoice-detail';
-import { invoiceCsv, invoiceList, parseInvoiceQuery } from './views/invoices';
+import { buyerNames, invoiceCsv, invoiceList, parseInvoiceQuery } from './views/invoices';
 import { overview, parseOverviewQuery } from './views/overview';
 import { reminderList } from './views/reminders';
 import type { Queue } from './views/review';
@@ -92,7 +92,8 @@ export interface RequestEnv {
 
 export interface ClearingConsole {
 	fetch(request: Request, env?: RequestEnv): Promise<Response>;
-	readonly index: LedgerIndex;
+	/** The read model of the whole ledger, up to date (built in the background from the start). */
+	index(): Promise<LedgerIndex>;
 }
 
 type Env = { Bindings: RequestEnv; Variables: { ui: Ui; identity: Identity } };
@@ -134,10 +135,28 @@ export async function createConsole(options: ConsoleOptions): Promise<ClearingCo
 	if (options.auth.token !== undefined && options.auth.token.length < 16) {
 		throw new Error('The console API token must have at least 16 characters: set EV_CLEARING_CONSOLE_TOKEN to a long random value.');
 	}
-	const index = await LedgerIndex.open(options.ledger);
+	// The read model is built in the background: the console answers at once (lists by number, date or amount and the
+	// detail pages read the ledger directly); what needs every document waits for it the first time.
+	let built: Promise<LedgerIndex> | undefined;
+	let ready: LedgerIndex | undefined;
+	const index = async (): Promise<LedgerIndex> => {
+		built ??= LedgerIndex.open(options.ledger).then(
+			(opened) => (ready = opened),
+			(error: unknown) => {
+				built = undefined;
+				throw error;
+			},
+		);
+		const opened = await built;
+		await opened.refresh();
+		return opened;
+	};
+	void index().catch((error: Error) => console.error(`[clearing console] the read model of the ledger failed to open: ${error.message}`));
 	const ctx: ConsoleContext = {
 		ledger: options.ledger,
 		index,
+		indexIfReady: () => ready,
+		names: new Map(),
 		cdrs: options.cdrs ?? new DocumentCdrRecords(options.ledger),
 		today: options.today ?? today,
 		config: options.config,
@@ -362,7 +381,7 @@ export async function createConsole(options: ConsoleOptions): Promise<ClearingCo
 	app.get('/api/users', async (c) => (allowed(c, 'users') ? c.json((await loadUsers()).map(({ name, role }) => ({ name, role }))) : forbidden(c)));
 
 	async function emspList() {
-		return [...(await index.buyerNames())].map(([emsp, name]) => ({ emsp, name: name ?? null }));
+		return [...(await buyerNames(ctx))].map(([emsp, name]) => ({ emsp, name: name ?? null }));
 	}
 
 	// ---- changes: one JSON twin each; a browser form is answered by a redirect back with a signed flash message

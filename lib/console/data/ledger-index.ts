@@ -1,47 +1,25 @@
 /**
- * The console's read model of the ledger: every document's summary with the events its status is derived from,
- * its deliveries and its platform statuses, kept in memory and brought up to date before each request by reading
- * only the events written since (ledger event ids only grow). Nothing is stored: statuses are derived again from
- * the events (lib/payments paymentStatus), cached per day and forgotten when a new event concerns the invoice.
+ * The console's read model of the whole ledger, for what needs every document at once: lists filtered or sorted by
+ * payment status, the overview, reminders, disputes, the bank-entry queue. Every document's summary with its state
+ * (document-state.ts), kept in memory and brought up to date before each use by reading only the events written
+ * since (ledger event ids only grow). Nothing is stored: statuses are derived again from the events, kept per day and
+ * forgotten when a new event concerns the invoice.
  *
- * Why in memory: the list is filtered by payment status, which is derived from events, never stored as a column;
- * deriving it for 100,000 invoices on each request would not answer in time, following the events once does.
+ * Why in memory: a payment status is derived from events, never stored as a column; deriving it for 100,000 invoices
+ * on each request would not answer in time, following the events once does (~3-6 s to open at 100,000 invoices, in
+ * the background: lists by number, date or amount and the detail pages answer from the ledger meanwhile).
  */
 import type { InvoiceSummary, Ledger, LedgerEvent } from '../../ledger';
 import type { Decimal } from '../../money';
 import { dec } from '../../money';
-import type { InvoiceFacts, InvoicePaymentStatus, PaymentEvent } from '../../payments';
-import { paymentEventsOf, paymentStatus } from '../../payments';
+import type { InvoicePaymentStatus } from '../../payments';
 import type { BankEntryMatchedPayload, UnmatchedBankEntryPayload } from '../../payments/tracking';
-import { BANK_ENTRY_MATCHED, BANK_ENTRY_UNMATCHED, emspOf } from '../../payments/tracking';
-import type { LifecycleStatus } from './lifecycle';
-import { lifecycleStatusOf } from './lifecycle';
+import { BANK_ENTRY_MATCHED, BANK_ENTRY_UNMATCHED } from '../../payments/tracking';
+import type { DocumentState } from './document-state';
+import { applyCreditNote, applyEvent, documentState, statusOf } from './document-state';
 
-export interface DeliveryState {
-	channel: string;
-	outcome: 'sent' | 'failed';
-	at: string;
-	attempts?: number;
-	remoteId?: string | null;
-	reason?: { code: string; message: string };
-}
-
-export interface IndexedDocument {
-	summary: InvoiceSummary;
-	emsp: string;
-	total: Decimal;
-	cdrCount: number;
-	/** Payment, dispute and reminder events of this invoice, and the credit notes correcting it. */
-	paymentEvents: PaymentEvent[];
-	/** Latest outcome per channel. */
-	deliveries: Map<string, DeliveryState>;
-	/** Statuses reported by the accredited platform, oldest first. */
-	lifecycle: LifecycleStatus[];
-	/** Numbers of the credit notes correcting it. */
-	creditNotes: string[];
-	/** The last status derived, and the day it is for; forgotten when an event concerns the invoice. */
-	status?: InvoicePaymentStatus;
-}
+export type { DeliveryState } from './document-state';
+export type IndexedDocument = DocumentState;
 
 export interface IndexedBankEntry {
 	eventId: number;
@@ -52,18 +30,15 @@ export interface IndexedBankEntry {
 }
 
 const PAGE = 20_000;
-const PAYMENT_TYPES = new Set(['PAYMENT_RECORDED', 'PAYMENT_REVERSED', 'CREDIT_NOTE_ISSUED', 'DISPUTE_OPENED', 'DISPUTE_RESOLVED', 'REMINDER_SENT']);
 
 export class LedgerIndex {
-	private readonly documents = new Map<string, IndexedDocument>();
+	private readonly documents = new Map<string, DocumentState>();
 	private readonly entries = new Map<string, IndexedBankEntry>();
 	private readonly names = new Map<string, string | undefined>();
-	private byNumber?: IndexedDocument[];
+	private byNumber?: DocumentState[];
 	private emspList?: string[];
 	private lastEventId = 0;
 	private pending: Promise<void> = Promise.resolve();
-	/** Bumped on every change: views cache what they derive per version. */
-	version = 0;
 
 	private constructor(private readonly ledger: Ledger) {}
 
@@ -84,32 +59,20 @@ export class LedgerIndex {
 		for (;;) {
 			const events = await this.ledger.events({ afterId: this.lastEventId, limit: PAGE });
 			for (const event of events) await this.apply(event);
-			if (events.length > 0) {
-				this.lastEventId = events[events.length - 1].id;
-				this.version++;
-			}
+			if (events.length > 0) this.lastEventId = events[events.length - 1].id;
 			if (events.length < PAGE) return;
 		}
 	}
 
-	private add(summary: InvoiceSummary, cdrCount: number | undefined): IndexedDocument {
-		const doc: IndexedDocument = {
-			summary,
-			emsp: emspOf(summary),
-			total: dec(summary.totals.withVat),
-			cdrCount: cdrCount ?? 0,
-			paymentEvents: [],
-			deliveries: new Map(),
-			lifecycle: [],
-			creditNotes: [],
-		};
+	private add(summary: InvoiceSummary, cdrCount: number | undefined): DocumentState {
+		const doc = documentState(summary, cdrCount);
 		this.documents.set(summary.number, doc);
 		this.byNumber = undefined;
 		if (this.emspList && !this.emspList.includes(doc.emsp)) this.emspList = undefined;
 		return doc;
 	}
 
-	private async documentFor(number: string): Promise<IndexedDocument | undefined> {
+	private async documentFor(number: string): Promise<DocumentState | undefined> {
 		const known = this.documents.get(number);
 		if (known) return known;
 		// Issued after the summaries were read: fetch it once.
@@ -121,17 +84,10 @@ export class LedgerIndex {
 		return this.add(summary, record.cdrs.length);
 	}
 
-	private touched(doc: IndexedDocument): void {
-		doc.status = undefined;
-	}
-
 	private async apply(event: LedgerEvent): Promise<void> {
-		const number = event.invoiceNumber;
 		if (event.type === BANK_ENTRY_UNMATCHED) {
 			const entry = event.payload as UnmatchedBankEntryPayload;
-			if (!this.entries.has(entry.key)) {
-				this.entries.set(entry.key, { eventId: event.id, recordedAt: event.at, entry, allocated: dec(0) });
-			}
+			if (!this.entries.has(entry.key)) this.entries.set(entry.key, { eventId: event.id, recordedAt: event.at, entry, allocated: dec(0) });
 			return;
 		}
 		if (event.type === BANK_ENTRY_MATCHED) {
@@ -140,59 +96,29 @@ export class LedgerIndex {
 			if (known) known.matched = matched;
 			return;
 		}
-		if (number === undefined) return;
-		const doc = await this.documentFor(number);
+		if (event.invoiceNumber === undefined) return;
+		const doc = await this.documentFor(event.invoiceNumber);
 		if (!doc) return;
-		if (event.type === 'INVOICE_ISSUED' || event.type === 'CREDIT_NOTE_ISSUED') {
-			const count = (event.payload as { cdrCount?: unknown }).cdrCount;
-			if (typeof count === 'number') doc.cdrCount = count;
-		}
-		if (PAYMENT_TYPES.has(event.type)) {
-			const [payment] = paymentEventsOf([event]);
-			if (event.type === 'CREDIT_NOTE_ISSUED') {
-				const corrected = await this.documentFor((event.payload as { correctsInvoiceNumber: string }).correctsInvoiceNumber);
-				if (corrected && !corrected.creditNotes.includes(number)) {
-					corrected.creditNotes.push(number);
-					corrected.paymentEvents.push(payment);
-					this.touched(corrected);
-				}
-				return;
-			}
-			doc.paymentEvents.push(payment);
-			this.touched(doc);
-			if (event.type === 'PAYMENT_RECORDED') {
-				const entry = this.entries.get((event.payload as { paymentId: string }).paymentId);
-				if (entry) entry.allocated = entry.allocated.plus(dec((event.payload as { amount: string }).amount));
-			}
+		if (event.type === 'CREDIT_NOTE_ISSUED') {
+			applyEvent(doc, event);
+			const corrected = await this.documentFor((event.payload as { correctsInvoiceNumber: string }).correctsInvoiceNumber);
+			if (corrected) applyCreditNote(corrected, event);
 			return;
 		}
-		if (event.type === 'DELIVERY_SUCCEEDED' || event.type === 'DELIVERY_FAILED') {
-			const payload = event.payload as Partial<DeliveryState> & { reason?: DeliveryState['reason'] };
-			if (typeof payload.channel !== 'string') return;
-			doc.deliveries.set(payload.channel, {
-				channel: payload.channel,
-				outcome: event.type === 'DELIVERY_SUCCEEDED' ? 'sent' : 'failed',
-				at: payload.at ?? event.at,
-				attempts: payload.attempts,
-				remoteId: payload.remoteId,
-				reason: payload.reason,
-			});
-			return;
-		}
-		const lifecycle = lifecycleStatusOf(event);
-		if (lifecycle) {
-			doc.lifecycle.push(lifecycle);
-			this.touched(doc);
+		applyEvent(doc, event);
+		if (event.type === 'PAYMENT_RECORDED') {
+			const entry = this.entries.get((event.payload as { paymentId: string }).paymentId);
+			if (entry) entry.allocated = entry.allocated.plus(dec((event.payload as { amount: string }).amount));
 		}
 	}
 
 	/** Every document, invoices and credit notes, in no particular order. */
-	all(): IterableIterator<IndexedDocument> {
+	all(): IterableIterator<DocumentState> {
 		return this.documents.values();
 	}
 
 	/** Every document by series, then sequence (kept until a document is added: lists need not sort by number). */
-	ordered(): readonly IndexedDocument[] {
+	ordered(): readonly DocumentState[] {
 		this.byNumber ??= [...this.documents.values()].sort((a, b) =>
 			a.summary.series === b.summary.series ? a.summary.sequence - b.summary.sequence : a.summary.series < b.summary.series ? -1 : 1,
 		);
@@ -203,28 +129,13 @@ export class LedgerIndex {
 		return this.documents.size;
 	}
 
-	get(number: string): IndexedDocument | undefined {
+	get(number: string): DocumentState | undefined {
 		return this.documents.get(number);
 	}
 
-	facts(doc: IndexedDocument): InvoiceFacts {
-		return {
-			number: doc.summary.number,
-			emsp: doc.emsp,
-			buyerName: this.names.get(doc.emsp),
-			currency: doc.summary.currency,
-			total: doc.total,
-			issueDate: doc.summary.issueDate,
-			dueDate: doc.summary.dueDate ?? doc.summary.issueDate,
-			rfReference: doc.summary.paymentReference,
-		};
-	}
-
 	/** The payment status of an invoice (380) at `asOf`, derived from its events. */
-	status(doc: IndexedDocument, asOf: string): InvoicePaymentStatus {
-		if (doc.status?.asOf === asOf) return doc.status;
-		doc.status = paymentStatus(this.facts(doc), doc.paymentEvents, asOf);
-		return doc.status;
+	status(doc: DocumentState, asOf: string): InvoicePaymentStatus {
+		return statusOf(doc, asOf)!;
 	}
 
 	/** The bank entries an import could not match, in the order recorded. */
@@ -256,6 +167,6 @@ export class LedgerIndex {
 	/** Names of every eMSP, for lists. */
 	async buyerNames(): Promise<Map<string, string | undefined>> {
 		for (const emsp of this.emsps()) await this.buyerName(emsp);
-		return new Map(this.names);
+		return new Map(this.emsps().map((emsp) => [emsp, this.names.get(emsp)]));
 	}
 }

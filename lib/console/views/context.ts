@@ -11,7 +11,12 @@ export type Resender = (invoiceNumber: string, channel: string) => Promise<{ out
 
 export interface ConsoleContext {
 	ledger: Ledger;
-	index: LedgerIndex;
+	/** The read model of the whole ledger, brought up to date (built once, in the background from the start). */
+	index(): Promise<LedgerIndex>;
+	/** The read model if it is built already (for what may do without it, e.g. the eMSPs of a filter). */
+	indexIfReady(): LedgerIndex | undefined;
+	/** Buyer names (BT-44) by eMSP, read once. */
+	names: Map<string, string | undefined>;
 	cdrs: CdrRecords;
 	/** Today as YYYY-MM-DD: statuses and aging are as of this day unless a view is asked for another. */
 	today: () => string;

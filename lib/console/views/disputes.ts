@@ -11,9 +11,9 @@ export interface DisputeList {
 }
 
 export async function disputeList(ctx: ConsoleContext): Promise<Omit<DisputeList, 'canSettle'>> {
-	await ctx.index.refresh();
+	const index = await ctx.index();
 	const all: DisputeView[] = [];
-	for (const doc of ctx.index.all()) {
+	for (const doc of index.all()) {
 		if (doc.summary.typeCode !== '380') continue;
 		if (!doc.paymentEvents.some((event) => event.type === 'DISPUTE_OPENED')) continue;
 		all.push(...disputesOf(doc.summary.number, doc.paymentEvents));

@@ -5,7 +5,9 @@
  */
 import type { PaymentEvent } from '../../payments';
 import type { CdrRecord } from '../data/cdr-records';
-import type { DeliveryState } from '../data/ledger-index';
+import type { InvoiceSummary } from '../../ledger';
+import type { DeliveryState } from '../data/document-state';
+import { statesOf } from '../data/ledger-reads';
 import type { LifecycleStatus } from '../data/lifecycle';
 import type { ConsoleContext } from './context';
 import { dateParam, pageCount, pageOf } from './context';
@@ -128,13 +130,19 @@ function byOf(payload: unknown): string | null {
 }
 
 export async function invoiceDetail(ctx: ConsoleContext, number: string, params: URLSearchParams): Promise<InvoiceDetail | undefined> {
-	await ctx.index.refresh();
-	const doc = ctx.index.get(number);
-	if (!doc) return undefined;
-	const asOf = dateParam(params, 'asOf') ?? ctx.today();
-	const [record, events] = await Promise.all([ctx.ledger.getInvoice(number), ctx.ledger.events({ invoiceNumber: number })]);
+	const record = await ctx.ledger.getInvoice(number);
 	if (!record) return undefined;
-	const names = await ctx.index.buyerNames();
+	const asOf = dateParam(params, 'asOf') ?? ctx.today();
+	const summary: InvoiceSummary & { cdrs?: unknown; document?: unknown } = { ...record };
+	delete summary.cdrs;
+	delete summary.document;
+	const [[doc], events, creditNotes] = await Promise.all([
+		statesOf(ctx.ledger, [summary], new Map([[number, record.cdrs.length]])),
+		ctx.ledger.events({ invoiceNumber: number }),
+		record.typeCode === '380' ? ctx.ledger.pageInvoices({ correcting: [number], typeCode: '381', limit: 1000 }) : Promise.resolve({ rows: [] as InvoiceSummary[] }),
+	]);
+	const buyerName = text(((record.document ?? {}) as Json).buyer && ((record.document as Json).buyer as Json).name);
+	const names = new Map([[doc.emsp, buyerName ?? undefined]]);
 	const { page, pageSize, offset } = pageOf(params, 100);
 	const cdrPage = await ctx.cdrs.ofInvoice(number, offset, pageSize);
 	const document = (record.document ?? {}) as Json;
@@ -176,10 +184,7 @@ export async function invoiceDetail(ctx: ConsoleContext, number: string, params:
 		cdrs: { ...cdrPage, page, pageSize, pages: pageCount(cdrPage.total, pageSize), source: ctx.cdrs.kind },
 		files,
 		renderedAt: record.renderedAt ?? null,
-		creditNotes: doc.creditNotes.flatMap((n) => {
-			const note = ctx.index.get(n);
-			return note ? [{ number: n, issueDate: note.summary.issueDate, total: note.summary.totals.withVat }] : [];
-		}),
+		creditNotes: creditNotes.rows.map((note) => ({ number: note.number, issueDate: note.issueDate, total: note.totals.withVat })),
 		deliveries: [...doc.deliveries.values()],
 		lifecycle: doc.lifecycle,
 		payments,

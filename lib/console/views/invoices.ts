@@ -2,9 +2,17 @@
  * The invoice list (`/invoices`, `/api/invoices`, `/api/invoices.csv`): every document with its payment status,
  * filtered by status, eMSP, type and period, searched by number, RF reference or CDR id, sorted and paged on the
  * server. Statuses are derived from the ledger's events as of a day (today unless `asOf` is given).
+ *
+ * Two ways to a page, the same rows: by number, issue date, due date or amount without a status filter, the ledger
+ * pages it (`pageInvoices`, an index per order) and only that page's events are read; filtered or sorted by a derived
+ * status, the read model of the whole ledger (ledger-index.ts) selects and sorts.
  */
 import { toFixedAmount } from '../../money';
-import type { IndexedDocument } from '../data/ledger-index';
+import type { InvoiceSortKey } from '../../ledger';
+import type { DocumentState } from '../data/document-state';
+import { statusOf as derivedStatus } from '../data/document-state';
+import type { LedgerIndex } from '../data/ledger-index';
+import { statesOf } from '../data/ledger-reads';
 import { REJECTED_BY_PLATFORM } from '../data/lifecycle';
 import type { ConsoleContext, Page } from './context';
 import { dateParam, emspParam, pageCount, pageOf, periodOf } from './context';
@@ -29,6 +37,8 @@ export interface InvoiceQuery {
 	page: number;
 	pageSize: number;
 	offset: number;
+	/** Keyset cursor of the previous page (`next`), for scripts walking a long list. */
+	after?: string;
 }
 
 export function parseInvoiceQuery(params: URLSearchParams, today: string): InvoiceQuery {
@@ -46,6 +56,7 @@ export function parseInvoiceQuery(params: URLSearchParams, today: string): Invoi
 		dir: params.get('dir') === 'asc' ? 'asc' : params.get('dir') === 'desc' ? 'desc' : SORT_KEYS.includes(sort) ? 'asc' : 'desc',
 		asOf: dateParam(params, 'asOf') ?? today,
 		...pageOf(params),
+		...(params.get('after') ? { after: params.get('after')!.slice(0, 200) } : {}),
 	};
 }
 
@@ -76,36 +87,38 @@ export interface InvoiceRow {
 
 export interface InvoiceList extends Page<InvoiceRow> {
 	query: Omit<InvoiceQuery, 'offset'>;
+	/** Give it as `after` for the next page (lists the ledger pages itself). */
+	next?: string;
 	emsps: Array<{ emsp: string; name: string | null }>;
 }
 
 const compact = (value: string) => value.replace(/\s/g, '').toUpperCase();
 
 /** The documents a search names: by number, by RF reference, or by a CDR billed on them. */
-async function searchHits(ctx: ConsoleContext, q: string): Promise<Set<string>> {
+async function searchHits(ctx: ConsoleContext, index: LedgerIndex, q: string): Promise<Set<string>> {
 	const wanted = compact(q);
-	const hits = new Set<string>();
-	for (const doc of ctx.index.all()) {
+	const hits = new Set<string>(await cdrHits(ctx, q));
+	for (const doc of index.all()) {
 		const number = doc.summary.number.toUpperCase();
 		if (number.includes(wanted) || (doc.summary.paymentReference && compact(doc.summary.paymentReference).includes(wanted))) {
 			hits.add(doc.summary.number);
 		}
 	}
-	for (const record of await ctx.cdrs.find(q)) if (record.invoiceNumber) hits.add(record.invoiceNumber);
-	// The CPO's own OCPI parties (from the invoicing configuration) name the CDR keys the ledger links.
-	const parties = ctx.config?.seller.ocpi ?? [];
-	if (parties.length > 0) {
-		const found = await ctx.ledger.findInvoicedCdrs(parties.map((party) => ({ ...party, id: q.trim() })));
-		for (const number of found.values()) hits.add(number);
-	}
 	return hits;
 }
 
-function statusOf(ctx: ConsoleContext, doc: IndexedDocument, asOf: string) {
-	return doc.summary.typeCode === '380' ? ctx.index.status(doc, asOf) : undefined;
+/** The documents a CDR id is on (the ledger's links, whatever the CPO; the run's records). */
+async function cdrHits(ctx: ConsoleContext, q: string): Promise<string[]> {
+	const hits = new Set((await ctx.ledger.findCdrsById(q)).map((cdr) => cdr.invoiceNumber));
+	for (const record of await ctx.cdrs.find(q)) if (record.invoiceNumber) hits.add(record.invoiceNumber);
+	return [...hits];
 }
 
-export function rowOf(ctx: ConsoleContext, doc: IndexedDocument, asOf: string, names: Map<string, string | undefined>): InvoiceRow {
+function statusOf(_ctx: ConsoleContext, doc: DocumentState, asOf: string) {
+	return derivedStatus(doc, asOf);
+}
+
+export function rowOf(ctx: ConsoleContext, doc: DocumentState, asOf: string, names: Map<string, string | undefined>): InvoiceRow {
 	const status = statusOf(ctx, doc, asOf);
 	const platform = doc.lifecycle[doc.lifecycle.length - 1];
 	return {
@@ -131,7 +144,7 @@ export function rowOf(ctx: ConsoleContext, doc: IndexedDocument, asOf: string, n
 	};
 }
 
-function matches(ctx: ConsoleContext, doc: IndexedDocument, query: InvoiceQuery, hits: Set<string> | undefined): boolean {
+function matches(ctx: ConsoleContext, doc: DocumentState, query: InvoiceQuery, hits: Set<string> | undefined): boolean {
 	const s = doc.summary;
 	if (hits && !hits.has(s.number)) return false;
 	if (query.type && s.typeCode !== query.type) return false;
@@ -153,8 +166,8 @@ const centsKey = (amount: string) => Number(amount.replace('.', ''));
  * The sort key of a document: numbers compare as numbers, dates and codes as text. Computed once per document and
  * request, not in each comparison (a Decimal comparison in the sort of 100,000 documents costs seconds).
  */
-function sortKey(ctx: ConsoleContext, query: InvoiceQuery): ((doc: IndexedDocument) => number | string) | undefined {
-	const status = (doc: IndexedDocument) => statusOf(ctx, doc, query.asOf);
+function sortKey(ctx: ConsoleContext, query: InvoiceQuery): ((doc: DocumentState) => number | string) | undefined {
+	const status = (doc: DocumentState) => statusOf(ctx, doc, query.asOf);
 	switch (query.sort) {
 		case 'number':
 			return undefined;
@@ -178,12 +191,45 @@ function sortKey(ctx: ConsoleContext, query: InvoiceQuery): ((doc: IndexedDocume
 	}
 }
 
+/** Whether the ledger can page this query itself (no derived status in the filter or the order). */
+export function pagedByLedger(query: InvoiceQuery): query is InvoiceQuery & { sort: InvoiceSortKey } {
+	return query.status === undefined && (LEDGER_SORTS as readonly string[]).includes(query.sort);
+}
+
+const LEDGER_SORTS: readonly InvoiceSortKey[] = ['number', 'issueDate', 'dueDate', 'total'];
+
+/** One page from the ledger, with the state of its documents read for that page only. */
+async function ledgerPage(ctx: ConsoleContext, query: InvoiceQuery & { sort: InvoiceSortKey }, limit: number, after?: string) {
+	let numbers: string[] | undefined;
+	let search: string | undefined;
+	if (query.q) {
+		// A CDR id names its documents; anything else is searched in numbers and RF references.
+		const hits = await cdrHits(ctx, query.q);
+		if (hits.length > 0) numbers = hits;
+		else search = query.q;
+	}
+	const [countryCode, partyId] = query.emsp ? query.emsp.split('*') : [];
+	const page = await ctx.ledger.pageInvoices({
+		typeCode: query.type,
+		buyer: query.emsp ? { countryCode, partyId } : undefined,
+		issuedFrom: query.from,
+		issuedTo: query.to,
+		search,
+		numbers,
+		sort: query.sort,
+		descending: query.dir === 'desc',
+		...(after ? { after } : { offset: query.offset }),
+		limit,
+	});
+	return { docs: await statesOf(ctx.ledger, page.rows), total: page.total, next: page.next };
+}
+
 /** The documents the query selects, sorted (all of them: the page is cut by the caller). */
-export async function selectDocuments(ctx: ConsoleContext, query: InvoiceQuery): Promise<IndexedDocument[]> {
-	await ctx.index.refresh();
-	const hits = query.q ? await searchHits(ctx, query.q) : undefined;
+export async function selectDocuments(ctx: ConsoleContext, query: InvoiceQuery): Promise<DocumentState[]> {
+	const index = await ctx.index();
+	const hits = query.q ? await searchHits(ctx, index, query.q) : undefined;
 	// In number order already; the sort below is stable, so documents with equal keys stay in number order.
-	const selected = ctx.index.ordered().filter((doc) => matches(ctx, doc, query, hits));
+	const selected = index.ordered().filter((doc) => matches(ctx, doc, query, hits));
 	const keyOf = sortKey(ctx, query);
 	const sorted = keyOf ? sortedBy(selected, keyOf) : selected;
 	return query.dir === 'desc' ? sorted.reverse() : sorted;
@@ -194,7 +240,7 @@ export async function selectDocuments(ctx: ConsoleContext, query: InvoiceQuery):
  * array of positions with a Float64Array of keys sorts in ~45 ms, keyed objects in ~85 ms, Decimal comparisons in
  * over a second). Ties keep number order.
  */
-function sortedBy(docs: IndexedDocument[], keyOf: (doc: IndexedDocument) => number | string): IndexedDocument[] {
+function sortedBy(docs: DocumentState[], keyOf: (doc: DocumentState) => number | string): DocumentState[] {
 	const order = Array.from({ length: docs.length }, (_, i) => i);
 	const keys = docs.map(keyOf);
 	if (keys.every((key) => typeof key === 'number')) {
@@ -206,17 +252,40 @@ function sortedBy(docs: IndexedDocument[], keyOf: (doc: IndexedDocument) => numb
 	return order.map((i) => docs[i]);
 }
 
+/** The eMSPs and their names: all of them once the read model is built, else those met so far. */
+export async function buyerNames(ctx: ConsoleContext, docs: readonly DocumentState[] = []): Promise<Map<string, string | undefined>> {
+	const index = ctx.indexIfReady();
+	if (index) for (const [emsp, name] of await index.buyerNames()) ctx.names.set(emsp, name);
+	for (const doc of docs) {
+		if (ctx.names.has(doc.emsp)) continue;
+		const record = await ctx.ledger.getInvoice(doc.summary.number);
+		const name = (record?.document as { buyer?: { name?: unknown } } | undefined)?.buyer?.name;
+		ctx.names.set(doc.emsp, typeof name === 'string' ? name : undefined);
+	}
+	return new Map([...ctx.names].sort(([a], [b]) => a.localeCompare(b)));
+}
+
 export async function invoiceList(ctx: ConsoleContext, query: InvoiceQuery): Promise<InvoiceList> {
-	const selected = await selectDocuments(ctx, query);
-	const names = await ctx.index.buyerNames();
 	const { offset, ...shown } = query;
+	let rows: DocumentState[];
+	let total: number;
+	let next: string | undefined;
+	if (pagedByLedger(query)) {
+		({ docs: rows, total, next } = await ledgerPage(ctx, query, query.pageSize, query.after));
+	} else {
+		const selected = await selectDocuments(ctx, query);
+		rows = selected.slice(offset, offset + query.pageSize);
+		total = selected.length;
+	}
+	const names = await buyerNames(ctx, rows);
 	return {
 		query: shown,
-		rows: selected.slice(offset, offset + query.pageSize).map((doc) => rowOf(ctx, doc, query.asOf, names)),
-		total: selected.length,
+		rows: rows.map((doc) => rowOf(ctx, doc, query.asOf, names)),
+		total,
 		page: query.page,
 		pageSize: query.pageSize,
-		pages: pageCount(selected.length, query.pageSize),
+		pages: pageCount(total, query.pageSize),
+		...(next ? { next } : {}),
 		emsps: [...names].map(([emsp, name]) => ({ emsp, name: name ?? null })),
 	};
 }
@@ -253,12 +322,25 @@ export function csvField(value: unknown): string {
 
 /** Every document of the query (not only a page) as CSV lines, header first. */
 export async function* invoiceCsv(ctx: ConsoleContext, query: InvoiceQuery): AsyncGenerator<string> {
-	const selected = await selectDocuments(ctx, query);
-	const names = await ctx.index.buyerNames();
 	yield CSV_COLUMNS.join(',') + ',deliveries,platformStatus\r\n';
-	for (const doc of selected) {
+	const line = (doc: DocumentState, names: Map<string, string | undefined>) => {
 		const row = rowOf(ctx, doc, query.asOf, names);
 		const deliveries = Object.entries(row.deliveries).map(([channel, outcome]) => `${channel}:${outcome}`).join(' ');
-		yield [...CSV_COLUMNS.map((column) => csvField(row[column])), csvField(deliveries), csvField(row.platformStatus?.code)].join(',') + '\r\n';
+		return [...CSV_COLUMNS.map((column) => csvField(row[column])), csvField(deliveries), csvField(row.platformStatus?.code)].join(',') + '\r\n';
+	};
+	if (pagedByLedger(query)) {
+		// Page by page from the ledger (keyset): memory stays one page whatever the number of documents.
+		let after: string | undefined;
+		const all = { ...query, offset: 0 };
+		do {
+			const page = await ledgerPage(ctx, all, 1000, after);
+			const names = await buyerNames(ctx, page.docs);
+			for (const doc of page.docs) yield line(doc, names);
+			after = page.next;
+		} while (after);
+		return;
 	}
+	const selected = await selectDocuments(ctx, query);
+	const names = await buyerNames(ctx, selected);
+	for (const doc of selected) yield line(doc, names);
 }

@@ -46,19 +46,19 @@ export interface Overview {
 const money = (value: Decimal) => toFixedAmount(value);
 
 export async function overview(ctx: ConsoleContext, query: OverviewQuery): Promise<Overview> {
-	await ctx.index.refresh();
-	const names = await ctx.index.buyerNames();
+	const index = await ctx.index();
+	const names = await index.buyerNames();
 	const inPeriod = (date: string) => (!query.from || date >= query.from) && (!query.to || date <= query.to);
 	const statuses: InvoicePaymentStatus[] = [];
 	const credited = new Map<string, Decimal>();
 	let creditNotes = 0;
-	for (const doc of ctx.index.all()) {
+	for (const doc of index.all()) {
 		if (query.emsp && doc.emsp !== query.emsp) continue;
 		if (!inPeriod(doc.summary.issueDate)) continue;
 		if (doc.summary.typeCode === '381') {
 			creditNotes++;
 			credited.set(doc.summary.currency, (credited.get(doc.summary.currency) ?? ZERO).plus(doc.total));
-		} else statuses.push(ctx.index.status(doc, query.asOf));
+		} else statuses.push(index.status(doc, query.asOf));
 	}
 	const currencies = [...new Set([...statuses.map((s) => s.currency), ...credited.keys()])].sort();
 	const amounts = currencies.map((currency): CurrencyAmounts => {

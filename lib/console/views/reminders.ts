@@ -15,16 +15,16 @@ export interface ReminderList {
 }
 
 export async function reminderList(ctx: ConsoleContext, params: URLSearchParams): Promise<ReminderList> {
-	await ctx.index.refresh();
+	const index = await ctx.index();
 	const asOf = dateParam(params, 'asOf') ?? ctx.today();
 	const emsp = emspParam(params);
 	const schedule = ctx.reminderSchedule ?? DEFAULT_REMINDER_SCHEDULE;
 	const statuses = [];
-	for (const doc of ctx.index.all()) {
+	for (const doc of index.all()) {
 		if (doc.summary.typeCode !== '380' || (emsp && doc.emsp !== emsp)) continue;
-		statuses.push(ctx.index.status(doc, asOf));
+		statuses.push(index.status(doc, asOf));
 	}
-	const names = await ctx.index.buyerNames();
+	const names = await index.buyerNames();
 	const due = remindersDue(statuses, schedule, undefined, asOf)
 		.sort((a, b) => b.variables.daysOverdue - a.variables.daysOverdue || a.invoiceNumber.localeCompare(b.invoiceNumber))
 		.map((reminder) => ({ ...reminder, buyerName: names.get(reminder.emsp) ?? null }));

@@ -32,9 +32,9 @@ export type ReviewQueue =
 export async function reviewQueue(ctx: ConsoleContext, queue: Queue, params: URLSearchParams): Promise<ReviewQueue> {
 	const { page, pageSize, offset } = pageOf(params);
 	if (queue === 'bank') {
-		await ctx.index.refresh();
+		const index = await ctx.index();
 		const showMatched = params.get('matched') === '1';
-		const all = ctx.index.bankEntries().flatMap((indexed): BankEntryRow[] => {
+		const all = index.bankEntries().flatMap((indexed): BankEntryRow[] => {
 			const remaining = dec(indexed.entry.amount).minus(indexed.allocated);
 			if (!showMatched && !remaining.gt(0)) return [];
 			const e = indexed.entry;
