@@ -25,9 +25,6 @@ function sortExpression(dialect: SqlDialect, sort: InvoiceSortKey): string | und
 
 const SORTS: readonly InvoiceSortKey[] = ['number', 'issueDate', 'dueDate', 'total'];
 
-/** `%`, `_` and the escape itself taken literally in a LIKE pattern. */
-const likeText = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 type Cursor = [key: string | number | null, series: string, sequence: number];
 
 function decodeCursor(after: string): Cursor {
@@ -61,8 +58,14 @@ export async function pageInvoices(db: SqlSession, dialect: SqlDialect, query: I
 	if (query.numbers !== undefined) add(dialect.inList('number'), [...query.numbers]);
 	if (query.correcting !== undefined) add(dialect.inList('corrects_number'), [...query.correcting]);
 	if (query.search !== undefined && query.search.trim() !== '') {
-		const pattern = likeText(query.search.replace(/\s/g, '').toUpperCase());
-		add("(UPPER(number) LIKE ? ESCAPE '\\' OR UPPER(REPLACE(payment_reference, ' ', '')) LIKE ? ESCAPE '\\')", pattern, pattern);
+		// By index: the number as typed or upper-cased, or the RF reference whole (without spaces).
+		const typed = query.search.trim();
+		const alternatives = [dialect.startsWith('number', typed), dialect.startsWith('number', typed.toUpperCase())];
+		add(
+			`(${alternatives.map((a) => a.sql).join(' OR ')} OR payment_reference = ?)`,
+			...alternatives.flatMap((a) => a.params),
+			typed.replace(/\s/g, '').toUpperCase(),
+		);
 	}
 	const filter = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
 	const total = Number((await db.one(`SELECT COUNT(*) AS n FROM invoices${filter}`, params))?.n ?? 0);

@@ -47,6 +47,11 @@ export interface SqlDialect {
 	 * the index and in the ORDER BY so the index serves it. Never used to compute money.
 	 */
 	cents(column: string): string;
+	/**
+	 * A condition: the text `column` starts with `prefix`, served by the column's index where the engine can (SQLite: a
+	 * range of its binary order; PostgreSQL: LIKE, by the index under the C collation, a scan otherwise).
+	 */
+	startsWith(column: string, prefix: string): { sql: string; params: SqlValue[] };
 }
 
 /** What a constraint refused; `name` is the engine's: the constraint (PostgreSQL) or its columns (SQLite). */

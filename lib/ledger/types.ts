@@ -150,7 +150,7 @@ export interface EventFilter {
 export type InvoiceSortKey = 'number' | 'issueDate' | 'dueDate' | 'total';
 
 export interface InvoicePageQuery extends InvoiceFilter {
-	/** Part of the number or of the RF reference, case-insensitive. */
+	/** The start of a number (as typed, or upper-cased), or a whole RF reference (spaces ignored). */
 	search?: string;
 	/** Only these documents. */
 	numbers?: readonly string[];

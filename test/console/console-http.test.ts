@@ -137,7 +137,8 @@ describe('Clearing Console over HTTP', () => {
 			expect((await client.json<{ rows: Array<{ number: string }> }>(`/api/invoices?q=${encodeURIComponent(cdrId)}`)).rows.map((r) => r.number)).toEqual([
 				first.invoice.number,
 			]);
-			expect((await client.json<{ total: number }>('/api/invoices?q=000003')).total).toBe(1);
+			expect((await client.json<{ total: number }>('/api/invoices?q=evc-2026-000003')).total).toBe(1);
+			expect((await client.json<{ total: number }>('/api/invoices?q=EVC-2026&status=overdue')).total).toBeGreaterThan(0);
 		});
 
 		it('exports every selected document as CSV', async () => {

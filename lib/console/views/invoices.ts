@@ -94,14 +94,18 @@ export interface InvoiceList extends Page<InvoiceRow> {
 
 const compact = (value: string) => value.replace(/\s/g, '').toUpperCase();
 
-/** The documents a search names: by number, by RF reference, or by a CDR billed on them. */
+/**
+ * The documents a search names, as the ledger's own search does: a CDR billed on them (its id), the start of their
+ * number (as typed or upper-cased), their whole RF reference (spaces ignored).
+ */
 async function searchHits(ctx: ConsoleContext, index: LedgerIndex, q: string): Promise<Set<string>> {
-	const wanted = compact(q);
+	const typed = q.trim();
+	const upper = typed.toUpperCase();
 	const hits = new Set<string>(await cdrHits(ctx, q));
 	for (const doc of index.all()) {
-		const number = doc.summary.number.toUpperCase();
-		if (number.includes(wanted) || (doc.summary.paymentReference && compact(doc.summary.paymentReference).includes(wanted))) {
-			hits.add(doc.summary.number);
+		const number = doc.summary.number;
+		if (number.startsWith(typed) || number.startsWith(upper) || (doc.summary.paymentReference && compact(doc.summary.paymentReference) === compact(q))) {
+			hits.add(number);
 		}
 	}
 	return hits;
