@@ -37,12 +37,8 @@ function decodeCursor(after: string): Cursor {
 	throw new LedgerError('LEDGER_QUERY_INVALID', `after "${after}" is not a cursor this ledger gave: start from the first page.`, 'after');
 }
 
-export async function pageInvoices(db: SqlSession, dialect: SqlDialect, query: InvoicePageQuery): Promise<InvoicePage> {
-	const sort = query.sort ?? 'number';
-	if (!SORTS.includes(sort)) throw new LedgerError('LEDGER_QUERY_INVALID', `sort "${sort}" is not one of ${SORTS.join(', ')}.`, 'sort');
-	if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > 1000) {
-		throw new LedgerError('LEDGER_QUERY_INVALID', `limit ${query.limit} is not a whole number from 1 to 1000.`, 'limit');
-	}
+/** The filters of a query as conditions and their parameters. */
+function filters(dialect: SqlDialect, query: InvoicePageQuery): { conditions: string[]; params: SqlParam[] } {
 	const conditions: string[] = [];
 	const params: SqlParam[] = [];
 	const add = (clause: string, ...values: SqlParam[]) => {
@@ -67,9 +63,24 @@ export async function pageInvoices(db: SqlSession, dialect: SqlDialect, query: I
 			typed.replace(/\s/g, '').toUpperCase(),
 		);
 	}
-	const filter = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
-	const total = Number((await db.one(`SELECT COUNT(*) AS n FROM invoices${filter}`, params))?.n ?? 0);
+	return { conditions, params };
+}
 
+/** How many documents the filters select, all pages together (read beside the page). */
+export async function countInvoices(db: SqlSession, dialect: SqlDialect, query: InvoicePageQuery): Promise<number> {
+	const { conditions, params } = filters(dialect, query);
+	const filter = conditions.length ? ` WHERE ${conditions.join(' AND ')}` : '';
+	return Number((await db.one(`SELECT COUNT(*) AS n FROM invoices${filter}`, params))?.n ?? 0);
+}
+
+/** One page: the rows and the cursor of the next; `total` is countInvoices'. */
+export async function pageInvoices(db: SqlSession, dialect: SqlDialect, query: InvoicePageQuery): Promise<Omit<InvoicePage, 'total'>> {
+	const sort = query.sort ?? 'number';
+	if (!SORTS.includes(sort)) throw new LedgerError('LEDGER_QUERY_INVALID', `sort "${sort}" is not one of ${SORTS.join(', ')}.`, 'sort');
+	if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > 1000) {
+		throw new LedgerError('LEDGER_QUERY_INVALID', `limit ${query.limit} is not a whole number from 1 to 1000.`, 'limit');
+	}
+	const { conditions, params } = filters(dialect, query);
 	const key = sortExpression(dialect, sort);
 	const direction = query.descending ? 'DESC' : 'ASC';
 	const order = `${key ? `${key} ${direction}, ` : ''}series ${direction}, sequence ${direction}`;
@@ -100,7 +111,7 @@ export async function pageInvoices(db: SqlSession, dialect: SqlDialect, query: I
 	const next = more && last
 		? Buffer.from(JSON.stringify([key ? (typeof last.sort_key === 'bigint' ? Number(last.sort_key) : (last.sort_key as string | number)) : null, String(last.series), Number(last.sequence)])).toString('base64url')
 		: undefined;
-	return { rows: page.map(toSummary), total, ...(next ? { next } : {}) };
+	return { rows: page.map(toSummary), ...(next ? { next } : {}) };
 }
 
 export async function findCdrsById(db: SqlSession, id: string): Promise<InvoicedCdr[]> {

@@ -20,7 +20,7 @@ import {
 	type PreparedCdr,
 	type PreparedIssue,
 } from './issue-request';
-import { findCdrsById, pageInvoices } from './invoice-pages';
+import { countInvoices, findCdrsById, pageInvoices } from './invoice-pages';
 import { migrate } from './migrations';
 import {
 	checkEventType,
@@ -313,7 +313,11 @@ export class SqlLedger implements Ledger {
 	}
 
 	async pageInvoices(query: InvoicePageQuery): Promise<InvoicePage> {
-		return this.driver.read((db) => pageInvoices(db, this.driver.dialect, query));
+		const [page, total] = await Promise.all([
+			this.driver.read((db) => pageInvoices(db, this.driver.dialect, query)),
+			this.driver.read((db) => countInvoices(db, this.driver.dialect, query)),
+		]);
+		return { ...page, total };
 	}
 
 	async findCdrsById(id: string): Promise<InvoicedCdr[]> {

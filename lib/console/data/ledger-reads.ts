@@ -13,18 +13,19 @@ export async function statesOf(ledger: Ledger, summaries: readonly InvoiceSummar
 	if (docs.length === 0) return docs;
 	const byNumber = new Map(docs.map((doc) => [doc.summary.number, doc]));
 	const invoices = docs.filter((doc) => doc.summary.typeCode === '380').map((doc) => doc.summary.number);
-	const creditNotes: string[] = [];
-	let after: string | undefined;
-	while (invoices.length > 0) {
-		const page = await ledger.pageInvoices({ correcting: invoices, typeCode: '381', limit: 1000, after });
-		creditNotes.push(...page.rows.map((row) => row.number));
-		after = page.next;
-		if (!after) break;
-	}
-	const [events, creditNoteEvents] = await Promise.all([
-		ledger.events({ invoiceNumbers: [...byNumber.keys()] }),
-		creditNotes.length ? ledger.events({ invoiceNumbers: creditNotes, type: 'CREDIT_NOTE_ISSUED' }) : Promise.resolve([]),
-	]);
+	const creditNotesOf = async () => {
+		const numbers: string[] = [];
+		let after: string | undefined;
+		while (invoices.length > 0) {
+			const page = await ledger.pageInvoices({ correcting: invoices, typeCode: '381', limit: 1000, after });
+			numbers.push(...page.rows.map((row) => row.number));
+			after = page.next;
+			if (!after) break;
+		}
+		return numbers.length ? ledger.events({ invoiceNumbers: numbers, type: 'CREDIT_NOTE_ISSUED' }) : [];
+	};
+	// Independent reads side by side (on PostgreSQL, on two connections of the pool).
+	const [events, creditNoteEvents] = await Promise.all([ledger.events({ invoiceNumbers: [...byNumber.keys()] }), creditNotesOf()]);
 	for (const event of events) {
 		const doc = byNumber.get(event.invoiceNumber ?? '');
 		if (doc) applyEvent(doc, event);
