@@ -306,6 +306,22 @@ describe('Clearing Console over HTTP', () => {
 		});
 	});
 
+	describe('platform statuses', () => {
+		it('lists an invoice the platform rejected (213) under "rejected by the platform", with its status on the detail page', async () => {
+			await ledger.recordEvent({
+				type: 'LIFECYCLE_STATUS',
+				invoiceNumber: 'EVC-2026-000003',
+				payload: { code: '213', label: 'Rejetée', date: '2026-12-12', source: 'platform', messageId: 'CDAR-1', reasons: [{ code: 'BR-FR-01', text: 'SIREN inconnu' }] },
+			});
+			const client = await asAdmin();
+			const rejected = await client.json<{ rows: Array<{ number: string; status: string; platformStatus: { code: string } }> }>('/api/invoices?status=rejected_by_platform');
+			expect(rejected.rows.map((r) => [r.number, r.status, r.platformStatus.code])).toEqual([['EVC-2026-000003', 'rejected', '213']]);
+			const detail = await client.json<{ lifecycle: Array<{ code: string; label: string; reason?: string }> }>('/api/invoices/EVC-2026-000003');
+			expect(detail.lifecycle).toEqual([expect.objectContaining({ code: '213', label: 'Rejetée', reason: 'BR-FR-01 SIREN inconnu' })]);
+			expect(await client.html('/invoices?status=rejected_by_platform')).toContain('Rejected by the platform');
+		});
+	});
+
 	describe('escaping', () => {
 		it('renders ledger text as text: a dispute reason with markup and a script-closing JSON twin', async () => {
 			const reason = '<script>alert(1)</script><img src=x onerror=alert(2)> & </script>';

@@ -8,7 +8,7 @@ import type { InvoiceSummary, LedgerEvent } from '../../ledger';
 import type { Decimal } from '../../money';
 import { dec } from '../../money';
 import type { InvoiceFacts, InvoicePaymentStatus, PaymentEvent } from '../../payments';
-import { paymentEventsOf, paymentStatus } from '../../payments';
+import { PAYMENT_EVENT_TYPES, paymentEventsOf, paymentStatus } from '../../payments';
 import { emspOf } from '../../payments/tracking';
 import type { LifecycleStatus } from './lifecycle';
 import { lifecycleStatusOf } from './lifecycle';
@@ -39,14 +39,8 @@ export interface DocumentState {
 	status?: InvoicePaymentStatus;
 }
 
-export const PAYMENT_TYPES: ReadonlySet<string> = new Set([
-	'PAYMENT_RECORDED',
-	'PAYMENT_REVERSED',
-	'CREDIT_NOTE_ISSUED',
-	'DISPUTE_OPENED',
-	'DISPUTE_RESOLVED',
-	'REMINDER_SENT',
-]);
+/** The events a payment status is derived from (lib/payments), lifecycle statuses among them. */
+export const PAYMENT_TYPES: ReadonlySet<string> = new Set(PAYMENT_EVENT_TYPES);
 
 export function documentState(summary: InvoiceSummary, cdrCount = 0): DocumentState {
 	return {
@@ -71,6 +65,8 @@ export function applyEvent(doc: DocumentState, event: LedgerEvent): boolean {
 		if (typeof count === 'number') doc.cdrCount = count;
 		return false;
 	}
+	const lifecycle = lifecycleStatusOf(event);
+	if (lifecycle) doc.lifecycle.push(lifecycle);
 	if (PAYMENT_TYPES.has(event.type)) {
 		doc.paymentEvents.push(...paymentEventsOf([event]));
 		doc.status = undefined;
@@ -88,12 +84,6 @@ export function applyEvent(doc: DocumentState, event: LedgerEvent): boolean {
 			reason: payload.reason,
 		});
 		return false;
-	}
-	const lifecycle = lifecycleStatusOf(event);
-	if (lifecycle) {
-		doc.lifecycle.push(lifecycle);
-		doc.status = undefined;
-		return true;
 	}
 	return false;
 }

@@ -1,10 +1,11 @@
 /**
- * Lifecycle statuses an accredited platform reports on an invoice (French reform, CDAR messages): how the console
- * reads them from ledger events. The events are written by the platform channel (issue 14); this reader accepts an
- * event whose type names a lifecycle status and whose payload carries the numeric status code, so the console
- * follows whatever the channel records without a second copy of the statuses.
+ * Lifecycle statuses an accredited platform reports on an invoice (French reform, CDAR messages), as the console shows
+ * them: read from the LIFECYCLE_STATUS events payment tracking records (lib/payments/tracking/lifecycle.ts). The
+ * payment status itself (rejected, cancelled) is derived by lib/payments from the same events.
  */
 import type { LedgerEvent } from '../../ledger';
+import type { LifecycleStatusPayload } from '../../payments';
+import { LIFECYCLE_STATUS } from '../../payments/tracking';
 
 /** The CDAR status codes of the French reform (XP Z12-012), by code. */
 export const LIFECYCLE_CODES: Readonly<Record<string, string>> = {
@@ -37,12 +38,14 @@ export interface LifecycleStatus {
 }
 
 export function lifecycleStatusOf(event: LedgerEvent): LifecycleStatus | undefined {
-	if (!/LIFECYCLE/.test(event.type)) return undefined;
-	const payload = (event.payload ?? {}) as Record<string, unknown>;
-	const raw = payload.code ?? payload.statusCode ?? payload.status;
-	const code = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw : undefined;
-	if (!code || !/^\d{3}$/.test(code)) return undefined;
-	const at = [payload.at, payload.date, payload.issuedAt].find((value): value is string => typeof value === 'string') ?? event.at;
-	const reason = [payload.reason, payload.reasonText, payload.message].find((value): value is string => typeof value === 'string');
-	return { code, label: LIFECYCLE_CODES[code] ?? code, at, ...(reason ? { reason } : {}) };
+	if (event.type !== LIFECYCLE_STATUS) return undefined;
+	const payload = (event.payload ?? {}) as Partial<LifecycleStatusPayload>;
+	const code = typeof payload.code === 'string' ? payload.code : undefined;
+	if (!code) return undefined;
+	const at = payload.at ?? payload.date ?? event.at;
+	const reason = (payload.reasons ?? [])
+		.map((r) => [r.code, r.text].filter(Boolean).join(' '))
+		.filter(Boolean)
+		.join('; ');
+	return { code, label: payload.label ?? LIFECYCLE_CODES[code] ?? code, at, ...(reason ? { reason } : {}) };
 }

@@ -13,7 +13,6 @@ import type { DocumentState } from '../data/document-state';
 import { statusOf as derivedStatus } from '../data/document-state';
 import type { LedgerIndex } from '../data/ledger-index';
 import { statesOf } from '../data/ledger-reads';
-import { REJECTED_BY_PLATFORM } from '../data/lifecycle';
 import type { ConsoleContext, Page } from './context';
 import { dateParam, emspParam, pageCount, pageOf, periodOf } from './context';
 
@@ -156,9 +155,10 @@ function matches(ctx: ConsoleContext, doc: DocumentState, query: InvoiceQuery, h
 	if (query.from && s.issueDate < query.from) return false;
 	if (query.to && s.issueDate > query.to) return false;
 	if (query.status) {
-		if (query.status === 'rejected_by_platform') return doc.lifecycle.some((status) => status.code === REJECTED_BY_PLATFORM);
+		// Rejected by the platform (lifecycle 213) is a payment status of its own (lib/payments): not legally issued.
+		const wanted = query.status === 'rejected_by_platform' ? 'rejected' : query.status;
 		const status = statusOf(ctx, doc, query.asOf);
-		if (!status || status.status !== query.status) return false;
+		if (!status || status.status !== wanted) return false;
 	}
 	return true;
 }
