@@ -9,7 +9,7 @@ import type { InvoicingConfig } from '../../lib/invoice/config';
 import { openLedger } from '../../lib/ledger';
 import type { LedgerConfig } from '../../lib/ledger';
 import type { PricedCdrJson } from '../../lib/pricing';
-import { readInputs } from '../input';
+import { readRecords } from '../input';
 import type { Command } from '../usage';
 import { parseNumberOption, UsageError } from '../usage';
 
@@ -35,15 +35,6 @@ function ledgerConfig(value: string, schema?: string): LedgerConfig {
 	return /^postgres(ql)?:\/\//.test(value) ? { kind: 'postgres', connectionString: value, schema } : { kind: 'sqlite', path: value };
 }
 
-async function readLines<T>(file: string | undefined): Promise<T[]> {
-	if (!file) return [];
-	const out: T[] = [];
-	for await (const { record } of readInputs([file])) {
-		if (!record.ok) throw new UsageError(`${file}: ${record.error}`);
-		out.push(record.value as T);
-	}
-	return out;
-}
 
 async function readPassword(): Promise<string> {
 	if (process.env.EV_CLEARING_CONSOLE_PASSWORD) return process.env.EV_CLEARING_CONSOLE_PASSWORD;
@@ -123,8 +114,8 @@ export const consoleCommand: Command = {
 			let cdrs: CdrRecords | undefined;
 			if (values.validation || values.priced) {
 				const run: RunOutputs = {
-					verdicts: await readLines<NonNullable<RunOutputs['verdicts']>[number]>(values.validation),
-					priced: await readLines<PricedCdrJson>(values.priced),
+					verdicts: await readRecords<NonNullable<RunOutputs['verdicts']>[number]>(values.validation),
+					priced: await readRecords<PricedCdrJson>(values.priced),
 				};
 				cdrs = await MemoryCdrRecords.fromRun(run, ledger);
 			}
