@@ -4,9 +4,9 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 
 export default tseslint.config(
 	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'out/**', '**/*.js', '**/*.mjs'] },
-	...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts'] })),
+	...tseslint.configs.recommended.map((config) => ({ ...config, files: ['**/*.ts', '**/*.tsx'] })),
 	{
-		files: ['**/*.ts'],
+		files: ['**/*.ts', '**/*.tsx'],
 		rules: {
 			'@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
 			'@typescript-eslint/consistent-type-imports': 'error',
@@ -24,7 +24,7 @@ export default tseslint.config(
 		},
 	},
 	{
-		files: ['lib/**/*.ts'],
+		files: ['lib/**/*.ts', 'lib/**/*.tsx'],
 		rules: {
 			'no-restricted-imports': ['error', { patterns: ['n8n-workflow', 'n8n-core', 'n8n-*'] }],
 		},

@@ -6,7 +6,16 @@ module.exports = {
 	// End-to-end runs in a real n8n have their own config (jest.e2e.config.js, npm run test:e2e).
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	transform: {
-		'^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }],
+		'^.+\\.tsx?$': [
+			'@swc/jest',
+			{
+				jsc: {
+					target: 'es2023',
+					parser: { syntax: 'typescript', tsx: true },
+					transform: { react: { runtime: 'automatic', importSource: 'hono/jsx' } },
+				},
+			},
+		],
 		// openapi-backend (the fake platform's OpenAPI validator) requires this ES-module-only package from CommonJS.
 		'/node_modules/@apidevtools/json-schema-ref-parser/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
 	},

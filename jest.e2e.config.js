@@ -8,7 +8,16 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.test.ts'],
 	transform: {
-		'^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2023', parser: { syntax: 'typescript' } } }],
+		'^.+\\.tsx?$': [
+			'@swc/jest',
+			{
+				jsc: {
+					target: 'es2023',
+					parser: { syntax: 'typescript', tsx: true },
+					transform: { react: { runtime: 'automatic', importSource: 'hono/jsx' } },
+				},
+			},
+		],
 		// openapi-backend (the fake platform's OpenAPI validator) requires this ES-module-only package from CommonJS.
 		'/node_modules/@apidevtools/json-schema-ref-parser/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
 	},

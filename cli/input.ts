@@ -42,6 +42,17 @@ export async function* readInputs(files: string[]): AsyncGenerator<SourcedRecord
 	}
 }
 
+/** Every record of a run's output file (`validate`, `price` NDJSON) in memory: for outputs a report or the console reads whole. */
+export async function readRecords<T>(file: string | undefined): Promise<T[]> {
+	if (!file) return [];
+	const out: T[] = [];
+	for await (const { record } of readInputs([file])) {
+		if (!record.ok) throw new UnreadableInputError(`${file}: ${record.error}`);
+		out.push(record.value as T);
+	}
+	return out;
+}
+
 /** Reads a whole small JSON file (tariffs, configuration). */
 export async function readJsonFile(file: string, what: string): Promise<unknown> {
 	await checkReadable(file);

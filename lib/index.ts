@@ -27,9 +27,12 @@ export type { RenderedInvoiceFile } from './einvoice';
 export { deliverInvoice } from './delivery';
 export { importBankStatement, recordPayment, resolveDispute, openDispute, statusReport } from './payments/tracking';
 export { clearingReport, renderReportHtml } from './report';
+export { createConsole, serveConsole } from './console';
+export type { ClearingConsole, ConsoleOptions } from './console';
 export { readJsonRecords } from './io/json-records';
 export { NdjsonWriter } from './io/ndjson-writer';
 
+export * as console from './console';
 export * as delivery from './delivery';
 export * as einvoice from './einvoice';
 export * as issuing from './issuing';

@@ -1,4 +1,5 @@
 import type { Command } from '../usage';
+import { consoleCommand } from './console';
 import { invoiceCommand } from './invoice';
 import { paymentsCommand } from './payments';
 import { priceCommand } from './price';
@@ -6,4 +7,4 @@ import { reportCommand } from './report';
 import { sendCommand } from './send';
 import { validateCommand } from './validate';
 
-export const commands: Command[] = [validateCommand, priceCommand, invoiceCommand, sendCommand, paymentsCommand, reportCommand];
+export const commands: Command[] = [validateCommand, priceCommand, invoiceCommand, sendCommand, paymentsCommand, reportCommand, consoleCommand];

@@ -6,7 +6,7 @@ import { openLedger } from '../../lib/ledger';
 import type { PricedCdrJson } from '../../lib/pricing';
 import { clearingReport, renderReportHtml } from '../../lib/report';
 import type { ReportVerdict } from '../../lib/report';
-import { readInputs } from '../input';
+import { readRecords } from '../input';
 import type { Command } from '../usage';
 import { UsageError } from '../usage';
 
@@ -17,17 +17,9 @@ Writes the clearing report of a run into <dir>: report.html (self-contained page
   --priced <file>       output of \`ev-clearing price\`: price deviations with their breakdown
   --ledger <file>       SQLite ledger: documents issued per eMSP and the payment aging
   --as-of <YYYY-MM-DD>  date of the aging (default today)
-  --title <text>        title of the report`;
+  --title <text>        title of the report
+  --console-url <url>   the Clearing Console's address: each document links to its page there`;
 
-async function readLines<T>(file: string | undefined): Promise<T[]> {
-	if (!file) return [];
-	const out: T[] = [];
-	for await (const { record } of readInputs([file])) {
-		if (!record.ok) throw new UsageError(`${file}: ${record.error}`);
-		out.push(record.value as T);
-	}
-	return out;
-}
 
 export const reportCommand: Command = {
 	name: 'report',
@@ -43,6 +35,7 @@ export const reportCommand: Command = {
 				ledger: { type: 'string' },
 				'as-of': { type: 'string' },
 				title: { type: 'string' },
+				'console-url': { type: 'string' },
 			},
 		});
 		if (!values.out) throw new UsageError('--out is required: the folder report.html and report.json are written to.');
@@ -50,11 +43,11 @@ export const reportCommand: Command = {
 			throw new UsageError('give at least one of --validation, --priced, --ledger.');
 		}
 		if (values['as-of'] && !/^\d{4}-\d{2}-\d{2}$/.test(values['as-of'])) throw new UsageError('--as-of expects YYYY-MM-DD.');
-		const verdicts = await readLines<ReportVerdict>(values.validation);
-		const priced = await readLines<PricedCdrJson>(values.priced);
+		const verdicts = await readRecords<ReportVerdict>(values.validation);
+		const priced = await readRecords<PricedCdrJson>(values.priced);
 		const ledger = values.ledger ? await openLedger({ kind: 'sqlite', path: values.ledger }) : undefined;
 		try {
-			const report = await clearingReport({ title: values.title, verdicts, priced, ledger, asOf: values['as-of'] });
+			const report = await clearingReport({ title: values.title, verdicts, priced, ledger, asOf: values['as-of'], consoleUrl: values['console-url'] });
 			await fs.mkdir(values.out, { recursive: true });
 			await fs.writeFile(path.join(values.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
 			await fs.writeFile(path.join(values.out, 'report.html'), renderReportHtml(report));

@@ -20,7 +20,8 @@ type RequestErrorCode =
 	| 'CREDIT_EXCEEDS_INVOICE'
 	| 'INVOICE_NOT_FOUND'
 	| 'RENDERED_FILE_INVALID'
-	| 'EVENT_TYPE_INVALID';
+	| 'EVENT_TYPE_INVALID'
+	| 'LEDGER_QUERY_INVALID';
 
 /**
  * The store cannot be used at all (a server down, a password refused, a file locked by another process): no request

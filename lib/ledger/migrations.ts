@@ -75,9 +75,28 @@ ALTER TABLE ledger_events ADD COLUMN event_key TEXT;
 CREATE UNIQUE INDEX ledger_events_key ON ledger_events (event_key) WHERE event_key IS NOT NULL;
 `;
 
+/**
+ * The Clearing Console's lists (issue 15): one index per sort order of the invoice list (keyset pagination answers a
+ * page from the index), the CDRs by id whatever their CPO (search), and the events by type (payment tracking and the
+ * review queues read one type at a time).
+ */
+function consoleListsV3(dialect: SqlDialect): string {
+	return `
+CREATE INDEX invoices_issue_order ON invoices (issue_date, series, sequence);
+CREATE INDEX invoices_due_order ON invoices ((${DUE_DATE_KEY}), series, sequence);
+CREATE INDEX invoices_total_order ON invoices ((${dialect.cents('total_with_vat')}), series, sequence);
+CREATE INDEX invoice_cdrs_id ON invoice_cdrs ((UPPER(cdr_id)));
+CREATE INDEX ledger_events_type ON ledger_events (type, id);
+`;
+}
+
+/** The due date a list sorts by: a document without one (a credit note) is due when issued. */
+export const DUE_DATE_KEY = 'COALESCE(due_date, issue_date)';
+
 export const MIGRATIONS: readonly Migration[] = [
 	{ version: 1, name: 'invoices', sql: invoicesV1 },
 	{ version: 2, name: 'event keys', sql: EVENT_KEYS_V2 },
+	{ version: 3, name: 'console lists', sql: consoleListsV3 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

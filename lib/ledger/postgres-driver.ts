@@ -21,6 +21,8 @@ export const POSTGRES_DIALECT: SqlDialect = {
 	}),
 	forUpdate: ' FOR UPDATE',
 	serialKey: 'BIGSERIAL PRIMARY KEY',
+	cents: (column) => `(REPLACE(${column}, '.', '')::bigint)`,
+	startsWith: (column, prefix) => ({ sql: `${column} LIKE ? ESCAPE '\\'`, params: [`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`] }),
 };
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

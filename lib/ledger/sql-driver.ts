@@ -42,6 +42,16 @@ export interface SqlDialect {
 	readonly forUpdate: string;
 	/** The type of an auto-increment key column. */
 	readonly serialKey: string;
+	/**
+	 * A 2-decimal amount text column as a whole number of cents: a sort key (lists by amount), the same expression in
+	 * the index and in the ORDER BY so the index serves it. Never used to compute money.
+	 */
+	cents(column: string): string;
+	/**
+	 * A condition: the text `column` starts with `prefix`, served by the column's index where the engine can (SQLite: a
+	 * range of its binary order; PostgreSQL: LIKE, by the index under the C collation, a scan otherwise).
+	 */
+	startsWith(column: string, prefix: string): { sql: string; params: SqlValue[] };
 }
 
 /** What a constraint refused; `name` is the engine's: the constraint (PostgreSQL) or its columns (SQLite). */

@@ -20,6 +20,7 @@ import {
 	type PreparedCdr,
 	type PreparedIssue,
 } from './issue-request';
+import { countInvoices, findCdrsById, pageInvoices } from './invoice-pages';
 import { migrate } from './migrations';
 import {
 	checkEventType,
@@ -31,11 +32,14 @@ import {
 	toEvent,
 	toSummary,
 } from './rows';
-import { insertRows, where, type Row, type SqlDialect, type SqlDriver, type SqlSession } from './sql-driver';
+import { insertRows, where, type Row, type SqlDialect, type SqlDriver, type SqlParam, type SqlSession } from './sql-driver';
 import type {
 	CdrRef,
 	EventFilter,
 	InvoiceFilter,
+	InvoicedCdr,
+	InvoicePage,
+	InvoicePageQuery,
 	InvoiceRecord,
 	InvoiceSummary,
 	IssueRequest,
@@ -295,10 +299,29 @@ export class SqlLedger implements Ledger {
 			['id > ?', filter.afterId],
 		]);
 		const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(0, Math.trunc(filter.limit))}` : '';
+		let clauses = sql;
+		const all: SqlParam[] = [...params];
+		if (filter.invoiceNumbers !== undefined) {
+			if (filter.invoiceNumbers.length === 0) return [];
+			clauses += `${clauses ? ' AND' : ' WHERE'} ${this.driver.dialect.inList('invoice_number')}`;
+			all.push([...filter.invoiceNumbers]);
+		}
 		const rows = await this.driver.read((db) =>
-			db.all(`SELECT ${EVENT_COLUMNS} FROM ledger_events${sql} ORDER BY id${limit}`, params),
+			db.all(`SELECT ${EVENT_COLUMNS} FROM ledger_events${clauses} ORDER BY id${limit}`, all),
 		);
 		return rows.map(toEvent);
+	}
+
+	async pageInvoices(query: InvoicePageQuery): Promise<InvoicePage> {
+		const [page, total] = await Promise.all([
+			this.driver.read((db) => pageInvoices(db, this.driver.dialect, query)),
+			this.driver.read((db) => countInvoices(db, this.driver.dialect, query)),
+		]);
+		return { ...page, total };
+	}
+
+	async findCdrsById(id: string): Promise<InvoicedCdr[]> {
+		return this.driver.read((db) => findCdrsById(db, id));
 	}
 
 	async close(): Promise<void> {

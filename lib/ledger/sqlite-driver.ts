@@ -27,6 +27,8 @@ export const SQLITE_DIALECT: SqlDialect = {
 	}),
 	forUpdate: '',
 	serialKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+	cents: (column) => `CAST(REPLACE(${column}, '.', '') AS INTEGER)`,
+	startsWith: (column, prefix) => ({ sql: `(${column} >= ? AND ${column} < ?)`, params: [prefix, `${prefix}\u{10FFFF}`] }),
 };
 
 function nodeSqlite(): typeof NodeSqlite {

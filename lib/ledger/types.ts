@@ -138,10 +138,46 @@ export interface NewLedgerEvent {
 
 export interface EventFilter {
 	invoiceNumber?: string;
+	/** The events of several invoices at once (a page of a list). */
+	invoiceNumbers?: readonly string[];
 	type?: LedgerEventType;
 	/** Only events with a greater id: to follow the trail incrementally. */
 	afterId?: number;
 	limit?: number;
+}
+
+/** The orders a page of invoices can be read in, each served by an index. */
+export type InvoiceSortKey = 'number' | 'issueDate' | 'dueDate' | 'total';
+
+export interface InvoicePageQuery extends InvoiceFilter {
+	/** The start of a number (as typed, or upper-cased), or a whole RF reference (spaces ignored). */
+	search?: string;
+	/** Only these documents. */
+	numbers?: readonly string[];
+	/** Only the credit notes correcting one of these invoices. */
+	correcting?: readonly string[];
+	/** Default: by number (series, then sequence). dueDate: a document without one counts as due when issued. */
+	sort?: InvoiceSortKey;
+	descending?: boolean;
+	/** Keyset pagination: the `next` of the previous page (stable when documents are added meanwhile). */
+	after?: string;
+	/** Or a page by position (`after` wins when both are given). */
+	offset?: number;
+	/** 1 to 1000. */
+	limit: number;
+}
+
+export interface InvoicePage {
+	rows: InvoiceSummary[];
+	/** How many documents the filters select, all pages together. */
+	total: number;
+	/** Give it as `after` for the next page; absent on the last. */
+	next?: string;
+}
+
+/** A CDR on a document, as the ledger links it. */
+export interface InvoicedCdr extends CdrRef {
+	invoiceNumber: string;
 }
 
 export interface Ledger {
@@ -167,6 +203,10 @@ export interface Ledger {
 	 */
 	recordEvent(event: NewLedgerEvent): Promise<LedgerEvent & { duplicate?: true }>;
 	events(filter?: EventFilter): Promise<LedgerEvent[]>;
+	/** A page of documents, filtered, sorted and paged by the store (keyset or offset), with the count of all pages. */
+	pageInvoices(query: InvoicePageQuery): Promise<InvoicePage>;
+	/** The documents a CDR id is on, whichever CPO's (ids compared case-insensitively). */
+	findCdrsById(id: string): Promise<InvoicedCdr[]>;
 	close(): Promise<void>;
 }
 

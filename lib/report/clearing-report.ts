@@ -14,6 +14,12 @@ export interface ReportVerdict {
 	issues: Array<{ code: string; severity: string; message: string }>;
 }
 
+/** How a document left: a channel and its last outcome (sent, failed, already_sent). */
+export interface ReportDelivery {
+	channel: string;
+	status: string;
+}
+
 export interface ReportDocument {
 	number: string;
 	typeCode: '380' | '381';
@@ -22,6 +28,7 @@ export interface ReportDocument {
 	buyerName?: string;
 	currency: string;
 	totals: { withoutVat: string; vat: string; withVat: string };
+	deliveries?: ReportDelivery[];
 }
 
 export interface ClearingReportInput {
@@ -36,6 +43,16 @@ export interface ClearingReportInput {
 	statuses?: readonly Pick<InvoicePaymentStatus, 'invoiceNumber' | 'emsp' | 'status' | 'lifecycle'>[];
 	/** How many deviations to show in detail. */
 	topDeviations?: number;
+	/** How many rejected CDRs to list by id (all are counted). Default 500. */
+	rejectedListed?: number;
+	/** The Clearing Console's address: documents link to their page there. */
+	consoleUrl?: string;
+}
+
+export interface RejectedCdr {
+	id: string | null;
+	codes: string[];
+	message: string;
 }
 
 export interface DeviationRow {
@@ -53,12 +70,17 @@ export interface DeviationRow {
 export interface ClearingReport {
 	title: string;
 	generatedAt: string;
+	/** received = valid + rejected; valid = priced + notPriced (passed the checks, not priced in this run). */
 	cdrs: {
 		received: number;
 		valid: number;
 		rejected: number;
 		withWarnings: number;
+		priced: number;
+		notPriced: number;
 		rejectedByCode: Array<{ code: string; count: number; example: string }>;
+		/** The rejected CDRs by id with their codes (the first `rejectedListed`). */
+		rejectedCdrs: RejectedCdr[];
 	};
 	pricing: {
 		priced: number;
@@ -79,7 +101,19 @@ export interface ClearingReport {
 			netWithVat: string;
 		}>;
 		documentCount: number;
+		/** Every document of the run with how it left. */
+		documents: Array<{
+			number: string;
+			typeCode: '380' | '381';
+			emsp: string;
+			buyerName: string;
+			currency: string;
+			withVat: string;
+			deliveries: ReportDelivery[];
+			consoleLink: string | null;
+		}>;
 	};
+	consoleUrl: string | null;
 	aging: {
 		asOf: string | null;
 		lines: Array<{ emsp: string; currency: string; buckets: Record<string, string>; total: string; invoiceCount: number }>;
@@ -120,6 +154,20 @@ function lifecycleSection(statuses: ClearingReportInput['statuses'] = []): Clear
 }
 
 const money = (d: Decimal) => d.toFixed(2);
+
+/**
+ * A document's page in the console: `ev-clearing console` serves paths (http://host:5680/invoices/N), the console
+ * behind an n8n Webhook takes its route in the query (…/webhook/clearing-console?route=/invoices/N). `route` is a
+ * path with its segments URL-encoded (an invoice number may hold "/").
+ */
+export function consoleLink(consoleUrl: string, route: string): string {
+	if (/\/webhook(-test)?\//.test(consoleUrl) || consoleUrl.includes('?')) {
+		const url = new URL(consoleUrl);
+		url.searchParams.set('route', route);
+		return url.toString();
+	}
+	return `${consoleUrl.replace(/\/+$/, '')}${route}`;
+}
 
 export function buildClearingReport(input: ClearingReportInput): ClearingReport {
 	const rejected = input.verdicts.filter((v) => !v.valid);
@@ -185,14 +233,23 @@ export function buildClearingReport(input: ClearingReportInput): ClearingReport 
 		perEmsp.set(key, row);
 	}
 
+	const valid = input.verdicts.length - rejected.length;
+	const consoleUrl = input.consoleUrl?.trim() || null;
 	return {
 		title: input.title ?? 'Clearing report',
 		generatedAt: input.generatedAt,
+		consoleUrl,
 		cdrs: {
 			received: input.verdicts.length,
-			valid: input.verdicts.length - rejected.length,
+			valid,
 			rejected: rejected.length,
 			withWarnings: input.verdicts.filter((v) => v.valid && v.issues.length > 0).length,
+			priced: input.priced.length,
+			notPriced: Math.max(0, valid - input.priced.length),
+			rejectedCdrs: rejected.slice(0, input.rejectedListed ?? 500).map((v) => {
+				const errors = v.issues.filter((i) => i.severity === 'error');
+				return { id: v.id, codes: [...new Set(errors.map((i) => i.code))], message: errors[0]?.message ?? '' };
+			}),
 			rejectedByCode: [...byCode].map(([code, e]) => ({ code, ...e })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
 		},
 		pricing: {
@@ -206,6 +263,16 @@ export function buildClearingReport(input: ClearingReportInput): ClearingReport 
 				.sort((a, b) => a.emsp.localeCompare(b.emsp) || a.currency.localeCompare(b.currency))
 				.map(({ net, gross, ...row }) => ({ ...row, netWithoutVat: money(net), netWithVat: money(gross) })),
 			documentCount: input.documents.length,
+			documents: input.documents.map((doc) => ({
+				number: doc.number,
+				typeCode: doc.typeCode,
+				emsp: `${doc.buyer.countryCode}*${doc.buyer.partyId}`,
+				buyerName: doc.buyerName ?? '',
+				currency: doc.currency,
+				withVat: doc.totals.withVat,
+				deliveries: doc.deliveries ?? [],
+				consoleLink: consoleUrl ? consoleLink(consoleUrl, `/invoices/${encodeURIComponent(doc.number)}`) : null,
+			})),
 		},
 		aging: {
 			asOf: input.agingAsOf ?? null,

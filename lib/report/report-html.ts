@@ -116,6 +116,16 @@ export function renderReportHtml(report: ClearingReport): string {
 			[2, 3, 4],
 		)}</details>`,
 	]);
+	const consoleHref = (link: string | null, label: string) => (link ? `<a href="${escape(link)}">${escape(label)}</a>` : escape(label));
+	const rejectedRows = cdrs.rejectedCdrs.map((r) => [`<code>${escape(r.id ?? '(no id)')}</code>`, r.codes.map((c) => `<code>${escape(c)}</code>`).join(' '), escape(r.message)]);
+	const more = cdrs.rejected - cdrs.rejectedCdrs.length;
+	const documentRows = invoices.documents.map((d) => [
+		consoleHref(d.consoleLink, d.number),
+		d.typeCode === '381' ? 'credit note' : 'invoice',
+		`${escape(d.emsp)} ${escape(d.buyerName)}`,
+		`${escape(d.withVat)} ${escape(d.currency)}`,
+		d.deliveries.length ? d.deliveries.map((x) => `<span class="delivery ${escape(x.status)}">${escape(x.channel)}: ${escape(x.status)}</span>`).join(' ') : '<span class="delivery none">not sent</span>',
+	]);
 	const json = JSON.stringify(report).replace(/</g, '\\u003c');
 	return `<!doctype html>
 <html lang="en">
@@ -142,11 +152,15 @@ th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e3e6eb;vertical-a
 th{background:#f0f2f5;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}
 details summary{cursor:pointer;color:#1565c0}
 .empty{color:#5b6475;font-style:italic}
+.counts{font-size:14px;margin:0 0 18px}
+.delivery{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;background:#eef1f5}
+.delivery.sent,.delivery.already_sent{background:#dcefe0}.delivery.failed{background:#f8dede}
+header a{color:#fff}
 code{font-size:12px}
 </style>
 </head>
 <body>
-<header><h1>${escape(report.title)}</h1><p>Generated ${escape(report.generatedAt)}${aging.asOf ? ` · payment aging as of ${escape(aging.asOf)}` : ''}</p></header>
+<header><h1>${escape(report.title)}</h1><p>Generated ${escape(report.generatedAt)}${aging.asOf ? ` · payment aging as of ${escape(aging.asOf)}` : ''}${report.consoleUrl ? ` · <a href="${escape(report.consoleUrl)}" data-testid="console-link">open the Clearing Console</a>` : ''}</p></header>
 <main>
 <div class="tiles">
 ${tile('CDRs received', cdrs.received, 'cdrs-received')}
@@ -156,8 +170,12 @@ ${tile('price matches', pricing.byStatus.match, 'price-match', 'good')}
 ${tile('price deviations', pricing.byStatus.mismatch + pricing.byStatus.unpriceable, 'price-deviations', pricing.byStatus.mismatch + pricing.byStatus.unpriceable > 0 ? 'warn' : 'good')}
 ${tile('documents issued', invoices.documentCount, 'documents-issued')}
 </div>
+<p class="counts" data-testid="cdr-counts"><strong>${cdrs.received}</strong> CDRs received = <strong>${cdrs.valid}</strong> valid + <strong>${cdrs.rejected}</strong> rejected;
+${cdrs.valid} valid = <strong>${cdrs.priced}</strong> priced + <strong data-testid="cdrs-not-priced">${cdrs.notPriced}</strong> not priced in this run (left out before pricing, e.g. another CPO's);
+${cdrs.priced} priced = ${pricing.byStatus.match} match + ${pricing.byStatus.not_declared} without declared price + ${pricing.byStatus.mismatch} mismatch + ${pricing.byStatus.unpriceable} unpriceable.</p>
 <section><h2>CDRs rejected, by reason</h2>${rejectedChart}
 ${cdrs.rejectedByCode.length ? table(['code', 'CDRs', 'example'], cdrs.rejectedByCode.map((r) => [`<code>${escape(r.code)}</code>`, String(r.count), escape(r.example)]), 'rejected-table', [1]) : ''}
+${rejectedRows.length ? `<h3>Rejected CDRs</h3>${table(['CDR', 'codes', 'first error'], rejectedRows, 'rejected-cdrs')}${more > 0 ? `<p>… and ${more} more (all are counted above).</p>` : ''}` : ''}
 <p>${cdrs.withWarnings} valid CDR(s) carry warnings.</p></section>
 <section><h2>Price cross-check</h2>
 <p>${pricing.priced} CDRs priced: <strong>${pricing.byStatus.match}</strong> match, ${pricing.byStatus.not_declared} without declared price,
@@ -172,6 +190,7 @@ ${table(
 	'invoices-table',
 	[2, 3, 4, 5],
 )}
+${documentRows.length ? `<h3>Documents</h3>${table(['number', 'type', 'eMSP', 'total incl. VAT', 'delivery'], documentRows, 'documents-table', [3])}` : ''}
 </section>
 <section><h2>Payment aging</h2>${agingChart(report)}
 ${aging.lines.length ? table(['eMSP', 'invoices', 'not due', '1-30 d', '31-60 d', '61-90 d', '> 90 d', 'open'], aging.lines.map((l) => [escape(l.emsp), String(l.invoiceCount), ...['current', '1-30', '31-60', '61-90', '>90'].map((b) => escape(l.buckets[b])), `<strong>${escape(l.total)}</strong> ${escape(l.currency)}`]), 'aging-table', [1, 2, 3, 4, 5, 6, 7]) : ''}

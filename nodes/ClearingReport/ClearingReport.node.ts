@@ -2,7 +2,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { statusReport } from '../../lib/payments/tracking';
-import { buildClearingReport, renderReportHtml, sortRunItems } from '../../lib/report';
+import { buildClearingReport, renderReportHtml, sortRunItems, withLedgerDeliveries } from '../../lib/report';
 import { ledgerProperties, openNodeLedger, postgresLedgerTest } from '../shared/ledger-parameters';
 
 export class ClearingReport implements INodeType {
@@ -30,7 +30,7 @@ export class ClearingReport implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Connect the Rejected output of Validate CDR, both outputs of Price CDR and the Invoices output of Build Invoice (through a Merge node in Append mode)',
+					'Connect (through a Merge node in Append mode) both outputs of Validate CDR, or its Rejected output and every CDR left out before pricing, both outputs of Price CDR, and the documents (Build Invoice\'s Invoices, or Send Factur-X\'s outputs): each CDR and document is counted once',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -47,6 +47,15 @@ export class ClearingReport implements INodeType {
 				...p,
 				displayOptions: { show: { includeAging: [true], ...(p.displayOptions?.show ?? {}) } },
 			})),
+			{
+				displayName: 'Console URL',
+				name: 'consoleUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://n8n.example.com/webhook/clearing-console',
+				description:
+					'Where the Clearing Console is served (the Webhook URL of the Clearing Console workflow, or the address of `ev-clearing console`): the report links each document to its page there',
+			},
 			{
 				displayName: 'Aging As Of',
 				name: 'asOf',
@@ -70,10 +79,12 @@ export class ClearingReport implements INodeType {
 		}
 		let aging: Awaited<ReturnType<typeof statusReport>>['aging'] = [];
 		let statuses: Awaited<ReturnType<typeof statusReport>>['statuses'] = [];
+		let documents = run.documents;
 		if (this.getNodeParameter('includeAging', 0, true) as boolean) {
 			const ledger = await openNodeLedger(this);
 			try {
 				({ aging, statuses } = await statusReport(ledger, asOf));
+				documents = await withLedgerDeliveries(ledger, documents);
 			} finally {
 				await ledger.close();
 			}
@@ -83,7 +94,8 @@ export class ClearingReport implements INodeType {
 			generatedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
 			verdicts: run.verdicts,
 			priced: run.priced,
-			documents: run.documents,
+			documents,
+			consoleUrl: (this.getNodeParameter('consoleUrl', 0, '') as string).trim() || undefined,
 			aging,
 			statuses,
 			agingAsOf: aging.length || this.getNodeParameter('includeAging', 0, true) ? asOf : undefined,

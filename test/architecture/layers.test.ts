@@ -23,14 +23,15 @@ const FLOORS: Readonly<Record<string, number>> = {
 	delivery: 7,
 	payments: 8,
 	report: 9,
-	'index.ts': 10,
+	console: 10,
+	'index.ts': 11,
 };
 
 function files(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
 		const full = path.join(dir, name);
 		if (statSync(full).isDirectory()) return files(full);
-		return name.endsWith('.ts') ? [full] : [];
+		return /\.tsx?$/.test(name) ? [full] : [];
 	});
 }
 

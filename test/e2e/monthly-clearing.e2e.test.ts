@@ -184,9 +184,14 @@ describe('monthly clearing workflow, run by `n8n execute`', () => {
 		}
 	});
 
-	it('writes the review report with the invoices per eMSP and the aging of the ledger', () => {
+	it('writes the review report: counts that add up, every document with its delivery, the invoices per eMSP and the aging', () => {
 		const [report] = run.items('Clearing Report');
-		expect(report.cdrs).toMatchObject({ received: 15, valid: 15, rejected: 0 });
+		// All 26 CDRs read are counted: the 15 of the French CPO priced, the German CPO's 11 left out before pricing.
+		expect(report.cdrs).toMatchObject({ received: 26, valid: 26, rejected: 0, priced: 15, notPriced: 11 });
+		const documents = (report.invoices as JsonObject).documents as JsonObject[];
+		expect(documents.map((d) => [d.number, d.deliveries]).sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual(
+			['EVC-2026-000001', 'EVC-2026-000002', 'EVC-2026-000003', 'EVC-2026-000004', 'EVC-AV-2026-000001'].map((n) => [n, [{ channel: 'email', status: 'sent' }]]),
+		);
 		expect((report.invoices as JsonObject).documentCount).toBe(5);
 		const perEmsp = ((report.invoices as JsonObject).perEmsp as JsonObject[]).map((l) => [l.emsp, l.netWithVat]);
 		// DE*CHP: 48.90 invoiced less the 26.19 credit note.
@@ -201,6 +206,8 @@ describe('monthly clearing workflow, run by `n8n execute`', () => {
 		expect(html).toContain('<html');
 		expect(html).toContain('Mobilis France SAS');
 		expect(html).toContain('79.85');
+		expect(html).toContain('26</strong> CDRs received = <strong>26</strong> valid + <strong>0</strong> rejected');
+		expect(html).toContain('email: sent');
 	});
 
 	it('invoices and e-mails nothing twice when run again', async () => {

@@ -4,7 +4,16 @@
  */
 import { invoiceNumberFormatter } from '../../lib/invoice/numbering';
 import { openLedger } from '../../lib/ledger';
-import type { CdrRef, IssueCreditNoteRequest, IssueInvoiceRequest, Ledger, LedgerConfig } from '../../lib/ledger';
+import type {
+	CdrRef,
+	InvoicePageQuery,
+	InvoiceSortKey,
+	InvoiceSummary,
+	IssueCreditNoteRequest,
+	IssueInvoiceRequest,
+	Ledger,
+	LedgerConfig,
+} from '../../lib/ledger';
 import { cdrKey } from '../../lib/ocpi/types';
 
 export interface StoreHarness {
@@ -397,6 +406,111 @@ export function describeLedgerContract(harness: StoreHarness): void {
 			await expect(
 				ledger.recordEvent({ type: 'PAYMENT_RECORDED', invoiceNumber: 'INV-2025-000099', payload: {} }),
 			).rejects.toMatchObject({ code: 'INVOICE_NOT_FOUND' });
+		});
+	});
+
+	describe('pages of invoices (lists)', () => {
+		/** 23 invoices over 3 buyers, dates and totals in another order than the numbers, and a credit note. */
+		async function issueMany(): Promise<string[]> {
+			const numbers: string[] = [];
+			for (let i = 0; i < 23; i++) {
+				const net = 100 + ((i * 37) % 23) * 10; // totals 120.00 … repeated, out of number order
+				numbers.push(
+					await issued(
+						ledger,
+						invoice([cdr(`PAGE-${i}`)], {
+							issueDate: `2025-03-${String(1 + Math.floor(i / 2)).padStart(2, '0')}`,
+							dueDate: `2025-05-${String(28 - (i % 20)).padStart(2, '0')}`,
+							buyer: { countryCode: 'NL', partyId: ['EMS', 'ROM', 'ABC'][i % 3] },
+							totals: { withoutVat: `${net}.00`, vat: `${net / 5}.00`, withVat: `${net * 1.2}.00` },
+							paymentReferenceFor: () => `RF${i}X${i}`,
+						}),
+					),
+				);
+			}
+			numbers.push(await issued(ledger, creditNote(numbers[0], { issueDate: '2025-03-20' })));
+			return numbers;
+		}
+
+		/** Every page of `query` followed by its cursor. */
+		async function allPages(query: Omit<InvoicePageQuery, 'limit'>, limit: number): Promise<string[]> {
+			const seen: string[] = [];
+			let after: string | undefined;
+			do {
+				const page = await ledger.pageInvoices({ ...query, limit, after });
+				seen.push(...page.rows.map((row) => row.number));
+				after = page.next;
+			} while (after);
+			return seen;
+		}
+
+		it('reads every order forwards and backwards page by page (keyset), each document once', async () => {
+			const numbers = await issueMany();
+			const all = await ledger.listInvoices();
+			const key: Record<InvoiceSortKey, (s: InvoiceSummary) => string | number> = {
+				number: () => 0,
+				issueDate: (s) => s.issueDate,
+				dueDate: (s) => s.dueDate ?? s.issueDate,
+				total: (s) => Number(s.totals.withVat.replace('.', '')),
+			};
+			for (const sort of ['number', 'issueDate', 'dueDate', 'total'] as InvoiceSortKey[]) {
+				const expected = [...all]
+					.sort((a, b) => {
+						const [x, y] = [key[sort](a), key[sort](b)];
+						return x < y ? -1 : x > y ? 1 : a.series === b.series ? a.sequence - b.sequence : a.series < b.series ? -1 : 1;
+					})
+					.map((s) => s.number);
+				expect(await allPages({ sort }, 5)).toEqual(expected);
+				expect(await allPages({ sort, descending: true }, 7)).toEqual([...expected].reverse());
+			}
+			expect((await ledger.pageInvoices({ limit: 50 })).rows).toHaveLength(numbers.length);
+		});
+
+		it('filters, searches, counts and jumps to a page by offset', async () => {
+			const numbers = await issueMany();
+			const ems = await ledger.pageInvoices({ buyer: { countryCode: 'nl', partyId: 'ems' }, typeCode: '380', limit: 3 });
+			expect(ems.total).toBe(8);
+			expect(ems.rows.map((r) => r.number)).toEqual([numbers[0], numbers[3], numbers[6]]);
+			expect(ems.next).toBeDefined();
+			const march = await ledger.pageInvoices({ issuedFrom: '2025-03-05', issuedTo: '2025-03-06', limit: 10 });
+			expect(march.rows.map((r) => r.issueDate)).toEqual(['2025-03-05', '2025-03-05', '2025-03-06', '2025-03-06']);
+			expect((await ledger.pageInvoices({ search: 'rf12 x12', limit: 10 })).rows.map((r) => r.number)).toEqual([numbers[12]]);
+			expect((await ledger.pageInvoices({ search: numbers[7].toLowerCase(), limit: 10 })).rows.map((r) => r.number)).toEqual([numbers[7]]);
+			expect((await ledger.pageInvoices({ search: numbers[1].slice(0, -1), limit: 30 })).rows.map((r) => r.number)).toEqual(numbers.slice(0, 9));
+			// LIKE wildcards in a search are taken literally.
+			expect((await ledger.pageInvoices({ search: '%', limit: 10 })).total).toBe(0);
+			expect((await ledger.pageInvoices({ search: 'INV_2025', limit: 10 })).total).toBe(0);
+			const third = await ledger.pageInvoices({ sort: 'total', offset: 10, limit: 5 });
+			expect(third.rows.map((r) => r.number)).toEqual((await allPages({ sort: 'total' }, 100)).slice(10, 15));
+			expect(third.total).toBe(numbers.length);
+			expect((await ledger.pageInvoices({ numbers: [numbers[2], numbers[23], 'NOPE'], limit: 10 })).rows.map((r) => r.number)).toEqual([numbers[23], numbers[2]].sort());
+			expect((await ledger.pageInvoices({ correcting: [numbers[0], numbers[1]], limit: 10 })).rows.map((r) => r.number)).toEqual([numbers[23]]);
+			const last = await ledger.pageInvoices({ limit: 24 });
+			expect(last.next).toBeUndefined();
+		});
+
+		it('refuses a cursor it did not give, an unknown order and a limit out of range', async () => {
+			await expect(ledger.pageInvoices({ after: 'not-a-cursor', limit: 5 })).rejects.toMatchObject({ code: 'LEDGER_QUERY_INVALID', field: 'after' });
+			await expect(ledger.pageInvoices({ sort: 'buyer' as InvoiceSortKey, limit: 5 })).rejects.toMatchObject({ code: 'LEDGER_QUERY_INVALID', field: 'sort' });
+			await expect(ledger.pageInvoices({ limit: 0 })).rejects.toMatchObject({ code: 'LEDGER_QUERY_INVALID', field: 'limit' });
+		});
+
+		it('finds the documents of a CDR id whatever its CPO, case-insensitively, and the events of several invoices', async () => {
+			const a = await issued(ledger, invoice([cdr('Shared-1', 'FR', 'AAA')]));
+			const b = await issued(ledger, invoice([cdr('SHARED-1', 'DE', 'BBB'), cdr('other')]));
+			expect((await ledger.findCdrsById('shared-1')).map((c) => [c.country_code, c.party_id, c.id, c.invoiceNumber])).toEqual([
+				['DE', 'BBB', 'SHARED-1', b],
+				['FR', 'AAA', 'Shared-1', a],
+			]);
+			expect(await ledger.findCdrsById('nothing')).toEqual([]);
+			await ledger.recordEvent({ type: 'PAYMENT_RECORDED', invoiceNumber: b, payload: { amount: '1' } });
+			const events = await ledger.events({ invoiceNumbers: [a, b] });
+			expect(events.map((e) => [e.type, e.invoiceNumber])).toEqual([
+				['INVOICE_ISSUED', a],
+				['INVOICE_ISSUED', b],
+				['PAYMENT_RECORDED', b],
+			]);
+			expect(await ledger.events({ invoiceNumbers: [] })).toEqual([]);
 		});
 	});
 

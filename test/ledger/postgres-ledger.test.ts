@@ -32,6 +32,7 @@ describe('PostgreSQL ledger', () => {
 		expect(rows).toEqual([
 			{ version: 1, name: 'invoices' },
 			{ version: 2, name: 'event keys' },
+			{ version: 3, name: 'console lists' },
 		]);
 	});
 

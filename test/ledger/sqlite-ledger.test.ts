@@ -23,6 +23,7 @@ describe('SQLite ledger', () => {
 		expect(db.prepare('SELECT version, name FROM ledger_migrations').all()).toEqual([
 			{ version: 1, name: 'invoices' },
 			{ version: 2, name: 'event keys' },
+			{ version: 3, name: 'console lists' },
 		]);
 		db.close();
 	});

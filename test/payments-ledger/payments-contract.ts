@@ -8,8 +8,12 @@ import { createCreditorReference, formatCreditorReference } from '../../lib/invo
 import type { Ledger, LedgerConfig } from '../../lib/ledger';
 import { openLedger } from '../../lib/ledger';
 import {
+	BANK_ENTRY_MATCHED,
+	BANK_ENTRY_UNMATCHED,
 	importBankStatement,
 	markReminderSent,
+	matchBankEntry,
+	openBankEntries,
 	ledgerRemindersDue,
 	openDispute,
 	recordPayment,
@@ -232,5 +236,31 @@ export function describePaymentsOnLedger(harness: PaymentsStoreHarness): void {
 			['DE*CPP', 'EUR', '1157.16', '1157.16'],
 			['FR*MOB', 'EUR', '480.00', '480.00'],
 		]);
+	});
+	it('keeps the bank entry no invoice matched, once, and lets a person match it, recording who did', async () => {
+		const paid108 = async () => (await statusReport(ledger, '2026-04-15')).statuses.find((s) => s.invoiceNumber === numberOf(108))!.paid;
+		const paidBefore = await paid108();
+		const [open] = await openBankEntries(ledger);
+		expect(open.entry).toMatchObject({ amount: '99.9', currency: 'EUR', message: expect.any(String) });
+		expect(open.entry.candidates.map((c) => c.invoiceNumber)).toContain(numberOf(111));
+		// Imported twice above: kept once.
+		expect(await ledger.events({ type: BANK_ENTRY_UNMATCHED })).toHaveLength(1);
+		await expect(matchBankEntry(ledger, { key: open.entry.key, invoice: numberOf(111), by: 'alice' })).rejects.toMatchObject({
+			code: 'PAYMENT_CURRENCY_MISMATCH',
+		});
+		const result = await matchBankEntry(ledger, { key: open.entry.key, invoice: numberOf(108), by: 'alice' });
+		expect(result.payment.payload).toMatchObject({ paymentId: open.entry.key, amount: '99.9', source: 'manual', date: open.entry.bookingDate });
+		expect(result.matched).toMatchObject({ key: open.entry.key, invoiceNumber: numberOf(108), by: 'alice' });
+		expect((await ledger.events({ type: BANK_ENTRY_MATCHED })).map((e) => [e.invoiceNumber, (e.payload as { by: string }).by])).toEqual([[numberOf(108), 'alice']]);
+		expect(await openBankEntries(ledger)).toEqual([]);
+		await expect(matchBankEntry(ledger, { key: open.entry.key, invoice: numberOf(108), by: 'bob' })).rejects.toMatchObject({ code: 'BANK_ENTRY_ALREADY_MATCHED' });
+		await expect(matchBankEntry(ledger, { key: 'no-such-entry', invoice: numberOf(108), by: 'bob' })).rejects.toMatchObject({ code: 'BANK_ENTRY_NOT_FOUND' });
+		// The statement imported again: the entry is paid now, nothing is recorded twice.
+		const before = (await ledger.events({ type: 'PAYMENT_RECORDED' })).length;
+		const again = await importBankStatement(ledger, camt('camt053-v08-2026-04-02.xml'));
+		expect(again.unmatched).toEqual([]);
+		expect(again.alreadyRecorded).toHaveLength(7);
+		expect((await ledger.events({ type: 'PAYMENT_RECORDED' })).length).toBe(before);
+		expect((await paid108()).minus(paidBefore).toFixed(2)).toBe('99.90');
 	});
 }

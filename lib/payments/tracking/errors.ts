@@ -8,7 +8,10 @@ export type PaymentTrackingErrorCode =
 	| 'DISPUTE_CDR_NOT_ON_INVOICE'
 	| 'CREDIT_MISSING'
 	/** A lifecycle message (CDAR) about an invoice this ledger did not issue (or of another seller). */
-	| 'CDAR_INVOICE_UNKNOWN';
+	| 'CDAR_INVOICE_UNKNOWN'
+	| 'BANK_ENTRY_NOT_FOUND'
+	| 'BANK_ENTRY_ALREADY_MATCHED'
+	| 'MATCHED_BY_MISSING';
 
 /** A tracking request refused before anything was written; `field` names the input to fix. */
 export class PaymentTrackingError extends Error {

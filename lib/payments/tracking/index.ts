@@ -5,6 +5,7 @@
  * Idempotence, so a workflow or a daily schedule can run again safely:
  * - a payment allocation is keyed by (paymentId, invoice): importing a statement twice records nothing twice, and a
  *   re-run after an interruption records the allocations still missing;
+ * - an unmatched bank entry is kept once per transaction key (bank-entries.ts), for a person to match by hand;
  * - a reversal is keyed by its reversalId, a reminder level by (invoice, level), a dispute by its disputeId;
  * - the credit note of an accepted dispute names the dispute in a note: resolving again finds it instead of issuing
  *   a second one.
@@ -16,3 +17,4 @@ export * from './reminders';
 export * from './disputes';
 export * from './lifecycle';
 export * from './cashed-status';
+export * from './bank-entries';

@@ -19,6 +19,7 @@ import type { ReversalMatch } from '../statement-import';
 import { matchReversals, paymentRecordedEvents } from '../statement-import';
 import type { InvoicePaymentStatus } from '../status';
 import { paymentStatus } from '../status';
+import { unmatchedEntryEvent } from './bank-entries';
 import { EVERYTHING_KNOWN, findInvoice, ledgerPaymentEvents, openInvoicesOf, trackedInvoices } from './invoices';
 
 export type RecordPaymentResult =
@@ -122,6 +123,8 @@ export async function importBankStatement(
 		const written = paymentRecordedEvents(match);
 		for (const event of written) await ledger.recordEvent(keyedEvent(event));
 		recorded.push(...written);
+		// Kept for a person to match by hand (bank-entries.ts); once per transaction, however often it is imported.
+		if (match.status === 'unmatched') await ledger.recordEvent(unmatchedEntryEvent(match.transaction, match));
 		(match.status === 'matched' ? result.matched : result.unmatched).push({ match, events: written });
 	};
 	const progress = options.onProgress;
@@ -135,7 +138,10 @@ export async function importBankStatement(
 		const [match] = matchPayments([remainder], open);
 		// Reported as the bank booked it; the allocations are those of the remainder.
 		if (match.status === 'matched') await record({ ...match, transaction });
-		else result.unmatched.push({ match: { ...match, transaction }, events: [] });
+		else {
+			await ledger.recordEvent(unmatchedEntryEvent(transaction, match));
+			result.unmatched.push({ match: { ...match, transaction }, events: [] });
+		}
 	}
 	const freshReversals = reversals.filter((tx) => !reversalIds.has(tx.key));
 	result.reversals = matchReversals(freshReversals, recorded, reversed);
