@@ -4,7 +4,7 @@ import type { CdrRecord } from '../data/cdr-records';
 import type { MessageKey } from '../i18n/messages';
 import type { DisputeView, InvoiceDetail } from '../views/invoice-detail';
 import type { Ui } from './ui';
-import { Empty, Field, href, Layout, Money, Pager, PostForm, Section, StatusBadge, TableWrap } from './ui';
+import { Empty, Field, HeadRow, href, Layout, Money, Pager, PostForm, Section, StatusBadge, TableWrap } from './ui';
 
 export function Breakdown({ ui, record }: { ui: Ui; record: CdrRecord }) {
 	const { t } = ui;
@@ -12,26 +12,7 @@ export function Breakdown({ ui, record }: { ui: Ui; record: CdrRecord }) {
 	return (
 		<TableWrap label={`${t.t('detail.breakdown')} ${record.id}`} testId={`breakdown-${record.id}`}>
 			<table>
-				<thead>
-					<tr>
-						<th scope="col">{t.t('col.period')}</th>
-						<th scope="col">{t.t('col.dimension')}</th>
-						<th scope="col">{t.t('col.tariff')}</th>
-						<th scope="col">{t.t('col.element')}</th>
-						<th scope="col" class="num">
-							{t.t('col.volume')}
-						</th>
-						<th scope="col" class="num">
-							{t.t('col.billed')}
-						</th>
-						<th scope="col" class="num">
-							{t.t('col.price')}
-						</th>
-						<th scope="col" class="num">
-							{t.t('col.cost')}
-						</th>
-					</tr>
-				</thead>
+				<HeadRow cols={[t.t('col.period'), t.t('col.dimension'), t.t('col.tariff'), t.t('col.element'), { label: t.t('col.volume'), num: true }, { label: t.t('col.billed'), num: true }, { label: t.t('col.price'), num: true }, { label: t.t('col.cost'), num: true }]} />
 				<tbody>
 					{record.breakdown.map((line) => (
 						<tr>
@@ -56,25 +37,7 @@ export function CdrTable({ ui, rows, disputeOn }: { ui: Ui; rows: CdrRecord[]; d
 	return (
 		<TableWrap label={t.t('col.cdrs')} testId="cdr-table">
 			<table>
-				<thead>
-					<tr>
-						<th scope="col">{t.t('col.cdr')}</th>
-						<th scope="col">{t.t('col.session')}</th>
-						<th scope="col" class="num">
-							{t.t('col.energy')}
-						</th>
-						<th scope="col" class="num">
-							{t.t('col.computed')}
-						</th>
-						<th scope="col" class="num">
-							{t.t('col.declared')}
-						</th>
-						<th scope="col" class="num">
-							{t.t('col.deviation')}
-						</th>
-						<th scope="col">{t.t('col.outcome')}</th>
-					</tr>
-				</thead>
+				<HeadRow cols={[t.t('col.cdr'), t.t('col.session'), { label: t.t('col.energy'), num: true }, { label: t.t('col.computed'), num: true }, { label: t.t('col.declared'), num: true }, { label: t.t('col.deviation'), num: true }, t.t('col.outcome')]} />
 				<tbody>
 					{rows.map((record) => (
 						<>
@@ -147,21 +110,7 @@ export function DisputeTable({ ui, disputes, testId }: { ui: Ui; disputes: Dispu
 	return (
 		<TableWrap label={t.t('detail.disputes')} testId={testId}>
 			<table>
-				<thead>
-					<tr>
-						<th scope="col">{t.t('col.number')}</th>
-						<th scope="col">{t.t('col.invoice')}</th>
-						<th scope="col">{t.t('col.date')}</th>
-						<th scope="col">{t.t('col.reason')}</th>
-						<th scope="col" class="num">
-							{t.t('col.claimed')}
-						</th>
-						<th scope="col">{t.t('col.cdrs')}</th>
-						<th scope="col">{t.t('col.status')}</th>
-						<th scope="col">{t.t('col.creditNote')}</th>
-						<th scope="col">{t.t('col.actions')}</th>
-					</tr>
-				</thead>
+				<HeadRow cols={[t.t('col.number'), t.t('col.invoice'), t.t('col.date'), t.t('col.reason'), { label: t.t('col.claimed'), num: true }, t.t('col.cdrs'), t.t('col.status'), t.t('col.creditNote'), t.t('col.actions')]} />
 				<tbody>
 					{disputes.map((d) => (
 						<tr data-testid="dispute-row">
@@ -285,23 +234,7 @@ export function InvoicePage({ ui, model }: { ui: Ui; model: InvoiceDetail }) {
 			<Section title={t.t('detail.lines')} id="lines">
 				<TableWrap label={t.t('detail.lines')} testId="line-table">
 					<table>
-						<thead>
-							<tr>
-								<th scope="col">#</th>
-								<th scope="col">{t.t('col.details')}</th>
-								<th scope="col">{t.t('col.cdr')}</th>
-								<th scope="col" class="num">
-									{t.t('col.volume')}
-								</th>
-								<th scope="col" class="num">
-									{t.t('col.price')}
-								</th>
-								<th scope="col" class="num">
-									{t.t('col.amount')}
-								</th>
-								<th scope="col">{t.t('detail.vat')}</th>
-							</tr>
-						</thead>
+						<HeadRow cols={['#', t.t('col.details'), t.t('col.cdr'), { label: t.t('col.volume'), num: true }, { label: t.t('col.price'), num: true }, { label: t.t('col.amount'), num: true }, t.t('detail.vat')]} />
 						<tbody>
 							{model.lines.map((line) => (
 								<tr>
@@ -328,14 +261,7 @@ export function InvoicePage({ ui, model }: { ui: Ui; model: InvoiceDetail }) {
 					{model.deliveries.length ? (
 						<TableWrap label={t.t('detail.deliveries')} testId="delivery-table">
 							<table>
-								<thead>
-									<tr>
-										<th scope="col">{t.t('col.channel')}</th>
-										<th scope="col">{t.t('col.status')}</th>
-										<th scope="col">{t.t('col.at')}</th>
-										<th scope="col">{t.t('col.details')}</th>
-									</tr>
-								</thead>
+								<HeadRow cols={[t.t('col.channel'), t.t('col.status'), t.t('col.at'), t.t('col.details')]} />
 								<tbody>
 									{model.deliveries.map((d) => (
 										<tr>
@@ -377,16 +303,7 @@ export function InvoicePage({ ui, model }: { ui: Ui; model: InvoiceDetail }) {
 					{model.payments.length ? (
 						<TableWrap label={t.t('detail.payments')} testId="payment-table">
 							<table>
-								<thead>
-									<tr>
-										<th scope="col">{t.t('col.date')}</th>
-										<th scope="col" class="num">
-											{t.t('col.amount')}
-										</th>
-										<th scope="col">{t.t('col.payer')}</th>
-										<th scope="col">{t.t('col.details')}</th>
-									</tr>
-								</thead>
+								<HeadRow cols={[t.t('col.date'), { label: t.t('col.amount'), num: true }, t.t('col.payer'), t.t('col.details')]} />
 								<tbody>
 									{model.payments.map((p) => (
 										<tr>
@@ -438,14 +355,7 @@ export function InvoicePage({ ui, model }: { ui: Ui; model: InvoiceDetail }) {
 			<Section title={t.t('detail.audit')} id="audit">
 				<TableWrap label={t.t('detail.audit')} testId="audit-table">
 					<table>
-						<thead>
-							<tr>
-								<th scope="col">{t.t('col.at')}</th>
-								<th scope="col">{t.t('col.event')}</th>
-								<th scope="col">{t.t('col.by')}</th>
-								<th scope="col">{t.t('col.details')}</th>
-							</tr>
-						</thead>
+						<HeadRow cols={[t.t('col.at'), t.t('col.event'), t.t('col.by'), t.t('col.details')]} />
 						<tbody>
 							{model.audit.map((entry) => (
 								<tr>

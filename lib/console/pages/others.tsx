@@ -8,7 +8,7 @@ import type { ReminderList } from '../views/reminders';
 import type { ReviewQueue } from '../views/review';
 import { Breakdown, CdrTable, DisputeTable } from './invoice';
 import type { Ui } from './ui';
-import { CsrfField, EmspOptions, Empty, Field, GetForm, href, Layout, Money, Pager, PostForm, Section, TableWrap } from './ui';
+import { CsrfField, Empty, EmspOptions, Field, GetForm, HeadRow, href, Layout, Money, Pager, PostForm, Section, TableWrap } from './ui';
 
 const QUEUE_TITLES: Record<ReviewQueue['queue'], MessageKey> = { rejected: 'review.rejected', deviations: 'review.deviations', bank: 'review.bank' };
 
@@ -28,18 +28,7 @@ export function ReviewPage({ ui, model, emsps }: { ui: Ui; model: ReviewQueue; e
 				model.rows.length ? (
 					<TableWrap label={t.t('review.bank')} testId="bank-table">
 						<table>
-							<thead>
-								<tr>
-									<th scope="col">{t.t('col.date')}</th>
-									<th scope="col" class="num">
-										{t.t('col.amount')}
-									</th>
-									<th scope="col">{t.t('col.payer')}</th>
-									<th scope="col">{t.t('col.remittance')}</th>
-									<th scope="col">{t.t('col.message')}</th>
-									<th scope="col">{t.t('col.actions')}</th>
-								</tr>
-							</thead>
+							<HeadRow cols={[t.t('col.date'), { label: t.t('col.amount'), num: true }, t.t('col.payer'), t.t('col.remittance'), t.t('col.message'), t.t('col.actions')]} />
 							<tbody>
 								{model.rows.map((entry, i) => (
 									<tr data-testid="bank-row">
@@ -94,15 +83,7 @@ export function ReviewPage({ ui, model, emsps }: { ui: Ui; model: ReviewQueue; e
 						model.queue === 'rejected' ? (
 							<TableWrap label={t.t('review.rejected')} testId="rejected-table">
 								<table>
-									<thead>
-										<tr>
-											<th scope="col">{t.t('col.cdr')}</th>
-											<th scope="col">{t.t('col.emsp')}</th>
-											<th scope="col">{t.t('col.session')}</th>
-											<th scope="col">{t.t('col.codes')}</th>
-											<th scope="col">{t.t('col.message')}</th>
-										</tr>
-									</thead>
+									<HeadRow cols={[t.t('col.cdr'), t.t('col.emsp'), t.t('col.session'), t.t('col.codes'), t.t('col.message')]} />
 									<tbody>
 										{model.rows.map((record) => (
 											<tr data-testid="rejected-row">
@@ -162,21 +143,7 @@ export function RemindersPage({ ui, model, emsps }: { ui: Ui; model: ReminderLis
 			{model.due.length ? (
 				<TableWrap label={t.t('reminders.title')} testId="reminder-table">
 					<table>
-						<thead>
-							<tr>
-								<th scope="col">{t.t('col.invoice')}</th>
-								<th scope="col">{t.t('col.buyer')}</th>
-								<th scope="col">{t.t('col.level')}</th>
-								<th scope="col">{t.t('col.dueDate')}</th>
-								<th scope="col" class="num">
-									{t.t('col.daysOverdue')}
-								</th>
-								<th scope="col" class="num">
-									{t.t('col.residual')}
-								</th>
-								<th scope="col">{t.t('col.actions')}</th>
-							</tr>
-						</thead>
+						<HeadRow cols={[t.t('col.invoice'), t.t('col.buyer'), t.t('col.level'), t.t('col.dueDate'), { label: t.t('col.daysOverdue'), num: true }, { label: t.t('col.residual'), num: true }, t.t('col.actions')]} />
 						<tbody>
 							{model.due.map((r) => (
 								<tr data-testid="reminder-row">
@@ -247,12 +214,7 @@ export function UsersPage({ ui, users }: { ui: Ui; users: StoredUser[] }) {
 		<Layout ui={ui} title={t.t('users.title')} model={users.map((u) => ({ name: u.name, role: u.role }))} api={href(ui, '/api/users')} active="/users">
 			<TableWrap label={t.t('users.title')} testId="user-table">
 				<table>
-					<thead>
-						<tr>
-							<th scope="col">{t.t('col.user')}</th>
-							<th scope="col">{t.t('col.role')}</th>
-						</tr>
-					</thead>
+					<HeadRow cols={[t.t('col.user'), t.t('col.role')]} />
 					<tbody>
 						{users.map((user) => (
 							<tr>

@@ -2,7 +2,7 @@
 import type { MessageKey } from '../i18n/messages';
 import type { Overview } from '../views/overview';
 import type { Ui } from './ui';
-import { EmspOptions, Empty, Field, GetForm, href, Layout, Money, Section, TableWrap } from './ui';
+import { Empty, EmspOptions, Field, GetForm, HeadRow, href, Layout, Money, Section, TableWrap } from './ui';
 
 const BUCKETS = ['current', '1-30', '31-60', '61-90', '>90'];
 
@@ -81,17 +81,7 @@ export function OverviewPage({ ui, model }: { ui: Ui; model: Overview }) {
 					{model.perEmsp.length ? (
 						<TableWrap label={t.t('overview.perEmsp')} testId="per-emsp-table">
 							<table>
-								<thead>
-									<tr>
-										<th scope="col">{t.t('col.emsp')}</th>
-										<th scope="col" class="num">
-											{t.t('overview.invoiced')}
-										</th>
-										<th scope="col" class="num">
-											{t.t('overview.collected')}
-										</th>
-									</tr>
-								</thead>
+								<HeadRow cols={[t.t('col.emsp'), { label: t.t('overview.invoiced'), num: true }, { label: t.t('overview.collected'), num: true }]} />
 								<tbody>
 									{model.perEmsp.map((line) => (
 										<tr>

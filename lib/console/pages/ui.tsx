@@ -153,6 +153,23 @@ export const TableWrap: FC<PropsWithChildren<{ label: string; testId?: string }>
 	</div>
 );
 
+/** A table's column headers; numeric columns align right. */
+export const HeadRow: FC<{ cols: ReadonlyArray<string | { label: string; num: true }> }> = ({ cols }) => (
+	<thead>
+		<tr>
+			{cols.map((col) =>
+				typeof col === 'string' ? (
+					<th scope="col">{col}</th>
+				) : (
+					<th scope="col" class="num">
+						{col.label}
+					</th>
+				),
+			)}
+		</tr>
+	</thead>
+);
+
 export const StatusBadge: FC<{ ui: Ui; status: string }> = ({ ui, status }) => (
 	<span class={`badge status-${status}`}>{ui.t.t(`status.${status}` as MessageKey)}</span>
 );
