@@ -4,8 +4,14 @@ import { needsShared, SHARED_DIR } from './shared-folder';
 
 describe('tests that need ../shared', () => {
 	const missing = join(SHARED_DIR, 'no-such-tool');
-	afterEach(() => {
+	// CI runs the whole suite with EV_CLEARING_REQUIRE_SHARED=1; each case here sets the mode it tests.
+	const requireShared = process.env.EV_CLEARING_REQUIRE_SHARED;
+	beforeEach(() => {
 		delete process.env.EV_CLEARING_REQUIRE_SHARED;
+	});
+	afterEach(() => {
+		if (requireShared === undefined) delete process.env.EV_CLEARING_REQUIRE_SHARED;
+		else process.env.EV_CLEARING_REQUIRE_SHARED = requireShared;
 		jest.restoreAllMocks();
 	});
 
