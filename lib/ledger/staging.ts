@@ -102,7 +102,7 @@ export async function stagedDocuments(driver: SqlDriver, runId: string, docKey: 
 	const rows = await driver.read((db) =>
 		db.all(
 			'SELECT ic.invoice_number AS corrects, COUNT(*) AS n FROM staged_cdrs s LEFT JOIN invoice_cdrs ic ON ic.cdr_key = s.credited_key ' +
-				'WHERE s.run_id = ? AND s.doc_key = ? GROUP BY ic.invoice_number ORDER BY ic.invoice_number',
+				'WHERE s.run_id = ? AND s.doc_key = ? GROUP BY ic.invoice_number ORDER BY ic.invoice_number IS NULL, ic.invoice_number',
 			[runId, docKey],
 		),
 	);

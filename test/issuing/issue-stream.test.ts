@@ -109,7 +109,7 @@ describe('issueStream: monthly documents from the run journal', () => {
 	it('attaches the CDR list as a CSV supporting document, referenced as BG-24 in CII and UBL', () => {
 		const doc = result.documents.find((d) => d.invoice.typeCode === '380')!;
 		const csv = doc.attachments![0];
-		expect(csv.fileName).toBe(`${doc.invoice.number}-cdrs.csv`);
+		expect(csv.fileName).toBe(`cdrs-${doc.invoice.number}.csv`);
 		const rows = csv.data.toString('utf8').trim().split('\r\n');
 		expect(rows[0]).toMatch(/^cdr_id,country_code,party_id,/);
 		expect(rows).toHaveLength(doc.cdrCount! + 1);
@@ -118,7 +118,7 @@ describe('issueStream: monthly documents from the run journal', () => {
 		expect(cii).toContain(`filename="${csv.fileName}"`);
 		expect(cii).toContain(csv.data.toString('base64').slice(0, 60));
 		const ubl = doc.files.find((f) => f.format === 'ubl')!.data.toString('utf8');
-		expect(ubl).toMatch(/<cbc:EmbeddedDocumentBinaryObject mimeCode="text\/csv" filename="[^"]+-cdrs.csv">/);
+		expect(ubl).toMatch(/<cbc:EmbeddedDocumentBinaryObject mimeCode="text\/csv" filename="cdrs-[^"]+.csv">/);
 		const pdf = doc.files.find((f) => f.format === 'facturx')!.data.toString('latin1');
 		expect(pdf).toContain(csv.fileName);
 		expect(pdf).toContain('/AFRelationship /Supplement');
