@@ -2,7 +2,7 @@
  * issueStream (issue 12.1, 12.2, 13.1, 13.2, 13.6): priced CDRs stream through the ledger's run journal into one
  * document per eMSP, period, currency and kind, with aggregated lines and the CDR list as a CSV supporting document.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -16,6 +16,8 @@ import type { Ledger } from '../../lib/ledger';
 import { roundMoney, sum, ZERO } from '../../lib/money';
 import { createPricer, pricedCdrToJson } from '../../lib/pricing';
 import type { PricedCdr } from '../../lib/pricing';
+import { fatalFindings, validateEInvoices, withValidator } from '../helpers/einvoice-validator';
+import { frenchFatalIds, frenchRulesAvailable, frenchRulesChecker } from '../helpers/french-rules';
 
 const samples = path.resolve(__dirname, '../../samples');
 const load = (file: string) => JSON.parse(readFileSync(path.join(samples, file), 'utf8'));
@@ -184,4 +186,45 @@ describe('issueStream: one bad line costs that line', () => {
 		expect(doc.attachments).toBeUndefined();
 		await ledger.close();
 	});
+});
+
+describe('issueStream: aggregated documents pass the official validators', () => {
+	withValidator().test(
+		'EN 16931 (CII, UBL, Factur-X PDF with the CSV attached) and the partner network rules (Peppol, XRechnung), with credit notes',
+		async () => {
+			const out = mkdtempSync(path.join(tmpdir(), 'issue-stream-validate-'));
+			const written: Array<{ file: string; specification?: string }> = [];
+			const check = frenchRulesAvailable() ? frenchRulesChecker() : undefined;
+			const french: string[] = [];
+			for (const [configFile, cpo] of [['invoice-config.json', 'FR'], ['invoice-config-de.json', 'DE']] as const) {
+				const raw = load(configFile);
+				raw.invoicing = { ...raw.invoicing, mode: 'per_emsp_period', issueDate: '2026-11-05', lineGrouping: ['site'] };
+				const config = parseInvoicingConfig(raw);
+				const ledger = await freshLedger();
+				const values = priceAll(sampleCdrs.filter((c) => c.country_code === cpo)).map(pricedCdrToJson);
+				await issueStream(recordsOf(values), config, ledger, {
+					creationDate: CREATED,
+					onRendered: async (d) => {
+						for (const f of d.files) {
+							const file = path.join(out, f.fileName);
+							writeFileSync(file, f.data);
+							written.push({ file, specification: d.invoice.specification });
+							if (check && f.format === 'ubl' && d.invoice.specification === 'fr-ctc') french.push(...frenchFatalIds(check(f.data.toString('utf8'))));
+						}
+					},
+				});
+				await ledger.close();
+			}
+			expect(written.length).toBeGreaterThan(12);
+			for (const verdict of await validateEInvoices(written.map((w) => w.file))) expect({ file: verdict.file, fatal: fatalFindings(verdict) }).toEqual({ file: verdict.file, fatal: '' });
+			for (const rules of ['peppol', 'xrechnung'] as const) {
+				// Peppol travels as UBL; XRechnung as CII or UBL.
+				const files = written.filter((w) => w.specification === rules && (w.file.endsWith('.ubl.xml') || (rules === 'xrechnung' && w.file.endsWith('.cii.xml')))).map((w) => w.file);
+				expect(files.length).toBeGreaterThan(0);
+				for (const verdict of await validateEInvoices(files, { rules: [rules] })) expect({ file: verdict.file, fatal: fatalFindings(verdict) }).toEqual({ file: verdict.file, fatal: '' });
+			}
+			expect(french).toEqual([]);
+		},
+		180_000,
+	);
 });
