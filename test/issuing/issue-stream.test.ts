@@ -228,3 +228,44 @@ describe('issueStream: aggregated documents pass the official validators', () =>
 		180_000,
 	);
 });
+
+describe('issueStream: a killed run resumes without re-billing', () => {
+	it('re-run with the same runId: the document numbered before the kill is rendered, its CDRs reported once, the rest issued once', async () => {
+		const ledger = await freshLedger();
+		const values = priceAll(frenchInvoiceCdrs).map(pricedCdrToJson);
+		let rendered = 0;
+		await expect(
+			issueStream(recordsOf(values), monthly(), ledger, {
+				runId: 'month-03',
+				onRendered: async () => {
+					if (++rendered === 2) throw new Error('killed while writing the second document');
+				},
+			}),
+		).rejects.toThrow('killed');
+		const numbered = await ledger.listInvoices();
+		expect(numbered).toHaveLength(2);
+		const again = await run(ledger, values, monthly(), { runId: 'month-03', recoverAfterMs: 0 });
+		const invoices = await ledger.listInvoices();
+		const emsps = new Set(frenchInvoiceCdrs.map((c) => (c.cdr_token as { party_id: string }).party_id));
+		expect(invoices).toHaveLength(emsps.size);
+		// Every CDR on exactly one invoice; the ones billed before the kill reported once each.
+		const billed = (await Promise.all(invoices.map((i) => ledger.getInvoice(i.number)))).flatMap((r) => r!.cdrs.map((c) => c.id));
+		expect(billed.sort()).toEqual(frenchInvoiceCdrs.map((c) => c.id as string).sort());
+		const before = (await Promise.all(numbered.map((i) => ledger.getInvoice(i.number)))).flatMap((r) => r!.cdrs.map((c) => c.id));
+		expect(again.outcomes.map((o) => o.id).sort()).toEqual(before.sort());
+		expect(again.outcomes.every((o) => o.kind === 'already_invoiced')).toBe(true);
+		// The second document, numbered but not written before the kill, is rendered by the re-run.
+		expect(again.documents.filter((d) => d.recovered).map((d) => d.invoice.number)).toEqual([numbered[1].number]);
+		await ledger.close();
+	});
+
+	it('per-CDR mode: one invoice per CDR from the journal, the credit CDR on its own credit note', async () => {
+		const ledger = await freshLedger();
+		const values = priceAll(french).map(pricedCdrToJson);
+		const result = await run(ledger, values, monthly({ mode: 'per_cdr' }));
+		expect(result.documents.filter((d) => d.invoice.typeCode === '380')).toHaveLength(frenchInvoiceCdrs.length);
+		expect(result.documents.filter((d) => d.invoice.typeCode === '381')).toHaveLength(1);
+		expect(result.documents.every((d) => d.cdrCount === 1 && d.invoice.lines.every((l) => l.objectId?.value === d.cdrIds[0]))).toBe(true);
+		await ledger.close();
+	});
+});
