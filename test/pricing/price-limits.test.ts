@@ -84,10 +84,12 @@ describe('issue 16.2: a clamped total stays inside the limit after rounding', ()
 				fc.tuple(amount, amount, amount, amount),
 				fc.constantFrom(...ROUNDING_POLICIES),
 				(energyPrice, energyVat, flatPrice, flatVat, kwh, [a, b, c, d], rounding) => {
-					// Consistent limits: min ≤ max, incl ≥ excl, max incl ≥ min excl.
+					// Consistent limits in whole cents (a limit of 0.001 cannot be met by a total rounded to cents):
+					// min ≤ max, incl ≥ excl, max incl ≥ min excl.
+					const cents = (v: number) => Math.round(v * 100) / 100;
 					const [minExcl, maxExcl] = [Math.min(a, b), Math.max(a, b)];
-					const minIncl = minExcl + Math.min(c, d) / 10;
-					const maxIncl = Math.max(maxExcl + Math.max(c, d) / 10, minIncl);
+					const minIncl = cents(minExcl + Math.min(c, d) / 10);
+					const maxIncl = Math.max(cents(maxExcl + Math.max(c, d) / 10), minIncl);
 					const t = tariffOf(
 						[{ price_components: [{ type: 'FLAT', price: flatPrice, vat: flatVat, step_size: 0 }] }, energy(energyPrice, energyVat)],
 						{ min_price: { excl_vat: minExcl, incl_vat: minIncl }, max_price: { excl_vat: maxExcl, incl_vat: maxIncl } },
