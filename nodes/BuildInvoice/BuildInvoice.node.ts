@@ -8,7 +8,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { partnerFor, parseInvoicingConfig } from '../../lib/invoice/config';
+import { partnerFor } from '../../lib/invoice/config';
 import type { InvoicingConfig } from '../../lib/invoice/config';
 import { issueInvoices } from '../../lib/issuing';
 import type { IssuedDocument } from '../../lib/issuing';
@@ -18,9 +18,10 @@ import type { PricedCdr } from '../../lib/pricing';
 import {
 	ledgerProperties,
 	openNodeLedger,
+	ledgerCredentialTest,
 	postgresLedgerTest,
 } from '../shared/ledger-parameters';
-import { invoicingProperties, invoicingConfigFromParameters } from './parameters';
+import { invoicingProperties, readInvoicingConfig } from './parameters';
 
 export class BuildInvoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +29,9 @@ export class BuildInvoice implements INodeType {
 		name: 'buildInvoice',
 		icon: { light: 'file:buildInvoice.svg', dark: 'file:buildInvoice.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: Seller and Partners start as form fields; version 1 nodes keep their JSON (parameters.ts).
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["mode"] === "per_cdr" ? "one invoice per CDR" : "one invoice per eMSP and month"}}',
 		description:
 			'Issues EN16931 invoices and credit notes for priced CDRs: gap-free numbers from the ledger, Factur-X PDF, CII and UBL files',
@@ -44,11 +47,17 @@ export class BuildInvoice implements INodeType {
 				testedBy: 'postgresLedgerTest',
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
+			{
+				name: 'evClearingLedgerApi',
+				required: true,
+				testedBy: 'ledgerCredentialTest',
+				displayOptions: { show: { ledger: ['credential'] } },
+			},
 		],
 		properties: [...ledgerProperties, ...invoicingProperties],
 	};
 
-	methods = { credentialTest: { postgresLedgerTest } };
+	methods = { credentialTest: { ledgerCredentialTest, postgresLedgerTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -60,7 +69,7 @@ export class BuildInvoice implements INodeType {
 
 		let config: InvoicingConfig;
 		try {
-			config = parseInvoicingConfig(invoicingConfigFromParameters(this));
+			config = readInvoicingConfig(this);
 		} catch (error) {
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
 			items.forEach((_, i) => fail(i, 'INVOICING_CONFIG_INVALID', (error as Error).message));

@@ -2,7 +2,9 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_INVOICING } from '../../lib/invoice/config';
+import { DEFAULT_INVOICING, InvoicingConfigError, parseInvoicingConfig } from '../../lib/invoice/config';
+import type { InvoicingConfig } from '../../lib/invoice/config';
+import { formFieldLabel, partnersFormProperty, partnersFromForm, sellerFormProperties, sellerFromForm } from './party-form';
 
 const SELLER_EXAMPLE = JSON.stringify(
 	{
@@ -34,7 +36,37 @@ const PARTNERS_EXAMPLE = JSON.stringify(
 	2,
 );
 
+const configInputOptions = [
+	{ name: 'Fields', value: 'fields', description: 'Fill in the seller and each partner in form fields' },
+	{ name: 'JSON', value: 'json', description: 'Paste or compute the configuration as JSON (as the CLI config file)' },
+];
+const configInputDescription = 'How you give the seller (you) and the partners (the eMSPs you bill)';
+const inJson = { configInput: ['json'] };
+
 export const invoicingProperties: INodeProperties[] = [
+	// Version 1 nodes (workflows saved before the form existed) keep JSON as their default; new nodes start on the form.
+	{
+		displayName: 'Seller and Partners Given As',
+		name: 'configInput',
+		type: 'options',
+		noDataExpression: true,
+		options: configInputOptions,
+		default: 'json',
+		description: configInputDescription,
+		displayOptions: { show: { '@version': [1] } },
+	},
+	{
+		displayName: 'Seller and Partners Given As',
+		name: 'configInput',
+		type: 'options',
+		noDataExpression: true,
+		options: configInputOptions,
+		default: 'fields',
+		description: configInputDescription,
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+	},
+	...sellerFormProperties,
+	partnersFormProperty,
 	{
 		displayName: 'Seller (CPO)',
 		name: 'seller',
@@ -42,7 +74,9 @@ export const invoicingProperties: INodeProperties[] = [
 		default: SELLER_EXAMPLE,
 		required: true,
 		description:
-			'The CPO issuing the invoices: legal name, OCPI parties, SIREN/company id, VAT id, address, IBAN/BIC, e-invoicing address {value, scheme}, French mentions (shareCapital, tradeRegister, operationCategory, vatOnDebits) (README: invoicing configuration)',
+			'You, the CPO issuing the invoices, as JSON: legal name, OCPI parties, company number {value, scheme}, VAT number, address, IBAN/BIC, e-invoicing address {value, scheme}, French mentions (shareCapital, tradeRegister, operationCategory, vatOnDebits)',
+		hint: 'Field names: see "Invoicing configuration" in the README, or switch to Fields',
+		displayOptions: { show: inJson },
 	},
 	{
 		displayName: 'Partners (eMSPs)',
@@ -51,7 +85,8 @@ export const invoicingProperties: INodeProperties[] = [
 		default: PARTNERS_EXAMPLE,
 		required: true,
 		description:
-			'The eMSPs billed, matched by the OCPI party of the CDR token: legal name, VAT id, address, billing e-mail, VAT regime (domestic or reverse_charge), e-invoicing address {value, scheme} and specification (en16931, peppol, xrechnung, fr-ctc)',
+			'The eMSPs you bill, as a JSON array, matched by the OCPI party of the CDR token: legal name, VAT number, address, billing e-mail, VAT regime (domestic or reverse_charge), e-invoicing address {value, scheme} and specification (en16931, peppol, xrechnung, fr-ctc)',
+		displayOptions: { show: inJson },
 	},
 	{
 		displayName: 'Mode',
@@ -185,13 +220,18 @@ function json(context: IExecuteFunctions, name: string): unknown {
 	}
 }
 
+function fromForm(context: IExecuteFunctions): boolean {
+	return context.getNodeParameter('configInput', 0, 'json') === 'fields';
+}
+
 /** The raw configuration object; parseInvoicingConfig checks it and names any wrong field. */
 export function invoicingConfigFromParameters(context: IExecuteFunctions): IDataObject {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	const pick = (key: string) => (options[key] === '' || options[key] === undefined ? undefined : options[key]);
+	const form = fromForm(context);
 	return {
-		seller: json(context, 'seller') as IDataObject,
-		partners: json(context, 'partners') as IDataObject[],
+		seller: form ? sellerFromForm((name) => context.getNodeParameter(name, 0, undefined)) : (json(context, 'seller') as IDataObject),
+		partners: form ? partnersFromForm(context.getNodeParameter('partnerList', 0, {})) : (json(context, 'partners') as IDataObject[]),
 		invoicing: {
 			mode: context.getNodeParameter('mode', 0),
 			lines: context.getNodeParameter('lines', 0),
@@ -208,4 +248,23 @@ export function invoicingConfigFromParameters(context: IExecuteFunctions): IData
 			businessProcess: pick('businessProcess'),
 		},
 	};
+}
+
+/**
+ * The checked configuration. From the form, an error names the field as the panel shows it ("Seller → VAT Number")
+ * besides its JSON path, so the ops person finds what to fill in. Errors carry their stable code as description.
+ */
+export function readInvoicingConfig(context: IExecuteFunctions): InvoicingConfig {
+	const raw = invoicingConfigFromParameters(context);
+	try {
+		return parseInvoicingConfig(raw);
+	} catch (error) {
+		const code = error instanceof InvoicingConfigError ? error.code : 'INVOICING_CONFIG_INVALID';
+		let message = (error as Error).message;
+		if (error instanceof InvoicingConfigError && fromForm(context)) {
+			const label = formFieldLabel(error.path, (raw.partners ?? []) as IDataObject[]);
+			if (label) message = `${label}: ${error.message.slice(error.path.length + 2)} (${error.path})`;
+		}
+		throw new NodeOperationError(context.getNode(), message, { description: code });
+	}
 }

@@ -20,7 +20,7 @@ import { OdooClient } from '../../lib/delivery/odoo';
 import type { EInvoiceFormat } from '../../lib/einvoice';
 import { LedgerError, openLedger } from '../../lib/ledger';
 import type { Ledger, LedgerConfig } from '../../lib/ledger';
-import { ledgerConfigOf, postgresLedgerTest } from '../shared/ledger-parameters';
+import { ledgerConfigOf, ledgerCredentialTest, postgresLedgerTest } from '../shared/ledger-parameters';
 import { openChannel, smtpSettingsFrom } from './channels';
 import { frenchPlatformLogin, odooConnectionFrom } from '../shared/transports';
 import type { OpenChannel } from './channels';
@@ -63,12 +63,19 @@ export class SendFacturX implements INodeType {
 				testedBy: 'postgresLedgerTest',
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
+			{
+				name: 'evClearingLedgerApi',
+				required: true,
+				testedBy: 'ledgerCredentialTest',
+				displayOptions: { show: { ledger: ['credential'] } },
+			},
 		],
 		properties: sendFacturXProperties,
 	};
 
 	methods = {
 		credentialTest: {
+			ledgerCredentialTest,
 			postgresLedgerTest,
 			frenchPlatformLogin,
 			async smtpLogin(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {

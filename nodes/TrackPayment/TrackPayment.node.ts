@@ -6,7 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { ledgerProperties, openNodeLedger, postgresLedgerTest } from '../shared/ledger-parameters';
+import { ledgerProperties, openNodeLedger, ledgerCredentialTest, postgresLedgerTest } from '../shared/ledger-parameters';
 import { ODOO_CREDENTIAL, frenchPlatformLogin } from '../shared/transports';
 import { OPERATIONS } from './operations';
 import { trackPaymentProperties } from './parameters';
@@ -41,6 +41,12 @@ export class TrackPayment implements INodeType {
 				testedBy: 'postgresLedgerTest',
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
+			{
+				name: 'evClearingLedgerApi',
+				required: true,
+				testedBy: 'ledgerCredentialTest',
+				displayOptions: { show: { ledger: ['credential'] } },
+			},
 			{ name: ODOO_CREDENTIAL, required: true, displayOptions: { show: { operation: ['syncOdoo'] } } },
 			{
 				name: 'evClearingFrenchPlatformApi',
@@ -52,7 +58,7 @@ export class TrackPayment implements INodeType {
 		properties: [...trackPaymentProperties, ...ledgerProperties],
 	};
 
-	methods = { credentialTest: { postgresLedgerTest, frenchPlatformLogin } };
+	methods = { credentialTest: { ledgerCredentialTest, postgresLedgerTest, frenchPlatformLogin } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
