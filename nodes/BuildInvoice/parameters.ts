@@ -91,6 +91,7 @@ export const invoicingProperties: INodeProperties[] = [
 	{
 		displayName: 'Mode',
 		name: 'mode',
+		description: 'How CDRs are grouped into invoices: one invoice per charging session, or one per eMSP, month and currency',
 		type: 'options',
 		options: [
 			{ name: 'One Invoice per CDR', value: 'per_cdr', description: 'As GIREVE clearing does' },
@@ -101,6 +102,7 @@ export const invoicingProperties: INodeProperties[] = [
 	{
 		displayName: 'Lines',
 		name: 'lines',
+		description: 'What each invoice line is: one per charging session, or one per session and price component (energy, time, parking, fees)',
 		type: 'options',
 		options: [
 			{ name: 'One per CDR', value: 'per_cdr', description: 'Session, EVSE, contract, kWh and duration on each line' },
@@ -113,11 +115,12 @@ export const invoicingProperties: INodeProperties[] = [
 		name: 'series',
 		type: 'string',
 		default: DEFAULT_INVOICING.series,
-		description: 'Numbering series: numbers are gap-free per series',
+		description: 'Numbering series of invoices: numbers follow each other without gaps within a series',
 	},
 	{
 		displayName: 'Credit Note Series',
 		name: 'creditNoteSeries',
+		description: 'Numbering series of credit notes (refunds), gap-free on its own; must differ from the invoice series in its letters or digits',
 		type: 'string',
 		default: DEFAULT_INVOICING.creditNoteSeries,
 	},
@@ -127,11 +130,12 @@ export const invoicingProperties: INodeProperties[] = [
 		type: 'string',
 		default: DEFAULT_INVOICING.numberPattern,
 		description:
-			'Tokens {series} {yyyy} {yy} {mm} {dd} {seq} {seq:6}; at most 35 characters of A-Z a-z 0-9 + - _ / (French rule)',
+			'How an invoice number is written: {series} the series, {yyyy} {yy} {mm} {dd} the issue date, {seq:6} the running number on 6 digits. At most 35 characters of A-Z a-z 0-9 + - _ / (French rule).',
 	},
 	{
 		displayName: 'Payment Terms (Days)',
 		name: 'paymentTermsDays',
+		description: 'Days between the issue date and the due date printed on each invoice (a partner may have its own)',
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: DEFAULT_INVOICING.paymentTermsDays,
@@ -151,21 +155,37 @@ export const invoicingProperties: INodeProperties[] = [
 	{
 		displayName: 'Options',
 		name: 'options',
+		description: 'Optional settings: issue date, dry run, billing framework, VAT exemption…',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
 		options: [
 			{
-				displayName: 'Billing Framework (BT-23)',
+				displayName: 'Billing Framework (France)',
 				name: 'businessProcess',
-				type: 'string',
+				type: 'options',
+				options: [
+					{ name: "Automatic (From the Seller's Operation Category)", value: '' },
+					{ name: 'B1 – Goods', value: 'B1' },
+					{ name: 'S1 – Services', value: 'S1' },
+					{ name: 'M1 – Mixed Goods and Services', value: 'M1' },
+					{ name: 'B2 – Goods, Already Paid', value: 'B2' },
+					{ name: 'S2 – Services, Already Paid', value: 'S2' },
+					{ name: 'M2 – Mixed, Already Paid', value: 'M2' },
+					{ name: 'B4 – Goods, Final Invoice After a Down Payment', value: 'B4' },
+					{ name: 'S4 – Services, Final Invoice After a Down Payment', value: 'S4' },
+					{ name: 'M4 – Mixed, Final Invoice After a Down Payment', value: 'M4' },
+					{ name: 'S5 – Services by a Subcontractor', value: 'S5' },
+					{ name: 'S6 – Services by a Co-Contractor', value: 'S6' },
+				],
 				default: '',
-				placeholder: 'B1',
-				description: 'French "cadre de facturation" or another business process identifier',
+				description:
+					'The French "cadre de facturation" every invoice states from 2026 (EN 16931 field BT-23). Leave Automatic: it follows what you supply (goods, services or mixed).',
 			},
 			{
 				displayName: 'Factur-X Profile',
 				name: 'profile',
+				description: 'The Factur-X profile declared in the PDF: EN 16931 (the standard, recommended) or EXTENDED',
 				type: 'options',
 				options: [
 					{ name: 'EN 16931', value: 'EN16931' },
@@ -186,25 +206,25 @@ export const invoicingProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '2026-11-01',
-				description: 'YYYY-MM-DD; empty: the day of the run',
+				description: 'Date printed as the issue date (YYYY-MM-DD), e.g. to reproduce a run; empty: the day of the run (UTC)',
 			},
 			{
-				displayName: 'No-VAT Category',
+				displayName: 'Price Without VAT Is',
 				name: 'noVatCategory',
 				type: 'options',
 				options: [
-					{ name: 'E (Exempt)', value: 'E' },
-					{ name: 'O (Outside the Scope of VAT)', value: 'O' },
+					{ name: 'Exempt From VAT (Category E)', value: 'E', description: 'Give the legal basis in Reason for No VAT' },
+					{ name: 'Not Subject to VAT (Category O)', value: 'O', description: 'The supply is outside the scope of VAT' },
 				],
 				default: DEFAULT_INVOICING.noVatCategory,
-				description: 'VAT category of price components whose tariff states no VAT',
+				description: 'How a price component is invoiced when its tariff states no VAT rate',
 			},
 			{
-				displayName: 'No-VAT Reason',
+				displayName: 'Reason for No VAT',
 				name: 'noVatReason',
 				type: 'string',
 				default: DEFAULT_INVOICING.noVatReason,
-				description: 'Exemption reason printed for that category (e.g. the legal basis)',
+				description: 'The reason printed on the invoice for a price without VAT, e.g. the article of law that exempts it',
 			},
 		],
 	},

@@ -41,7 +41,7 @@ export class ClearingReport implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{ displayName: 'Title', name: 'title', type: 'string', default: 'Clearing report' },
+			{ displayName: 'Title', name: 'title', description: 'Heading of the HTML report', type: 'string', default: 'Clearing report' },
 			{
 				displayName: 'Include Payment Aging',
 				name: 'includeAging',

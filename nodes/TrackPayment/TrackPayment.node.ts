@@ -27,7 +27,8 @@ export class TrackPayment implements INodeType {
 		icon: { light: 'file:trackPayment.svg', dark: 'file:trackPayment.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle:
+			'={{ {"recordPayment": "Record payment", "importStatement": "Import bank statement", "syncOdoo": "Sync from Odoo", "getStatus": "Get payment status", "remindersDue": "Reminders due", "dispute": "Dispute", "lifecycle": "French platform lifecycle"}[$parameter["operation"]] }}',
 		description:
 			'Payments of EV clearing invoices: record, import camt bank statements, sync from Odoo, statuses and aging, reminders, disputes, lifecycle statuses of the French e-invoicing platform',
 		defaults: { name: 'Track Payment' },

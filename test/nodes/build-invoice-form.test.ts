@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { BuildInvoice } from '../../nodes/BuildInvoice/BuildInvoice.node';
 import { createPricer, pricedCdrToJson } from '../../lib/pricing';
@@ -86,9 +86,9 @@ function parameters(overrides: { seller?: IDataObject; partners?: IDataObject[] 
 	};
 }
 
-async function build(params: IDataObject, input = billed.slice(0, 1)): Promise<{ outputs: IDataObject[][]; error?: Error }> {
+async function build(params: IDataObject, input = billed.slice(0, 1)): Promise<{ outputs: INodeExecutionData[][]; error?: Error }> {
 	// n8n refuses a workflow whose node misses a required parameter before running it (WorkflowHasIssuesError).
-	return await runNode(new BuildInvoice(), input as IDataObject[], {
+	return await runNode(new BuildInvoice(), input as unknown as IDataObject[], {
 		typeVersion: 2,
 		parameters: params,
 		credentials: { evClearingLedgerApi: { id: '1', name: 'Ledger' } },
@@ -186,7 +186,7 @@ describe('Build Invoice v2: Seller and Partners as form fields, ledger from the 
 	});
 
 	it('with Continue On Fail, a bad form sends every item to Failed with the coded reason', async () => {
-		const { outputs } = await runNode(new BuildInvoice(), billed.slice(3, 5) as IDataObject[], {
+		const { outputs } = await runNode(new BuildInvoice(), billed.slice(3, 5) as unknown as IDataObject[], {
 			typeVersion: 2,
 			continueOnFail: true,
 			parameters: parameters({ seller: without(seller, 'sellerCompanyNumber') }),
@@ -200,7 +200,7 @@ describe('Build Invoice v2: Seller and Partners as form fields, ledger from the 
 
 	it('a version 1 node without configInput still reads its Seller and Partners JSON', async () => {
 		const config = load('invoice-config.json');
-		const { outputs, error } = await runNode(new BuildInvoice(), billed.slice(3, 4) as IDataObject[], {
+		const { outputs, error } = await runNode(new BuildInvoice(), billed.slice(3, 4) as unknown as IDataObject[], {
 			typeVersion: 1,
 			parameters: {
 				ledger: 'sqlite',
