@@ -12,6 +12,7 @@ import { partnerFor } from '../../lib/invoice/config';
 import type { InvoicingConfig } from '../../lib/invoice/config';
 import { issueInvoices } from '../../lib/issuing';
 import type { IssuedDocument } from '../../lib/issuing';
+import { dryRunLedger } from '../../lib/issuing/dry-run-ledger';
 import { invoiceSummary } from '../../lib/invoice/summary';
 import { readPricedCdrJson } from '../../lib/pricing';
 import type { PricedCdr } from '../../lib/pricing';
@@ -22,6 +23,7 @@ import {
 	postgresLedgerTest,
 } from '../shared/ledger-parameters';
 import { invoicingProperties, readInvoicingConfig } from './parameters';
+import { dryRunItem, reportRun } from './run-outcome';
 
 export class BuildInvoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -88,11 +90,14 @@ export class BuildInvoice implements INodeType {
 			}
 		});
 
-		const ledger = await openNodeLedger(this);
+		const dryRun = (this.getNodeParameter('options', 0, {}) as IDataObject).dryRun === true;
+		const opened = await openNodeLedger(this);
+		const ledger = dryRun ? dryRunLedger(opened) : opened;
 		try {
 			const outcome = await issueInvoices(priced, config, ledger);
 			for (const document of outcome.documents) {
-				invoices.push(await documentItem(this, document, config, itemOf));
+				const item = await documentItem(this, document, config, itemOf);
+				invoices.push(dryRun ? dryRunItem(item) : item);
 			}
 			for (const a of outcome.alreadyInvoiced) {
 				const index = itemOf[a.index];
@@ -102,6 +107,7 @@ export class BuildInvoice implements INodeType {
 				});
 			}
 			for (const f of outcome.failures) fail(itemOf[f.index], f.code, f.message);
+			if (items.length > 0) reportRun(this, outcome, dryRun, invoices);
 		} catch (error) {
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
 			const message = `The ledger is consistent, but this run stopped: ${(error as Error).message}`;

@@ -183,6 +183,14 @@ export const invoicingProperties: INodeProperties[] = [
 					'The French "cadre de facturation" every invoice states from 2026 (EN 16931 field BT-23). Leave Automatic: it follows what you supply (goods, services or mixed).',
 			},
 			{
+				displayName: 'Dry Run (Check Only)',
+				name: 'dryRun',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to only plan and check the documents: each item shows the invoice that would be issued, with its number and totals, but no number is taken, nothing is written to the ledger and no file is attached',
+			},
+			{
 				displayName: 'Factur-X Profile',
 				name: 'profile',
 				description: 'The Factur-X profile declared in the PDF: EN 16931 (the standard, recommended) or EXTENDED',
