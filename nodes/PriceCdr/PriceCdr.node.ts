@@ -16,6 +16,7 @@ import { createPricer, pricedCdrToJson, TARIFF_SOURCES } from '../../lib/pricing
 import type { Pricer, PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
 import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
+import { priceVerdict } from '../shared/verdict';
 
 type TariffMode = 'cdr' | 'parameter' | 'field';
 
@@ -287,7 +288,8 @@ export class PriceCdr implements INodeType {
 						continue;
 					}
 					const result = pricer.price(candidate as AnyCdr);
-					const json = pricedCdrToJson(result) as unknown as IDataObject;
+					const full = pricedCdrToJson(result);
+					const json = { verdict: priceVerdict(full), ...full } as unknown as IDataObject;
 					const ok = result.status === 'match' || result.status === 'not_declared';
 					(ok ? priced : deviations).push({ json, pairedItem });
 				}
