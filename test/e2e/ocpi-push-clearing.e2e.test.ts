@@ -241,7 +241,8 @@ describe('per-CDR clearing from OCPI push, served by `n8n start`', () => {
 		expect(runs.at(-1)!.items('Already invoiced (nothing to do)').map((i) => [i.id, i.invoiceNumber])).toEqual([['FREVC2610020001', 'EVC-2026-000001']]);
 
 		const base = cdr('FREVC2610090004');
-		const overcharged = { ...base, id: 'FREVC2610090099', total_cost: { ...base.total_cost, excl_vat: Number(base.total_cost.excl_vat) + 2 } };
+		// declared 2.00 EUR above the agreement's price, consistently (energy subtotal and VAT), so it passes validation
+		const overcharged = { ...base, id: 'FREVC2610090099', total_cost: { excl_vat: 3.82, incl_vat: 4.58 }, total_energy_cost: { excl_vat: 3.82, incl_vat: 4.58 } };
 		const answer = await push(overcharged);
 		expect(answer.json?.status_code).toBe(1000);
 		await finishedExecutions(6);
