@@ -23,7 +23,7 @@ import {
 	postgresLedgerTest,
 } from '../shared/ledger-parameters';
 import { invoicingProperties, readInvoicingConfig } from './parameters';
-import { dryRunItem, reportRun } from './run-outcome';
+import { addPagePreviews, dryRunItem, reportRun } from './run-outcome';
 
 export class BuildInvoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -108,6 +108,7 @@ export class BuildInvoice implements INodeType {
 			}
 			for (const f of outcome.failures) fail(itemOf[f.index], f.code, f.message);
 			if (items.length > 0) reportRun(this, outcome, dryRun, invoices);
+			if ((this.getNodeParameter('options', 0, {}) as IDataObject).pagePreview === true) await addPagePreviews(this, invoices);
 		} catch (error) {
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
 			const message = `The ledger is consistent, but this run stopped: ${(error as Error).message}`;

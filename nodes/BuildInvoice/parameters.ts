@@ -217,6 +217,14 @@ export const invoicingProperties: INodeProperties[] = [
 				description: 'Date printed as the issue date (YYYY-MM-DD), e.g. to reproduce a run; empty: the day of the run (UTC)',
 			},
 			{
+				displayName: 'Page Preview (PNG)',
+				name: 'pagePreview',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to add a picture of each invoice's first page (binary \"preview\"), which the editor can show with View: n8n does not preview PDFs. Needs poppler-utils (pdftoppm) on the n8n server.",
+			},
+			{
 				displayName: 'Price Without VAT Is',
 				name: 'noVatCategory',
 				type: 'options',

@@ -77,3 +77,30 @@ describe('verdict first', () => {
 		expect(pdf).toMatchObject({ mimeType: 'application/pdf', fileExtension: 'pdf', fileType: 'pdf', fileName: 'EVC-2026-000001.pdf' });
 	});
 });
+
+describe('page preview', () => {
+	it('adds the first page as a PNG beside the PDF when asked (n8n previews images, not PDFs); off by default', async () => {
+		const french = cdrs.filter((c) => c.country_code === 'FR' && !c.credit).slice(1, 2);
+		const { outputs: pricedOut } = await runNode(new PriceCdr(), french, { parameters: { tariffMode: 'parameter', tariffs: JSON.stringify(tariffs) } });
+		const dir = mkdtempSync(path.join(tmpdir(), 'page-preview-'));
+		const parameters = (options: IDataObject) => ({
+			ledger: 'sqlite',
+			ledgerPath: path.join(dir, `ledger-${Object.keys(options).length}.sqlite`),
+			seller: JSON.stringify(config.seller),
+			partners: JSON.stringify(config.partners),
+			series: 'EVC',
+			creditNoteSeries: 'EVC-AV',
+			options: { issueDate: '2026-11-02', ...options },
+		});
+		const { outputs } = await runNode(new BuildInvoice(), pricedOut[0], { parameters: parameters({ pagePreview: true }) });
+		const preview = outputs[0][0].binary!.preview;
+		expect(preview).toMatchObject({ mimeType: 'image/png', fileName: 'EVC-2026-000001-page1.png', fileExtension: 'png', fileType: 'image' });
+		const png = Buffer.from(preview.data, 'base64');
+		expect(png.subarray(1, 4).toString()).toBe('PNG');
+		// A4 at 60 dpi: 496.1 × 701.6 px (IHDR width and height, rounded up by poppler)
+		expect(Math.abs(png.readUInt32BE(16) - 496)).toBeLessThanOrEqual(1);
+		expect(Math.abs(png.readUInt32BE(20) - 702)).toBeLessThanOrEqual(1);
+		const again = await runNode(new BuildInvoice(), pricedOut[0], { parameters: parameters({}) });
+		expect(Object.keys(again.outputs[0][0].binary ?? {})).toEqual(['facturx', 'cii', 'ubl']);
+	});
+});
