@@ -46,7 +46,6 @@ export const ledgerProperties: INodeProperties[] = [
 		default: 'sqlite',
 		description:
 			'Where invoices, deliveries and payments are recorded. Every clearing node of a workflow must use the same ledger: the simplest is one "EV Clearing Ledger" credential chosen in each node.',
-		hint: 'Choose "Ledger Credential" to type the ledger location once for all nodes',
 	},
 	{
 		displayName: 'Ledger File',

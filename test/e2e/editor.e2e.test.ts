@@ -30,6 +30,33 @@ let page: Page;
 let out: string;
 const sampleIds: Record<string, string> = {};
 
+/** A partner of samples/invoice-config.json as the form of Build Invoice v2 takes it. */
+function partnerFields(p: JsonObject): JsonObject {
+	const ocpi = p.ocpi as JsonObject;
+	const address = p.address as JsonObject;
+	const id = p.legalRegistrationId as JsonObject | undefined;
+	const eAddress = p.electronicAddress as JsonObject | undefined;
+	const fields: JsonObject = {
+		name: p.name,
+		ocpiCountryCode: ocpi.country_code,
+		ocpiPartyId: ocpi.party_id,
+		street: address.line1,
+		postCode: address.postCode,
+		city: address.city,
+		country: address.countryCode,
+		companyNumberScheme: id?.scheme ?? '',
+		companyNumber: id?.value ?? '',
+		vatId: p.vatId ?? '',
+		vatRegime: p.vatRegime ?? 'domestic',
+		eAddressScheme: eAddress?.scheme ?? '',
+		eAddress: eAddress?.value ?? '',
+		email: p.email ?? '',
+		specification: p.specification ?? '',
+		contractReference: p.contractReference ?? '',
+	};
+	return fields;
+}
+
 /** Every node of the package on one canvas: CDRs pinned on the trigger run through Validate → Price → Build Invoice. */
 function tourWorkflow(ledgerCredential: { id: string; name: string }): N8nWorkflow {
 	const config = samples('invoice-config.json');
@@ -44,7 +71,6 @@ function tourWorkflow(ledgerCredential: { id: string; name: string }): N8nWorkfl
 		...extra,
 	});
 	const ledger = { evClearingLedgerApi: ledgerCredential };
-	const french = config.partners[0];
 	return {
 		id: TOUR_ID,
 		name: 'Editor tour: every EV clearing node',
@@ -71,29 +97,10 @@ function tourWorkflow(ledgerCredential: { id: string; name: string }): N8nWorkfl
 					sellerEAddress: config.seller.electronicAddress.value,
 					sellerIban: config.seller.iban,
 					sellerDetails: { operationCategory: 'services', legalForm: 'SAS', shareCapital: '150 000 EUR' },
-					partnerList: {
-						partner: [
-							{
-								name: french.name,
-								ocpiCountryCode: 'FR',
-								ocpiPartyId: 'MOB',
-								street: french.address.line1,
-								postCode: french.address.postCode,
-								city: french.address.city,
-								country: 'FR',
-								companyNumberScheme: '0002',
-								companyNumber: french.legalRegistrationId.value,
-								vatId: french.vatId,
-								eAddressScheme: '0225',
-								eAddress: french.electronicAddress.value,
-								email: french.email,
-								specification: 'fr-ctc',
-							},
-						],
-					},
+					partnerList: { partner: (config.partners as JsonObject[]).map(partnerFields) },
 					series: 'EVC',
 					creditNoteSeries: 'EVC-AV',
-					options: { issueDate: '2026-11-02' },
+					options: { issueDate: '2026-11-02', pagePreview: true },
 				},
 				{ typeVersion: 2, credentials: ledger },
 			),
@@ -188,11 +195,20 @@ describe('the n8n editor with the EV clearing package', () => {
 		await page.locator('[data-test-id="canvas-node"][data-node-name="Build Invoice"] [data-test-id="canvas-node-status-success"]').waitFor({ timeout: 120_000 });
 		await openPanel('Build Invoice');
 		await shoot('build-invoice');
-		const output = page.locator('[data-test-id="ndv-output-panel"]');
-		await output.getByText('Binary', { exact: true }).first().click();
-		await output.getByRole('button', { name: /view/i }).first().click();
-		const preview = page.locator('embed[type="application/pdf"], iframe[src*="binary-data"], embed[src*="binary-data"], object[type="application/pdf"]');
-		await preview.first().waitFor({ timeout: 30_000 });
+		const output = page.locator('[data-test-id="output-panel"]');
+		// every CDR of the tour is invoiced: nothing on Failed
+		await output.getByText(/Invoices Branch \(3 items\)/).waitFor({ timeout: 15_000 });
+		expect(await output.innerText()).not.toMatch(/Failed Branch \(\d+ items?\)/);
+		// the Factur-X file as n8n shows it: name, extension, MIME type, and a Download button
+		const pdfCard = output.locator('[data-test-id^="ndv-binary-data_"]').filter({ hasText: 'facturx' }).first();
+		await pdfCard.waitFor({ timeout: 15_000 });
+		expect(await pdfCard.innerText()).toMatch(/EVC-2026-000001\.pdf[\s\S]*pdf[\s\S]*application\/pdf/);
+		// n8n 2.41 previews images, not PDFs: the first page, attached as "preview" (Page Preview option), opens with View
+		const previewCard = output.locator('[data-test-id^="ndv-binary-data_"]').filter({ hasText: 'preview' }).first();
+		await previewCard.locator('[data-test-id="ndv-view-binary-data"]').click();
+		const image = page.locator('img[src^="data:image/png"], img[src*="binary-data"]').first();
+		await image.waitFor({ timeout: 30_000 });
+		expect(await image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(400);
 		await page.screenshot({ path: path.join(IMAGES, 'panel-invoice-pdf-preview.png') });
 		await page.keyboard.press('Escape');
 	}, 240_000);
