@@ -26,15 +26,23 @@ const SOURCE_NAMES: Record<TariffSource, string> = {
 	emsp_override: 'Per-eMSP Tariffs',
 };
 
-/** Every order of the three sources, in words; the value stays the comma list older workflows typed. */
+/**
+ * Every order of one, two or three sources, in words; the value stays the comma list older workflows typed (an option
+ * list refuses a value it does not hold, so the shorter orders those workflows may have are all here).
+ */
 const SOURCE_ORDERS: INodePropertyOptions[] = (() => {
 	const orders: TariffSource[][] = [];
-	const permute = (rest: readonly TariffSource[], prefix: TariffSource[]) => {
-		if (rest.length === 0) orders.push(prefix);
-		rest.forEach((s, i) => permute([...rest.slice(0, i), ...rest.slice(i + 1)], [...prefix, s]));
+	const extend = (prefix: TariffSource[], rest: readonly TariffSource[]) => {
+		if (prefix.length > 0) orders.push(prefix);
+		rest.forEach((s, i) => extend([...prefix, s], [...rest.slice(0, i), ...rest.slice(i + 1)]));
 	};
-	permute(TARIFF_SOURCES, []);
-	return orders.map((order) => ({ name: order.map((s) => SOURCE_NAMES[s]).join(' → '), value: order.join(',') }));
+	extend([], TARIFF_SOURCES);
+	// the full orders first, the default at the top
+	orders.sort((a, b) => b.length - a.length);
+	return orders.map((order) => ({
+		name: order.length === 1 ? `Only ${SOURCE_NAMES[order[0]]}` : order.map((s) => SOURCE_NAMES[s]).join(' → '),
+		value: order.join(','),
+	}));
 })();
 
 /** IANA time zones in a searchable list; Automatic first. */

@@ -104,3 +104,17 @@ describe('page preview', () => {
 		expect(Object.keys(again.outputs[0][0].binary ?? {})).toEqual(['facturx', 'cii', 'ubl']);
 	});
 });
+
+describe('option lists keep the values older workflows typed', () => {
+	it('runs Price CDR with a two-source order, a time zone and the rounding as typed before they were lists', async () => {
+		const { outputs, error } = await runNode(new PriceCdr(), cdrs.slice(0, 2), {
+			parameters: {
+				tariffMode: 'parameter',
+				tariffs: JSON.stringify(tariffs),
+				options: { sourceOrder: 'emsp_override,run', timeZone: 'Europe/Paris', rounding: 'per_cdr_net_then_vat' },
+			},
+		});
+		expect(error).toBeUndefined();
+		expect(outputs[0].map((i) => (i.json.verdict as IDataObject).status)).toEqual(['match', 'match']);
+	});
+});
