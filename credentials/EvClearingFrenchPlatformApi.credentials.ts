@@ -43,8 +43,8 @@ export class EvClearingFrenchPlatformApi implements ICredentialType {
 			placeholder: 'https://auth.my-platform.fr/oauth/token',
 			description: 'The OAuth2 token endpoint of the platform (client-credentials grant)',
 		},
-		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '', required: true },
-		{ displayName: 'Client Secret', name: 'clientSecret', type: 'string', typeOptions: { password: true }, default: '', required: true },
+		{ displayName: 'Client ID', name: 'clientId', description: 'OAuth2 client ID your accredited platform gave you', type: 'string', default: '', required: true },
+		{ displayName: 'Client Secret', name: 'clientSecret', description: 'OAuth2 client secret your accredited platform gave you', type: 'string', typeOptions: { password: true }, default: '', required: true },
 		{ displayName: 'Scope', name: 'scope', type: 'string', default: '', description: 'Space-separated scopes, when the platform asks for some' },
 		{
 			displayName: 'Client Authentication',

@@ -26,6 +26,7 @@ export class EvClearingHttpAuth implements ICredentialType {
 		{
 			displayName: 'Authentication',
 			name: 'authType',
+			description: 'How the endpoint checks who calls it',
 			type: 'options',
 			options: [
 				{ name: 'Header (API Key)', value: 'header' },
@@ -37,6 +38,7 @@ export class EvClearingHttpAuth implements ICredentialType {
 		{
 			displayName: 'Header Name',
 			name: 'headerName',
+			description: 'Name of the header carrying the key, e.g. X-API-Key',
 			type: 'string',
 			default: 'X-API-Key',
 			displayOptions: show('header'),
@@ -44,6 +46,7 @@ export class EvClearingHttpAuth implements ICredentialType {
 		{
 			displayName: 'Header Value',
 			name: 'apiKey',
+			description: 'The key sent in that header',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
@@ -52,6 +55,7 @@ export class EvClearingHttpAuth implements ICredentialType {
 		{
 			displayName: 'User',
 			name: 'user',
+			description: 'User name for basic authentication',
 			type: 'string',
 			default: '',
 			displayOptions: show('basic'),
@@ -59,6 +63,7 @@ export class EvClearingHttpAuth implements ICredentialType {
 		{
 			displayName: 'Password',
 			name: 'password',
+			description: 'Password for basic authentication',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
@@ -67,6 +72,7 @@ export class EvClearingHttpAuth implements ICredentialType {
 		{
 			displayName: 'Token',
 			name: 'token',
+			description: 'Bearer token sent as Authorization: Bearer …',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

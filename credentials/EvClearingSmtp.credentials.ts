@@ -14,6 +14,7 @@ export class EvClearingSmtp implements ICredentialType {
 		{
 			displayName: 'Host',
 			name: 'host',
+			description: 'Host name of your SMTP server, e.g. smtp.your-provider.com',
 			type: 'string',
 			default: '',
 			required: true,
@@ -44,6 +45,7 @@ export class EvClearingSmtp implements ICredentialType {
 		{
 			displayName: 'Password',
 			name: 'password',
+			description: 'Password (or app password) of the SMTP user',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

@@ -19,12 +19,13 @@ export class OdooApi implements ICredentialType {
 
 	icon = { light: 'file:odoo.svg', dark: 'file:odoo.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/ev-clearing/n8n-nodes-ev-clearing#odoo';
+	documentationUrl = 'https://github.com/ev-clearing/n8n-nodes-ev-clearing#send-factur-x';
 
 	properties: INodeProperties[] = [
 		{
 			displayName: 'URL',
 			name: 'url',
+			description: 'Address of your Odoo, e.g. https://your-company.odoo.com',
 			type: 'string',
 			default: '',
 			required: true,
@@ -59,6 +60,7 @@ export class OdooApi implements ICredentialType {
 		{
 			displayName: 'Protocol',
 			name: 'protocol',
+			description: 'How to talk to Odoo: JSON-RPC (Odoo 17 and 18) or JSON-2 with an API key (Odoo 19)',
 			type: 'options',
 			options: [
 				{ name: 'JSON-RPC (Odoo 17, 18)', value: 'jsonrpc' },

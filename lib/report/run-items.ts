@@ -11,6 +11,7 @@
  */
 import type { InvoiceSummaryJson } from '../invoice/summary';
 import type { PricedCdrJson } from '../pricing';
+import { RUN_SUMMARY_KIND } from '../issuing/run-summary';
 import type { ReportDelivery, ReportDocument, ReportVerdict } from './clearing-report';
 
 type Json = Record<string, unknown>;
@@ -43,6 +44,8 @@ export function sortRunItems(items: readonly unknown[]): RunItems {
 			continue;
 		}
 		const json = item as Json;
+		// Build Invoice's account of a run that issued nothing: its CDRs reach the report on their own outputs.
+		if (json.kind === RUN_SUMMARY_KIND) continue;
 		if (json.kind === 'ev-clearing.invoice') {
 			const s = json as unknown as InvoiceSummaryJson & { delivery?: { channel?: unknown; status?: unknown } };
 			const [countryCode, partyId] = (s.buyer.ocpiParty ?? `${s.buyer.countryCode}*?`).split('*');

@@ -8,19 +8,22 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { partnerFor, parseInvoicingConfig } from '../../lib/invoice/config';
+import { partnerFor } from '../../lib/invoice/config';
 import type { InvoicingConfig } from '../../lib/invoice/config';
 import { issueInvoices } from '../../lib/issuing';
 import type { IssuedDocument } from '../../lib/issuing';
+import { dryRunLedger } from '../../lib/issuing/dry-run-ledger';
 import { invoiceSummary } from '../../lib/invoice/summary';
 import { readPricedCdrJson } from '../../lib/pricing';
 import type { PricedCdr } from '../../lib/pricing';
 import {
 	ledgerProperties,
 	openNodeLedger,
+	ledgerCredentialTest,
 	postgresLedgerTest,
 } from '../shared/ledger-parameters';
-import { invoicingProperties, invoicingConfigFromParameters } from './parameters';
+import { invoicingProperties, readInvoicingConfig } from './parameters';
+import { addPagePreviews, dryRunItem, reportRun } from './run-outcome';
 
 export class BuildInvoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +31,9 @@ export class BuildInvoice implements INodeType {
 		name: 'buildInvoice',
 		icon: { light: 'file:buildInvoice.svg', dark: 'file:buildInvoice.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Version 2: Seller and Partners start as form fields; version 1 nodes keep their JSON (parameters.ts).
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["mode"] === "per_cdr" ? "one invoice per CDR" : "one invoice per eMSP and month"}}',
 		description:
 			'Issues EN16931 invoices and credit notes for priced CDRs: gap-free numbers from the ledger, Factur-X PDF, CII and UBL files',
@@ -44,11 +49,17 @@ export class BuildInvoice implements INodeType {
 				testedBy: 'postgresLedgerTest',
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
+			{
+				name: 'evClearingLedgerApi',
+				required: true,
+				testedBy: 'ledgerCredentialTest',
+				displayOptions: { show: { ledger: ['credential'] } },
+			},
 		],
 		properties: [...ledgerProperties, ...invoicingProperties],
 	};
 
-	methods = { credentialTest: { postgresLedgerTest } };
+	methods = { credentialTest: { ledgerCredentialTest, postgresLedgerTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
@@ -60,7 +71,7 @@ export class BuildInvoice implements INodeType {
 
 		let config: InvoicingConfig;
 		try {
-			config = parseInvoicingConfig(invoicingConfigFromParameters(this));
+			config = readInvoicingConfig(this);
 		} catch (error) {
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
 			items.forEach((_, i) => fail(i, 'INVOICING_CONFIG_INVALID', (error as Error).message));
@@ -79,11 +90,14 @@ export class BuildInvoice implements INodeType {
 			}
 		});
 
-		const ledger = await openNodeLedger(this);
+		const dryRun = (this.getNodeParameter('options', 0, {}) as IDataObject).dryRun === true;
+		const opened = await openNodeLedger(this);
+		const ledger = dryRun ? dryRunLedger(opened) : opened;
 		try {
 			const outcome = await issueInvoices(priced, config, ledger);
 			for (const document of outcome.documents) {
-				invoices.push(await documentItem(this, document, config, itemOf));
+				const item = await documentItem(this, document, config, itemOf);
+				invoices.push(dryRun ? dryRunItem(item) : item);
 			}
 			for (const a of outcome.alreadyInvoiced) {
 				const index = itemOf[a.index];
@@ -93,6 +107,8 @@ export class BuildInvoice implements INodeType {
 				});
 			}
 			for (const f of outcome.failures) fail(itemOf[f.index], f.code, f.message);
+			if (items.length > 0) reportRun(this, outcome, dryRun, invoices);
+			if ((this.getNodeParameter('options', 0, {}) as IDataObject).pagePreview === true) await addPagePreviews(this, invoices);
 		} catch (error) {
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
 			const message = `The ledger is consistent, but this run stopped: ${(error as Error).message}`;

@@ -10,7 +10,7 @@ import { requestFromWebhook, webhookAnswer, WebhookRequestError } from '../../li
 import { parseInvoicingConfig } from '../../lib/invoice/config';
 import type { Ledger } from '../../lib/ledger';
 import { openLedger } from '../../lib/ledger';
-import { ledgerConfigOf, ledgerProperties, postgresLedgerTest } from '../shared/ledger-parameters';
+import { ledgerConfigOf, ledgerProperties, ledgerCredentialTest, postgresLedgerTest } from '../shared/ledger-parameters';
 
 interface Cached {
 	ledger: Ledger;
@@ -59,6 +59,12 @@ export class ClearingConsole implements INodeType {
 				required: true,
 				testedBy: 'postgresLedgerTest',
 				displayOptions: { show: { ledger: ['postgres'] } },
+			},
+			{
+				name: 'evClearingLedgerApi',
+				required: true,
+				testedBy: 'ledgerCredentialTest',
+				displayOptions: { show: { ledger: ['credential'] } },
 			},
 		],
 		properties: [
@@ -110,7 +116,7 @@ export class ClearingConsole implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { postgresLedgerTest } };
+	methods = { credentialTest: { ledgerCredentialTest, postgresLedgerTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INo
 
 import { statusReport } from '../../lib/payments/tracking';
 import { buildClearingReport, renderReportHtml, sortRunItems, withLedgerDeliveries } from '../../lib/report';
-import { ledgerProperties, openNodeLedger, postgresLedgerTest } from '../shared/ledger-parameters';
+import { ledgerProperties, openNodeLedger, ledgerCredentialTest, postgresLedgerTest } from '../shared/ledger-parameters';
 
 export class ClearingReport implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,6 +26,12 @@ export class ClearingReport implements INodeType {
 				testedBy: 'postgresLedgerTest',
 				displayOptions: { show: { includeAging: [true], ledger: ['postgres'] } },
 			},
+			{
+				name: 'evClearingLedgerApi',
+				required: true,
+				testedBy: 'ledgerCredentialTest',
+				displayOptions: { show: { includeAging: [true], ledger: ['credential'] } },
+			},
 		],
 		properties: [
 			{
@@ -35,7 +41,7 @@ export class ClearingReport implements INodeType {
 				type: 'notice',
 				default: '',
 			},
-			{ displayName: 'Title', name: 'title', type: 'string', default: 'Clearing report' },
+			{ displayName: 'Title', name: 'title', description: 'Heading of the HTML report', type: 'string', default: 'Clearing report' },
 			{
 				displayName: 'Include Payment Aging',
 				name: 'includeAging',
@@ -68,7 +74,7 @@ export class ClearingReport implements INodeType {
 		],
 	};
 
-	methods = { credentialTest: { postgresLedgerTest } };
+	methods = { credentialTest: { ledgerCredentialTest, postgresLedgerTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -21,6 +21,7 @@ const properties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
+		description: 'What to read from the OCPI platform',
 		type: 'options',
 		noDataExpression: true,
 		options: [
@@ -74,6 +75,7 @@ const properties: INodeProperties[] = [
 	{
 		displayName: 'Options',
 		name: 'options',
+		description: 'Optional settings: page size, retries, timeout',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},

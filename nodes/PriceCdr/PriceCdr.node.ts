@@ -4,6 +4,7 @@ import type {
 	IExecuteFunctions,
 	INode,
 	INodeExecutionData,
+	INodePropertyOptions,
 	INodeType,
 	INodeTypeDescription,
 } from 'n8n-workflow';
@@ -11,12 +12,44 @@ import type {
 import { unwrapTariffs } from '../../lib/io/ocpi-input';
 import type { AnyCdr, AnyTariff } from '../../lib/ocpi/types-v230';
 import { CDR_VERSIONS, isCdrVersion } from '../../lib/ocpi/version';
-import { createPricer, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from '../../lib/pricing';
+import { createPricer, pricedCdrToJson, TARIFF_SOURCES } from '../../lib/pricing';
 import type { Pricer, PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
 import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
+import { priceVerdict } from '../shared/verdict';
 
 type TariffMode = 'cdr' | 'parameter' | 'field';
+
+const SOURCE_NAMES: Record<TariffSource, string> = {
+	cdr: "CDR's Own Tariffs",
+	run: 'Tariffs Parameter (Roaming Agreement)',
+	emsp_override: 'Per-eMSP Tariffs',
+};
+
+/**
+ * Every order of one, two or three sources, in words; the value stays the comma list older workflows typed (an option
+ * list refuses a value it does not hold, so the shorter orders those workflows may have are all here).
+ */
+const SOURCE_ORDERS: INodePropertyOptions[] = (() => {
+	const orders: TariffSource[][] = [];
+	const extend = (prefix: TariffSource[], rest: readonly TariffSource[]) => {
+		if (prefix.length > 0) orders.push(prefix);
+		rest.forEach((s, i) => extend([...prefix, s], [...rest.slice(0, i), ...rest.slice(i + 1)]));
+	};
+	extend([], TARIFF_SOURCES);
+	// the full orders first, the default at the top
+	orders.sort((a, b) => b.length - a.length);
+	return orders.map((order) => ({
+		name: order.length === 1 ? `Only ${SOURCE_NAMES[order[0]]}` : order.map((s) => SOURCE_NAMES[s]).join(' → '),
+		value: order.join(','),
+	}));
+})();
+
+/** IANA time zones in a searchable list; Automatic first. */
+const TIME_ZONE_OPTIONS: INodePropertyOptions[] = [
+	{ name: "Automatic (From the Location's Country)", value: '' },
+	...[...new Set([...Intl.supportedValuesOf('timeZone'), 'UTC'])].map((zone) => ({ name: zone.replace(/_/g, ' ').replace(/\//g, ' / '), value: zone })),
+];
 
 interface PriceOptionValues {
 	emspTariffs?: string | IDataObject;
@@ -57,7 +90,7 @@ export class PriceCdr implements INodeType {
 		icon: { light: 'file:priceCdr.svg', dark: 'file:priceCdr.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{"tariffs: " + $parameter["tariffMode"]}}',
+		subtitle: '={{ {"cdr": "tariffs from each CDR", "parameter": "tariffs of the roaming agreement", "field": "tariffs from a field"}[$parameter["tariffMode"]] }}',
 		description:
 			'Prices OCPI 2.2.1 / 2.3.0 CDRs under their tariff and compares with the price each CDR declares; deviations go to review',
 		defaults: { name: 'Price CDR' },
@@ -71,6 +104,7 @@ export class PriceCdr implements INodeType {
 			{
 				displayName: 'Tariffs',
 				name: 'tariffMode',
+				description: 'Where the tariff of each CDR comes from: the roaming agreement you paste or point at, the CDR itself, or a field of the item',
 				type: 'options',
 				noDataExpression: true,
 				options: [
@@ -113,6 +147,7 @@ export class PriceCdr implements INodeType {
 			{
 				displayName: 'Options',
 				name: 'options',
+				description: 'Optional settings: tolerance, rounding, time zones, per-eMSP tariffs',
 				type: 'collection',
 				placeholder: 'Add Option',
 				default: {},
@@ -137,35 +172,46 @@ export class PriceCdr implements INodeType {
 						displayName: 'Rounding',
 						name: 'rounding',
 						type: 'options',
-						options: ROUNDING_POLICIES.map((p) => ({
-							name: p === 'full_precision' ? 'Full Precision' : 'Per CDR: Net to 2 Decimals, Then VAT',
-							value: p,
-						})),
+						options: [
+							{
+								name: 'Exact (No Rounding Before Comparing)',
+								value: 'full_precision',
+								description: 'The computed price keeps every decimal; only the comparison tolerance applies',
+							},
+							{
+								name: 'Per CDR: Net Rounded to Cents, Then VAT Added',
+								value: 'per_cdr_net_then_vat',
+								description: 'As most CPO back-offices compute the price they declare in the CDR',
+							},
+						] satisfies Array<{ name: string; value: RoundingPolicy; description: string }>,
 						default: 'full_precision',
-						description: 'How computed amounts are rounded before the comparison (docs/pricing-choices.md)',
+						description: 'How the computed price is rounded before it is compared with the price the CDR declares',
 					},
 					{
 						displayName: 'Tariff Source Order',
 						name: 'sourceOrder',
-						type: 'string',
+						type: 'options',
+						options: SOURCE_ORDERS,
 						default: TARIFF_SOURCES.join(','),
-						description: `Where a CDR's tariff comes from, first found wins: ${TARIFF_SOURCES.join(', ')}`,
+						description:
+							"Where a CDR's tariff is looked for, first found wins: the tariffs inside the CDR, the roaming agreement's tariffs given to this node (Tariffs), or the Per-eMSP Tariffs option",
 					},
 					{
 						displayName: 'Time Zone',
 						name: 'timeZone',
-						type: 'string',
+						type: 'options',
+						options: TIME_ZONE_OPTIONS,
 						default: '',
-						placeholder: 'Europe/Paris',
 						description:
-							"IANA zone in which tariff restrictions are read. Empty: the location's country when it has one zone.",
+							"Local time in which the tariff's time restrictions (peak hours, weekdays) are read. Automatic: the zone of the charging location's country, when it has only one.",
 					},
 					{
 						displayName: 'Time Zones by Location',
 						name: 'timeZonesByLocation',
 						type: 'json',
 						default: '{}',
-						description: 'IANA zone per cdr_location.ID, for countries with several zones',
+						description:
+							'Time zone per charging location ID, for countries with several zones: {"LOC-GP-001": "America/Guadeloupe"}',
 					},
 					{
 						displayName: 'Tolerance',
@@ -250,7 +296,8 @@ export class PriceCdr implements INodeType {
 						continue;
 					}
 					const result = pricer.price(candidate as AnyCdr);
-					const json = pricedCdrToJson(result) as unknown as IDataObject;
+					const full = pricedCdrToJson(result);
+					const json = { verdict: priceVerdict(full), ...full } as unknown as IDataObject;
 					const ok = result.status === 'match' || result.status === 'not_declared';
 					(ok ? priced : deviations).push({ json, pairedItem });
 				}

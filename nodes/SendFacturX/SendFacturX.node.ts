@@ -1,5 +1,6 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type {
+	IBinaryKeyData,
 	ICredentialTestFunctions,
 	ICredentialsDecrypted,
 	IDataObject,
@@ -16,11 +17,13 @@ import { verifySmtp } from '../../lib/delivery/email';
 import { DeliveryError } from '../../lib/delivery/errors';
 import type { InvoiceDocument, InvoiceFile } from '../../lib/delivery/invoice-document';
 import { readInvoiceSummary } from '../../lib/delivery/invoice-document';
+import { parseInvoiceNumbers, storedInvoiceDocument } from '../../lib/delivery/stored-document';
+import { isRunSummary } from '../../lib/issuing/run-summary';
 import { OdooClient } from '../../lib/delivery/odoo';
 import type { EInvoiceFormat } from '../../lib/einvoice';
 import { LedgerError, openLedger } from '../../lib/ledger';
 import type { Ledger, LedgerConfig } from '../../lib/ledger';
-import { ledgerConfigOf, postgresLedgerTest } from '../shared/ledger-parameters';
+import { ledgerConfigOf, ledgerCredentialTest, postgresLedgerTest } from '../shared/ledger-parameters';
 import { openChannel, smtpSettingsFrom } from './channels';
 import { frenchPlatformLogin, odooConnectionFrom } from '../shared/transports';
 import type { OpenChannel } from './channels';
@@ -63,12 +66,19 @@ export class SendFacturX implements INodeType {
 				testedBy: 'postgresLedgerTest',
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
+			{
+				name: 'evClearingLedgerApi',
+				required: true,
+				testedBy: 'ledgerCredentialTest',
+				displayOptions: { show: { ledger: ['credential'] } },
+			},
 		],
 		properties: sendFacturXProperties,
 	};
 
 	methods = {
 		credentialTest: {
+			ledgerCredentialTest,
 			postgresLedgerTest,
 			frenchPlatformLogin,
 			async smtpLogin(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
@@ -121,34 +131,49 @@ export class SendFacturX implements INodeType {
 				return [[], items.map((item, i) => failedItem(item, i, channel, { code, message }))];
 			}
 
+			const fromLedger = this.getNodeParameter('source', 0, 'input') === 'ledger';
+			const summaries: string[] = [];
 			for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 				const item = items[itemIndex];
-				let document: InvoiceDocument;
+				// Build Invoice's account of a run that issued nothing: passed on, so the panel says why nothing was sent.
+				if (!fromLedger && isRunSummary(item.json)) {
+					summaries.push(item.json.message);
+					sent.push({ json: { ...item.json, delivery: { channel, status: 'nothing_to_send' } }, pairedItem: { item: itemIndex } });
+					continue;
+				}
+				let documents: Array<{ document: InvoiceDocument; binary?: IBinaryKeyData }>;
 				try {
-					document = await readDocument(this, item, itemIndex);
+					documents = fromLedger
+						? await storedDocuments(this, ledger, itemIndex)
+						: [{ document: await readDocument(this, item, itemIndex), binary: item.binary }];
 				} catch (error) {
 					if (!(error instanceof DeliveryError)) throw new NodeOperationError(this.getNode(), error as Error, { itemIndex });
 					failed.push(failedItem(item, itemIndex, channel, { code: error.code, message: error.message, field: error.field }));
 					continue;
 				}
-				try {
-					const outcome = await deliverInvoice(document, open.adapterFor(itemIndex), {
-						ledger,
-						resend,
-						retry,
-						redactor: open.redactor,
-					});
-					if (outcome.status === 'failed') failed.push(failedItem(item, itemIndex, channel, outcome, outcome));
-					else sent.push({ json: { ...(item.json as IDataObject), delivery: deliveryJson(outcome) }, binary: item.binary, pairedItem: { item: itemIndex } });
-				} catch (error) {
-					const message = open.redactor.message(error);
-					if (this.continueOnFail()) {
-						failed.push(failedItem(item, itemIndex, channel, { code: 'DELIVERY_FAILED', message }));
-						continue;
+				for (const { document, binary } of documents) {
+					const source: INodeExecutionData = fromLedger ? { json: document.summary as unknown as IDataObject, binary, pairedItem: { item: itemIndex } } : item;
+					try {
+						const outcome = await deliverInvoice(document, open.adapterFor(itemIndex), {
+							ledger,
+							// a number typed to send again is sent again: that is what the user asked for
+							resend: resend || fromLedger,
+							retry,
+							redactor: open.redactor,
+						});
+						if (outcome.status === 'failed') failed.push(failedItem(source, itemIndex, channel, outcome, outcome));
+						else sent.push({ json: { ...(source.json as IDataObject), delivery: deliveryJson(outcome) }, binary: source.binary, pairedItem: { item: itemIndex } });
+					} catch (error) {
+						const message = open.redactor.message(error);
+						if (this.continueOnFail()) {
+							failed.push(failedItem(source, itemIndex, channel, { code: 'DELIVERY_FAILED', message }));
+							continue;
+						}
+						throw new NodeOperationError(this.getNode(), message, { itemIndex });
 					}
-					throw new NodeOperationError(this.getNode(), message, { itemIndex });
 				}
 			}
+			if (summaries.length > 0) this.addExecutionHints({ message: `Nothing sent. ${summaries.join(' ')}`, type: 'warning', location: 'outputPane' });
 			return [sent, failed];
 		} finally {
 			open?.close();
@@ -157,8 +182,40 @@ export class SendFacturX implements INodeType {
 	}
 }
 
+/** The documents of "Resend by Invoice Number", read back from the ledger with their files as binaries. */
+async function storedDocuments(
+	context: IExecuteFunctions,
+	ledger: Ledger,
+	itemIndex: number,
+): Promise<Array<{ document: InvoiceDocument; binary: IBinaryKeyData }>> {
+	const numbers = parseInvoiceNumbers(String(context.getNodeParameter('invoiceNumbers', itemIndex, '')));
+	if (numbers.length === 0) {
+		throw new DeliveryError('INVOICE_ITEM_INVALID', 'Invoice Numbers is empty: give the numbers to send again, e.g. EVC-2026-000001, EVC-2026-000002.', {
+			field: 'invoiceNumbers',
+		});
+	}
+	const out: Array<{ document: InvoiceDocument; binary: IBinaryKeyData }> = [];
+	for (const number of numbers) {
+		const document = await storedInvoiceDocument(ledger, number);
+		const binary: IBinaryKeyData = {};
+		for (const format of FORMATS) {
+			const file = document.files[format];
+			if (file) binary[format] = await context.helpers.prepareBinaryData(file.data, file.fileName, file.mimeType);
+		}
+		out.push({ document, binary });
+	}
+	return out;
+}
+
 /** The item's summary and files; bad input becomes a DeliveryError naming what is missing. */
 async function readDocument(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): Promise<InvoiceDocument> {
+	if ((item.json as IDataObject).dryRun === true) {
+		throw new DeliveryError(
+			'INVOICE_ITEM_INVALID',
+			`Item ${itemIndex} is a dry run of Build Invoice (${String(item.json.number)} was not issued): turn Dry Run off to issue and send it.`,
+			{ field: 'dryRun' },
+		);
+	}
 	const summary = readInvoiceSummary(item.json);
 	const files: InvoiceDocument['files'] = {};
 	for (const format of FORMATS) {

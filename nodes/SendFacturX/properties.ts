@@ -12,6 +12,7 @@ const emailProperties: INodeProperties[] = [
 	{
 		displayName: 'From',
 		name: 'from',
+		description: 'Sender address of the e-mails, e.g. Billing <billing@your-company.com>; your SMTP server must allow it',
 		type: 'string',
 		default: '',
 		required: true,
@@ -49,6 +50,7 @@ const emailProperties: INodeProperties[] = [
 	{
 		displayName: 'E-Mail Options',
 		name: 'emailOptions',
+		description: 'Optional e-mail settings: attach the XML too, CC, BCC, Reply-To',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
@@ -68,7 +70,7 @@ const emailProperties: INodeProperties[] = [
 			},
 			{ displayName: 'BCC', name: 'bcc', type: 'string', default: '', description: 'Comma-separated' },
 			{ displayName: 'CC', name: 'cc', type: 'string', default: '', description: 'Comma-separated' },
-			{ displayName: 'Reply To', name: 'replyTo', type: 'string', default: '' },
+			{ displayName: 'Reply To', name: 'replyTo', description: 'Address the eMSP replies to, when not the sender', type: 'string', default: '' },
 		],
 	},
 ];
@@ -103,6 +105,7 @@ const odooProperties: INodeProperties[] = [
 	{
 		displayName: 'Odoo Options',
 		name: 'odooOptions',
+		description: 'Optional Odoo settings: sales journal, language',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
@@ -131,6 +134,7 @@ const httpProperties: INodeProperties[] = [
 	{
 		displayName: 'URL',
 		name: 'url',
+		description: 'The address invoices are sent to',
 		type: 'string',
 		default: '',
 		required: true,
@@ -140,6 +144,7 @@ const httpProperties: INodeProperties[] = [
 	{
 		displayName: 'Body',
 		name: 'bodyMode',
+		description: 'How the invoice is put in the request: the PDF with its summary as JSON (multipart), one JSON with the PDF in Base64, or the XML alone',
 		type: 'options',
 		options: [
 			{ name: 'Multipart (PDF + JSON Metadata)', value: 'multipart' },
@@ -152,6 +157,7 @@ const httpProperties: INodeProperties[] = [
 	{
 		displayName: 'XML Format',
 		name: 'xmlFormat',
+		description: 'Which XML is sent: CII (as inside Factur-X) or UBL (as on Peppol)',
 		type: 'options',
 		options: [
 			{ name: 'CII', value: 'cii' },
@@ -163,6 +169,7 @@ const httpProperties: INodeProperties[] = [
 	{
 		displayName: 'Authentication',
 		name: 'authentication',
+		description: 'Whether the endpoint needs a credential (header, basic auth or bearer token in the "HTTP Endpoint Auth" credential)',
 		type: 'options',
 		options: [
 			{ name: 'None', value: 'none' },
@@ -174,6 +181,7 @@ const httpProperties: INodeProperties[] = [
 	{
 		displayName: 'HTTP Method',
 		name: 'method',
+		description: 'The HTTP method your endpoint expects',
 		type: 'options',
 		options: [
 			{ name: 'POST', value: 'POST' },
@@ -220,6 +228,32 @@ export const sendFacturXProperties: INodeProperties[] = [
 		default: 'email',
 		description: 'How the invoices travel; each channel asks for its own credential below',
 	},
+	{
+		displayName: 'Invoices to Send',
+		name: 'source',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'From the Input (Build Invoice)', value: 'input', description: 'Each input item is a document Build Invoice issued, with its files' },
+			{
+				name: 'Resend by Invoice Number',
+				value: 'ledger',
+				description: 'Read invoices from the ledger by number, render their files again and send them again (recorded as a new delivery)',
+			},
+		],
+		default: 'input',
+		description: 'Which invoices this node sends: those coming from Build Invoice, or earlier ones you name by number to send again',
+	},
+	{
+		displayName: 'Invoice Numbers',
+		name: 'invoiceNumbers',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'EVC-2026-000001, EVC-2026-000002',
+		description: 'Numbers of the invoices or credit notes to send again, separated by commas; they are sent even if sent before',
+		displayOptions: { show: { source: ['ledger'] } },
+	},
 	...emailProperties,
 	...odooProperties,
 	...httpProperties,
@@ -228,6 +262,7 @@ export const sendFacturXProperties: INodeProperties[] = [
 	{
 		displayName: 'Options',
 		name: 'options',
+		description: 'Optional settings: resend, retries, timeout',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
@@ -260,6 +295,7 @@ export const sendFacturXProperties: INodeProperties[] = [
 			{
 				displayName: 'Timeout (Seconds)',
 				name: 'timeoutSeconds',
+				description: 'How long to wait for each delivery before counting it as failed (and retrying it)',
 				type: 'number',
 				typeOptions: { minValue: 1 },
 				default: 30,

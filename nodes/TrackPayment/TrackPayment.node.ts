@@ -6,7 +6,7 @@ import type {
 	INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { ledgerProperties, openNodeLedger, postgresLedgerTest } from '../shared/ledger-parameters';
+import { ledgerProperties, openNodeLedger, ledgerCredentialTest, postgresLedgerTest } from '../shared/ledger-parameters';
 import { ODOO_CREDENTIAL, frenchPlatformLogin } from '../shared/transports';
 import { OPERATIONS } from './operations';
 import { trackPaymentProperties } from './parameters';
@@ -27,7 +27,8 @@ export class TrackPayment implements INodeType {
 		icon: { light: 'file:trackPayment.svg', dark: 'file:trackPayment.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"]}}',
+		subtitle:
+			'={{ {"recordPayment": "Record payment", "importStatement": "Import bank statement", "syncOdoo": "Sync from Odoo", "getStatus": "Get payment status", "remindersDue": "Reminders due", "dispute": "Dispute", "lifecycle": "French platform lifecycle"}[$parameter["operation"]] }}',
 		description:
 			'Payments of EV clearing invoices: record, import camt bank statements, sync from Odoo, statuses and aging, reminders, disputes, lifecycle statuses of the French e-invoicing platform',
 		defaults: { name: 'Track Payment' },
@@ -41,6 +42,12 @@ export class TrackPayment implements INodeType {
 				testedBy: 'postgresLedgerTest',
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
+			{
+				name: 'evClearingLedgerApi',
+				required: true,
+				testedBy: 'ledgerCredentialTest',
+				displayOptions: { show: { ledger: ['credential'] } },
+			},
 			{ name: ODOO_CREDENTIAL, required: true, displayOptions: { show: { operation: ['syncOdoo'] } } },
 			{
 				name: 'evClearingFrenchPlatformApi',
@@ -52,7 +59,7 @@ export class TrackPayment implements INodeType {
 		properties: [...trackPaymentProperties, ...ledgerProperties],
 	};
 
-	methods = { credentialTest: { postgresLedgerTest, frenchPlatformLogin } };
+	methods = { credentialTest: { ledgerCredentialTest, postgresLedgerTest, frenchPlatformLogin } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();

@@ -9,6 +9,7 @@ export const trackPaymentProperties: INodeProperties[] = [
 	{
 		displayName: 'Operation',
 		name: 'operation',
+		description: 'What to do with the payments and statuses of the invoices in the ledger',
 		type: 'options',
 		noDataExpression: true,
 		options: [
@@ -33,14 +34,15 @@ export const trackPaymentProperties: INodeProperties[] = [
 	{ displayName: 'Currency', name: 'currency', type: 'string', default: 'EUR', required: true, description: 'ISO 4217; must be the invoice currency', displayOptions: show('recordPayment') },
 	{ displayName: 'Payment Date', name: 'paymentDate', type: 'string', default: '', required: true, placeholder: '2026-04-02', description: 'YYYY-MM-DD, the day the money arrived', displayOptions: show('recordPayment') },
 	{ displayName: 'Payment ID', name: 'paymentId', type: 'string', default: '', required: true, description: 'Unique reference of this payment (bank reference): a payment with the same ID is never recorded twice', displayOptions: show('recordPayment') },
-	{ displayName: 'Payer Name', name: 'payerName', type: 'string', default: '', displayOptions: show('recordPayment') },
-	{ displayName: 'Bank Reference', name: 'bankReference', type: 'string', default: '', displayOptions: show('recordPayment') },
+	{ displayName: 'Payer Name', name: 'payerName', description: 'Who paid, as on the bank statement (optional, kept for the audit trail)', type: 'string', default: '', displayOptions: show('recordPayment') },
+	{ displayName: 'Bank Reference', name: 'bankReference', description: 'The bank\'s reference of the transfer (optional, kept for the audit trail)', type: 'string', default: '', displayOptions: show('recordPayment') },
 	// Import Bank Statement
 	{ displayName: 'Input Binary Field', name: 'binaryPropertyName', type: 'string', default: 'data', required: true, description: 'The binary property holding the camt.053 or camt.054 XML file', displayOptions: show('importStatement') },
 	// Get Status
 	{
 		displayName: 'Invoices',
 		name: 'scope',
+		description: 'Which invoices to report on',
 		type: 'options',
 		options: [
 			{ name: 'All Open', value: 'open', description: 'Every invoice with something still due' },
@@ -68,6 +70,7 @@ export const trackPaymentProperties: INodeProperties[] = [
 	{
 		displayName: 'Action',
 		name: 'disputeAction',
+		description: 'Open a dispute on an invoice, or close one: rejected (nothing changes) or accepted (a credit note is issued)',
 		type: 'options',
 		noDataExpression: true,
 		options: [
@@ -79,16 +82,17 @@ export const trackPaymentProperties: INodeProperties[] = [
 		displayOptions: show('dispute'),
 	},
 	{ displayName: 'Invoice', name: 'disputeInvoice', type: 'string', default: '', required: true, description: 'Invoice number or RF reference', displayOptions: { show: { operation: ['dispute'], disputeAction: ['open'] } } },
-	{ displayName: 'Reason', name: 'reason', type: 'string', default: '', required: true, displayOptions: { show: { operation: ['dispute'], disputeAction: ['open'] } } },
+	{ displayName: 'Reason', name: 'reason', description: 'The eMSP\'s complaint, in its words (kept in the ledger)', type: 'string', default: '', required: true, displayOptions: { show: { operation: ['dispute'], disputeAction: ['open'] } } },
 	{ displayName: 'Amount Claimed', name: 'amountClaimed', type: 'string', default: '', description: 'The amount with VAT the eMSP contests', displayOptions: { show: { operation: ['dispute'], disputeAction: ['open'] } } },
 	{ displayName: 'CDR IDs', name: 'cdrIds', type: 'string', default: '', description: 'Comma-separated IDs of the contested CDRs, when the dispute is about some of them', displayOptions: { show: { operation: ['dispute'], disputeAction: ['open'] } } },
 	{ displayName: 'Dispute ID', name: 'disputeId', type: 'string', default: '', description: 'Empty when opening: "<invoice>-D<n>"', displayOptions: show('dispute') },
 	{ displayName: 'Accepted Amount', name: 'creditAmount', type: 'string', default: '', description: 'Amount with VAT to credit; empty: the contested CDRs, else the amount claimed', displayOptions: { show: { operation: ['dispute'], disputeAction: ['accepted'] } } },
-	{ displayName: 'Credit Note Series', name: 'creditNoteSeries', type: 'string', default: 'CN', displayOptions: { show: { operation: ['dispute'], disputeAction: ['accepted'] } } },
-	{ displayName: 'Number Pattern', name: 'numberPattern', type: 'string', default: '{series}-{yyyy}-{seq:6}', displayOptions: { show: { operation: ['dispute'], disputeAction: ['accepted'] } } },
+	{ displayName: 'Credit Note Series', name: 'creditNoteSeries', description: 'Numbering series of the credit note issued when a dispute is accepted; the same as in Build Invoice', type: 'string', default: 'CN', displayOptions: { show: { operation: ['dispute'], disputeAction: ['accepted'] } } },
+	{ displayName: 'Number Pattern', name: 'numberPattern', description: 'How the credit note number is written: {series} {yyyy} {mm} {seq:6}…; the same as in Build Invoice', type: 'string', default: '{series}-{yyyy}-{seq:6}', displayOptions: { show: { operation: ['dispute'], disputeAction: ['accepted'] } } },
 	{
 		displayName: 'Formats',
 		name: 'formats',
+		description: 'Files made for the credit note: Factur-X PDF, CII XML, UBL XML',
 		type: 'multiOptions',
 		options: [
 			{ name: 'Factur-X PDF', value: 'facturx' },
@@ -98,7 +102,7 @@ export const trackPaymentProperties: INodeProperties[] = [
 		default: ['facturx', 'cii', 'ubl'],
 		displayOptions: { show: { operation: ['dispute'], disputeAction: ['accepted'] } },
 	},
-	{ displayName: 'Note', name: 'note', type: 'string', default: '', displayOptions: { show: { operation: ['dispute'], disputeAction: ['rejected', 'accepted'] } } },
+	{ displayName: 'Note', name: 'note', description: 'A note on the resolution, kept in the ledger (and printed on the credit note)', type: 'string', default: '', displayOptions: { show: { operation: ['dispute'], disputeAction: ['rejected', 'accepted'] } } },
 	// Platform Lifecycle
 	{
 		displayName: 'Action',

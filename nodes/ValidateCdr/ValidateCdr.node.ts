@@ -11,6 +11,7 @@ import { createCdrValidator } from '../../lib/quality';
 import type { CdrValidator } from '../../lib/quality';
 import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
+import { validationVerdict } from '../shared/verdict';
 import { qualityOptionProperties, qualityOptionsFromParameters } from './options';
 
 export class ValidateCdr implements INodeType {
@@ -64,7 +65,7 @@ export class ValidateCdr implements INodeType {
 							: typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate)
 								? (candidate as IDataObject)
 								: { value: candidate as IDataObject[string] };
-					const json: IDataObject = { ...body, issues: verdict.issues as unknown as IDataObject[] };
+					const json: IDataObject = { verdict: validationVerdict(body, verdict.issues, verdict.valid), ...body, issues: verdict.issues as unknown as IDataObject[] };
 					(verdict.valid ? valid : rejected).push({ json, pairedItem });
 				}
 			} catch (error) {

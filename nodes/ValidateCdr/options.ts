@@ -8,6 +8,13 @@ import { TOKEN_TYPES } from '../../lib/ocpi/types';
 import type { TokenType } from '../../lib/ocpi/types';
 import { CDR_VERSIONS, isCdrVersion } from '../../lib/ocpi/version';
 
+const TOKEN_TYPE_NAMES: Record<TokenType, string> = {
+	AD_HOC_USER: 'Ad Hoc Payment (Card Terminal, QR Code)',
+	APP_USER: 'App',
+	OTHER: 'Other',
+	RFID: 'RFID Card',
+};
+
 const checkOptions = QUALITY_CHECKS.filter((c) => !c.alwaysOn).map((c) => ({
 	name: c.code,
 	value: c.code,
@@ -39,6 +46,7 @@ export const qualityOptionProperties: INodeProperties[] = [
 	{
 		displayName: 'Options',
 		name: 'options',
+		description: 'Optional settings: checks to skip, thresholds, OCPI 2.1.1 upgrade…',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
@@ -70,21 +78,23 @@ export const qualityOptionProperties: INodeProperties[] = [
 						displayName: 'Upgrade',
 						name: 'upgrade',
 						values: [
-							{ displayName: 'CPO Country Code', name: 'countryCode', type: 'string', default: '', placeholder: 'FR' },
-							{ displayName: 'CPO Party ID', name: 'partyId', type: 'string', default: '', placeholder: 'EVC' },
+							{ displayName: 'CPO Country Code', name: 'countryCode', description: 'Country code of the CPO that issued the 2.1.1 CDRs, e.g. FR', type: 'string', default: '', placeholder: 'FR' },
+							{ displayName: 'CPO Party ID', name: 'partyId', description: 'Party ID of the CPO that issued the 2.1.1 CDRs, e.g. EVC', type: 'string', default: '', placeholder: 'EVC' },
 							{
 								displayName: 'EMSP Country Code',
 								name: 'tokenCountryCode',
+								description: 'Country code of the eMSP whose tokens were used, e.g. NL',
 								type: 'string',
 								default: '',
 								placeholder: 'NL',
 							},
-							{ displayName: 'EMSP Party ID', name: 'tokenPartyId', type: 'string', default: '', placeholder: 'ROM' },
+							{ displayName: 'EMSP Party ID', name: 'tokenPartyId', description: 'Party ID of the eMSP whose tokens were used, e.g. ROM', type: 'string', default: '', placeholder: 'ROM' },
 							{
 								displayName: 'Token Type',
 								name: 'tokenType',
+								description: 'Kind of token the drivers used (RFID card, app, ad hoc payment…), which OCPI 2.1.1 CDRs do not state',
 								type: 'options',
-								options: TOKEN_TYPES.map((t) => ({ name: t, value: t })),
+								options: TOKEN_TYPES.map((t) => ({ name: TOKEN_TYPE_NAMES[t], value: t })),
 								default: 'RFID',
 							},
 							{
@@ -117,6 +127,7 @@ export const qualityOptionProperties: INodeProperties[] = [
 			{
 				displayName: 'Thresholds',
 				name: 'thresholds',
+				description: 'Limits of the plausibility checks (maximum power, energy, duration…); a CDR beyond one gets a warning or an error',
 				type: 'collection',
 				placeholder: 'Add Threshold',
 				default: {},

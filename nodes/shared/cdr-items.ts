@@ -9,6 +9,7 @@ export const cdrSourceProperties: INodeProperties[] = [
 	{
 		displayName: 'CDR Source',
 		name: 'cdrSource',
+		description: 'Where each item holds its CDRs: the whole item, or one of its fields (e.g. the body of a Webhook call)',
 		type: 'options',
 		noDataExpression: true,
 		options: [

@@ -127,4 +127,10 @@ describe('dispute handling workflow, served by `n8n start`', () => {
 			await ledger.close();
 		}
 	});
+
+	it('records an "open" dispute and answers from the node it lands on, awaiting a decision', async () => {
+		const answer = await dispute({ invoice: 'EVC-2026-000003', reason: 'Session duration contested', decision: 'open' });
+		expect(answer).toMatchObject({ outcome: 'opened', invoiceNumber: 'EVC-2026-000003', disputeId: 'EVC-2026-000003-D1' });
+		expect(sink.messages).toHaveLength(1);
+	}, 60_000);
 });

@@ -125,6 +125,9 @@ describeWithReference('French seller: monthly clearing on its accredited platfor
 		expect(run.items('Report payments cashed (212)', 0).map((i) => [i.invoiceNumber, i.paymentId, i.status, i.amount])).toEqual([
 			['EVC-2026-000001', 'CAMT-2026-12-04-01', 'deposited', '79.85'],
 		]);
+		// whatever "Invoices to correct" lists reaches the ops review node wired to it
+		const toCorrect = run.items('Invoices to correct', 0);
+		expect(run.nodesRun.includes('Ops review: invoices to correct') ? run.items('Ops review: invoices to correct') : []).toEqual(toCorrect);
 		expect(pa.depositedStatuses).toHaveLength(1);
 		expect(pa.invalidCdars).toEqual([]);
 		expect(pa.depositedStatuses[0].file.toString('utf8')).toContain('<ram:ValueAmount currencyID="EUR">79.85</ram:ValueAmount>');

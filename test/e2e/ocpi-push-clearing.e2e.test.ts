@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
+import { parse } from 'flatted';
+
 import { openLedger } from '../../lib/ledger';
 import type { Cdr } from '../../lib/ocpi/types';
 import { fatalFindings, validateEInvoices } from '../helpers/einvoice-validator';
 import type { JsonObject, N8nServer } from './n8n';
-import { N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
+import { N8nRun, N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
 import { startFakeOdoo } from './odoo-fake';
 import type { FakeOdoo } from './odoo-fake';
 
@@ -107,6 +109,21 @@ async function finishedExecutions(count: number, timeoutMs = 30_000): Promise<vo
 		if (done >= count) return;
 		if (Date.now() > until) throw new Error(`n8n finished ${done} executions, expected ${count}.\n${server.log().slice(-3000)}`);
 		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+/** The runs of the workflow n8n saved, oldest first, read from its database (flatted execution data). */
+function savedRuns(): N8nRun[] {
+	const db = new DatabaseSync(path.join(sandbox.userFolder, '.n8n/database.sqlite'), { readOnly: true });
+	try {
+		const rows = db
+			.prepare(
+				"SELECT d.data AS data FROM execution_data d JOIN execution_entity e ON e.id = d.executionId WHERE e.workflowId = 'evcOcpiPushCdr01' AND e.stoppedAt IS NOT NULL ORDER BY e.id",
+			)
+			.all() as Array<{ data: string }>;
+		return rows.map((row) => new N8nRun({ data: parse(row.data) as JsonObject }));
+	} finally {
+		db.close();
 	}
 }
 
@@ -210,5 +227,28 @@ describe('per-CDR clearing from OCPI push, served by `n8n start`', () => {
 		} finally {
 			await ledger.close();
 		}
+	}, 60_000);
+
+	it('leaves every item on a connected output: booked, already invoiced, or the ops review of a price deviation', async () => {
+		const runs = savedRuns();
+		// the three first valid pushes were booked in Odoo; the repeated push is reported as already invoiced
+		const booked = runs.flatMap((run) => (run.nodesRun.includes('Booked in Odoo') ? run.items('Booked in Odoo') : []));
+		expect(booked.map((i) => [i.number, (i.delivery as JsonObject).status])).toEqual([
+			['EVC-2026-000001', 'sent'],
+			['EVC-2026-000002', 'sent'],
+			['EVC-2026-000003', 'sent'],
+		]);
+		expect(runs.at(-1)!.items('Already invoiced (nothing to do)').map((i) => [i.id, i.invoiceNumber])).toEqual([['FREVC2610020001', 'EVC-2026-000001']]);
+
+		const base = cdr('FREVC2610090004');
+		// declared 2.00 EUR above the agreement's price, consistently (energy subtotal and VAT), so it passes validation
+		const overcharged = { ...base, id: 'FREVC2610090099', total_cost: { excl_vat: 3.82, incl_vat: 4.58 }, total_energy_cost: { excl_vat: 3.82, incl_vat: 4.58 } };
+		const answer = await push(overcharged);
+		expect(answer.json?.status_code).toBe(1000);
+		await finishedExecutions(6);
+		const review = savedRuns().at(-1)!.items('Ops review: price deviation');
+		expect(review.map((i) => [(i.verdict as JsonObject).id, (i.verdict as JsonObject).status])).toEqual([['FREVC2610090099', 'mismatch']]);
+		expect(Number(((review[0].verdict as JsonObject).total_excl_vat as JsonObject).deviation)).toBeCloseTo(-2, 2);
+		expect(odoo.records('account.move')).toHaveLength(3);
 	}, 60_000);
 });

@@ -66,6 +66,8 @@ describe('payment reconciliation workflow, run by `n8n execute`', () => {
 			['recorded', [['EVC-2026-000001', '79.85']]],
 			['recorded', [['EVC-2026-000004', '21.28']]],
 		]);
+		// Matched payments land on a connected node, not on a loose output
+		expect(run.items('Payments recorded')).toEqual(matched);
 		const unmatched = run.items('Import Bank Statement', 1);
 		expect(unmatched.map((u) => [(u.transaction as JsonObject).amount, (u.transaction as JsonObject).payerName])).toEqual([
 			['150.00', 'GARAGE DUPONT SARL'],

@@ -39,6 +39,14 @@ describe('the per-run report', () => {
 		expect(byStatus.match + byStatus.not_declared + byStatus.mismatch + byStatus.unpriceable).toBe(report.cdrs.priced);
 	});
 
+	it("counts Build Invoice's run summary neither as a document nor as an ignored item", () => {
+		const summary = { kind: 'ev-clearing.run-summary', issued: 0, alreadyInvoiced: 3, failed: 0, existingInvoices: ['EVC-2026-000001'], dryRun: false, message: '3 CDRs already invoiced' };
+		const run = sortRunItems([...validated, summary, { unrelated: true }]);
+		expect(run.documents).toEqual([]);
+		expect(run.ignored).toBe(1);
+		expect(run.verdicts).toHaveLength(validated.length);
+	});
+
 	it('lists the rejected CDRs by id with their codes', () => {
 		const run = sortRunItems(validated);
 		const report = buildClearingReport({ generatedAt: '2026-11-02T00:00:00Z', verdicts: run.verdicts, priced: [], documents: [], aging: [] });
