@@ -18,6 +18,7 @@ import type {
 	NewLedgerEvent,
 	RenderedFile,
 } from '../ledger';
+import { LedgerError } from '../ledger';
 import { cdrKey } from '../ocpi/types';
 
 export function dryRunLedger(ledger: Ledger): Ledger {
@@ -93,6 +94,28 @@ export function dryRunLedger(ledger: Ledger): Ledger {
 		},
 		async findCdrsById(id: string) {
 			return await ledger.findCdrsById(id);
+		},
+		// The run journal is written to the ledger itself: a streamed (batch-file) run has no dry run.
+		async stageCdrs() {
+			throw new LedgerError(
+				'DRY_RUN_UNSUPPORTED',
+				'A dry run plans documents item by item: turn Dry Run off for a batch file, or give the CDRs as items.',
+			);
+		},
+		async stagedDocumentKeys() {
+			return [];
+		},
+		async stagedDocuments() {
+			return [];
+		},
+		async forEachStaged() {
+			// nothing staged in a dry run
+		},
+		async unstage() {
+			// nothing staged in a dry run
+		},
+		async pruneStaged() {
+			return 0;
 		},
 		async close() {
 			await ledger.close();

@@ -22,7 +22,8 @@ type RequestErrorCode =
 	| 'RENDERED_FILE_INVALID'
 	| 'EVENT_TYPE_INVALID'
 	| 'LEDGER_QUERY_INVALID'
-	| 'STAGED_REQUEST_INVALID';
+	| 'STAGED_REQUEST_INVALID'
+	| 'DRY_RUN_UNSUPPORTED';
 
 /**
  * The store cannot be used at all (a server down, a password refused, a file locked by another process): no request
