@@ -11,6 +11,8 @@
  */
 import type { InvoiceSummaryJson } from '../invoice/summary';
 import type { PricedCdrJson } from '../pricing';
+import { readBatchCounts } from './batch-counts';
+import type { BatchCounts } from './batch-counts';
 import type { ReportDelivery, ReportDocument, ReportVerdict } from './clearing-report';
 
 type Json = Record<string, unknown>;
@@ -21,6 +23,8 @@ export interface RunItems {
 	verdicts: ReportVerdict[];
 	priced: PricedCdrJson[];
 	documents: ReportDocument[];
+	/** Summaries of batch-mode steps (files of CDRs), one per step and source file. */
+	batches: BatchCounts[];
 	ignored: number;
 }
 
@@ -33,7 +37,8 @@ export function cdrIdentity(json: Json): string {
 }
 
 export function sortRunItems(items: readonly unknown[]): RunItems {
-	const out: RunItems = { verdicts: [], priced: [], documents: [], ignored: 0 };
+	const out: RunItems = { verdicts: [], priced: [], documents: [], batches: [], ignored: 0 };
+	const batchKeys = new Set<string>();
 	const validKeys: string[] = [];
 	const priced: Array<{ key: string; priced: PricedCdrJson }> = [];
 	const documents = new Map<string, ReportDocument>();
@@ -43,7 +48,14 @@ export function sortRunItems(items: readonly unknown[]): RunItems {
 			continue;
 		}
 		const json = item as Json;
-		if (json.kind === 'ev-clearing.invoice') {
+		const batch = readBatchCounts(json);
+		if (batch) {
+			const key = `${batch.step}|${batch.source}`;
+			if (!batchKeys.has(key)) out.batches.push(batch);
+			batchKeys.add(key);
+		} else if (json.kind === 'ev-clearing.batch') {
+			// A batch step's other summaries (Build Invoice's failed lines, an unreadable file): not CDR counts.
+		} else if (json.kind === 'ev-clearing.invoice') {
 			const s = json as unknown as InvoiceSummaryJson & { delivery?: { channel?: unknown; status?: unknown } };
 			const [countryCode, partyId] = (s.buyer.ocpiParty ?? `${s.buyer.countryCode}*?`).split('*');
 			const document = documents.get(s.number) ?? {

@@ -15,6 +15,8 @@ import { createPricer, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from
 import type { Pricer, PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
 import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
+import { batchSourceProperties, inputMode, inputModeProperty, itemModeOnly } from '../shared/batch-files';
+import { priceBatches } from './batch';
 
 type TariffMode = 'cdr' | 'parameter' | 'field';
 
@@ -66,7 +68,9 @@ export class PriceCdr implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Priced', 'Price Deviation'],
 		properties: [
-			...cdrSourceProperties,
+			inputModeProperty,
+			...batchSourceProperties,
+			...itemModeOnly(cdrSourceProperties),
 			ocpiVersionProperty,
 			{
 				displayName: 'Tariffs',
@@ -219,6 +223,14 @@ export class PriceCdr implements INodeType {
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
 			const message = (error as Error).message;
 			return [[], items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }))];
+		}
+		if (inputMode(this) === 'file') {
+			return await priceBatches(this, (itemIndex) => {
+				if (runPricer) return runPricer;
+				const path = this.getNodeParameter('tariffField', itemIndex) as string;
+				const value = path.split('.').reduce<unknown>((v, k) => (v as IDataObject | undefined)?.[k], items[itemIndex].json);
+				return createPricer({ ...baseOptions, tariffs: tariffList(this.getNode(), value, `Field "${path}"`) });
+			});
 		}
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {

@@ -12,6 +12,8 @@ import type { CdrValidator } from '../../lib/quality';
 import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
 import { qualityOptionProperties, qualityOptionsFromParameters } from './options';
+import { batchSourceProperties, inputMode, inputModeProperty, itemModeOnly } from '../shared/batch-files';
+import { validateBatches } from './batch';
 
 export class ValidateCdr implements INodeType {
 	description: INodeTypeDescription = {
@@ -28,7 +30,13 @@ export class ValidateCdr implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Valid', 'Rejected'],
-		properties: [...cdrSourceProperties, ocpiVersionProperty, ...qualityOptionProperties],
+		properties: [
+			inputModeProperty,
+			...batchSourceProperties,
+			...itemModeOnly(cdrSourceProperties),
+			ocpiVersionProperty,
+			...qualityOptionProperties,
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -45,6 +53,7 @@ export class ValidateCdr implements INodeType {
 			const message = (error as Error).message;
 			return [[], items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }))];
 		}
+		if (inputMode(this) === 'file') return await validateBatches(this, validator);
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const pairedItem = { item: itemIndex };
