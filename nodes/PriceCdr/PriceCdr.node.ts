@@ -15,7 +15,7 @@ import { createPricer, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from
 import type { Pricer, PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
 import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
-import { batchSourceProperties, inputMode, inputModeProperty, itemModeOnly } from '../shared/batch-files';
+import { batchSourceProperties, inputMode, inputModeProperty, outputFolderProperty, itemModeOnly } from '../shared/batch-files';
 import { priceBatches } from './batch';
 
 type TariffMode = 'cdr' | 'parameter' | 'field';
@@ -70,6 +70,7 @@ export class PriceCdr implements INodeType {
 		properties: [
 			inputModeProperty,
 			...batchSourceProperties,
+			outputFolderProperty,
 			...itemModeOnly(cdrSourceProperties),
 			ocpiVersionProperty,
 			{

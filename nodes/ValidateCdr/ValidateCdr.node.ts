@@ -12,7 +12,7 @@ import type { CdrValidator } from '../../lib/quality';
 import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
 import { qualityOptionProperties, qualityOptionsFromParameters } from './options';
-import { batchSourceProperties, inputMode, inputModeProperty, itemModeOnly } from '../shared/batch-files';
+import { batchSourceProperties, inputMode, inputModeProperty, outputFolderProperty, itemModeOnly } from '../shared/batch-files';
 import { validateBatches } from './batch';
 
 export class ValidateCdr implements INodeType {
@@ -33,6 +33,7 @@ export class ValidateCdr implements INodeType {
 		properties: [
 			inputModeProperty,
 			...batchSourceProperties,
+			outputFolderProperty,
 			...itemModeOnly(cdrSourceProperties),
 			ocpiVersionProperty,
 			...qualityOptionProperties,

@@ -77,6 +77,17 @@ export const batchSourceProperties: INodeProperties[] = [
 	},
 ];
 
+export const outputFolderProperty: INodeProperties = {
+	displayName: 'Output Folder',
+	name: 'outputFolder',
+	type: 'string',
+	default: '',
+	placeholder: '/data/clearing/2026-11',
+	description:
+		'Folder where the NDJSON output files are written (n8n must be allowed to write there: N8N_RESTRICT_FILE_ACCESS_TO); each summary item then gives the file\'s path, for the next node\'s "Path on Disk". Empty: the files travel as binary property "data" of the summary items.',
+	displayOptions: { show: { input: ['file'] } },
+};
+
 /** The node's per-item properties, shown only in "One Item per CDR" mode. */
 export function itemModeOnly(properties: INodeProperties[]): INodeProperties[] {
 	return properties.map((p) => ({
@@ -126,6 +137,19 @@ export async function openBatchInput(context: IExecuteFunctions, itemIndex: numb
 	return { baseName: baseNameOf(binary.fileName), stream };
 }
 
+/** A folder n8n may write to, created when missing; its resolved path. */
+export async function writableFolder(context: IExecuteFunctions, folder: string, parameter: string): Promise<string> {
+	const resolved = await context.helpers.resolvePath(folder);
+	if (context.helpers.isFilePathBlocked(resolved)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`n8n may not write to "${folder}": add it to N8N_RESTRICT_FILE_ACCESS_TO, or empty ${parameter}.`,
+		);
+	}
+	await fs.mkdir(resolved, { recursive: true });
+	return resolved;
+}
+
 /** The records of the item's CDR file: a malformed record is an error record, never the end of the run. */
 export async function* batchRecords(input: BatchInput): AsyncGenerator<JsonRecord> {
 	const chunks: AsyncIterable<Buffer> =
@@ -168,12 +192,24 @@ export class NdjsonFileOutput {
 	}
 }
 
-/** The temporary files of one batch; `toBinary` moves one into n8n, `dispose` removes what is left. */
+/**
+ * The output files of one batch: in the node's Output Folder (kept, named by path in the summaries), or temporary
+ * ones that `toBinary` moves into n8n's binary store and `dispose` removes.
+ */
 export class BatchFiles {
-	private constructor(private readonly dir: string) {}
+	private constructor(
+		private readonly dir: string,
+		readonly kept: boolean,
+	) {}
 
-	static async create(): Promise<BatchFiles> {
-		return new BatchFiles(await fs.mkdtemp(join(tmpdir(), 'ev-clearing-batch-')));
+	static async create(context: IExecuteFunctions, itemIndex: number): Promise<BatchFiles> {
+		const folder = (context.getNodeParameter('outputFolder', itemIndex, '') as string).trim();
+		if (!folder) return new BatchFiles(await fs.mkdtemp(join(tmpdir(), 'ev-clearing-batch-')), false);
+		return new BatchFiles(await writableFolder(context, folder, 'Output Folder'), true);
+	}
+
+	pathOf(output: NdjsonFileOutput): string {
+		return output.path;
 	}
 
 	output(fileName: string): NdjsonFileOutput {
@@ -185,7 +221,7 @@ export class BatchFiles {
 	}
 
 	async dispose(): Promise<void> {
-		await fs.rm(this.dir, { recursive: true, force: true });
+		if (!this.kept) await fs.rm(this.dir, { recursive: true, force: true });
 	}
 }
 
@@ -211,7 +247,10 @@ export async function summaryItem(
 	itemIndex: number,
 ): Promise<INodeExecutionData> {
 	const item: INodeExecutionData = { json: { kind: BATCH_SUMMARY_KIND, ...json }, pairedItem: { item: itemIndex } };
-	if (output && output.lines > 0) item.binary = { data: await files.toBinary(context, output) };
+	if (output && output.lines > 0) {
+		if (files.kept) item.json.path = files.pathOf(output);
+		else item.binary = { data: await files.toBinary(context, output) };
+	}
 	return item;
 }
 
@@ -253,7 +292,7 @@ export async function runBatchStep(context: IExecuteFunctions, step: BatchStep):
 	const result: INodeExecutionData[][] = Array.from({ length: step.nodeOutputs }, () => []);
 	const items = context.getInputData();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const files = await BatchFiles.create();
+		const files = await BatchFiles.create(context, itemIndex);
 		try {
 			const input = await openBatchInput(context, itemIndex);
 			const outputs = step.outputs.map((o) => files.output(`${input.baseName}.${o.name}.ndjson`));
