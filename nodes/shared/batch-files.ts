@@ -5,7 +5,7 @@
  */
 import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 
 import { NodeOperationError } from 'n8n-workflow';
@@ -18,8 +18,10 @@ import { NdjsonWriter } from '../../lib/io/ndjson-writer';
 export type InputMode = 'items' | 'file';
 export type BatchSource = 'binary' | 'path';
 
+import { BATCH_SUMMARY_KIND } from '../../lib/report/batch-counts';
+
 /** The kind every batch summary item carries, so a report or a Code node can tell it from a CDR. */
-export const BATCH_SUMMARY_KIND = 'ev-clearing.batch';
+export { BATCH_SUMMARY_KIND };
 
 export const inputModeProperty: INodeProperties = {
 	displayName: 'Input',
@@ -104,6 +106,8 @@ export interface BatchInput {
 	/** The file's name without its extension: output files are named after it. */
 	baseName: string;
 	stream: Readable | Buffer;
+	/** The summary of an earlier step's output without lines (e.g. no valid CDR): nothing to read. */
+	empty?: boolean;
 }
 
 function baseNameOf(fileName: string | undefined): string {
@@ -113,6 +117,10 @@ function baseNameOf(fileName: string | undefined): string {
 
 /** Opens the CDR file of one item, as a stream when n8n stores the binary on disk (its default in 2.x). */
 export async function openBatchInput(context: IExecuteFunctions, itemIndex: number): Promise<BatchInput> {
+	const json = context.getInputData()[itemIndex].json;
+	if (json.kind === BATCH_SUMMARY_KIND && json.lines === 0) {
+		return { baseName: typeof json.source === 'string' ? json.source : 'cdrs', stream: Buffer.alloc(0), empty: true };
+	}
 	const source = context.getNodeParameter('batchSource', itemIndex, 'binary') as BatchSource;
 	if (source === 'path') {
 		const filePath = (context.getNodeParameter('filePath', itemIndex, '') as string).trim();
@@ -139,7 +147,14 @@ export async function openBatchInput(context: IExecuteFunctions, itemIndex: numb
 
 /** A folder n8n may write to, created when missing; its resolved path. */
 export async function writableFolder(context: IExecuteFunctions, folder: string, parameter: string): Promise<string> {
-	const resolved = await context.helpers.resolvePath(folder);
+	// n8n resolves real paths: the nearest existing ancestor is resolved, and the missing rest appended to it.
+	let existing = resolve(folder);
+	const missing: string[] = [];
+	while (!(await fs.stat(existing).then(() => true, () => false)) && dirname(existing) !== existing) {
+		missing.unshift(basename(existing));
+		existing = dirname(existing);
+	}
+	const resolved = join(await context.helpers.resolvePath(existing), ...missing) as Awaited<ReturnType<typeof context.helpers.resolvePath>>;
 	if (context.helpers.isFilePathBlocked(resolved)) {
 		throw new NodeOperationError(
 			context.getNode(),
@@ -152,6 +167,7 @@ export async function writableFolder(context: IExecuteFunctions, folder: string,
 
 /** The records of the item's CDR file: a malformed record is an error record, never the end of the run. */
 export async function* batchRecords(input: BatchInput): AsyncGenerator<JsonRecord> {
+	if (input.empty) return;
 	const chunks: AsyncIterable<Buffer> =
 		input.stream instanceof Buffer
 			? (async function* (buffer: Buffer) {
