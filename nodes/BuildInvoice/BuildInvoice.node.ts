@@ -21,6 +21,8 @@ import {
 	postgresLedgerTest,
 } from '../shared/ledger-parameters';
 import { invoicingProperties, invoicingConfigFromParameters } from './parameters';
+import { batchSourceProperties, inputMode, inputModeProperty, outputFolderProperty } from '../shared/batch-files';
+import { batchInvoiceProperties, invoiceBatches } from './batch';
 
 export class BuildInvoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -45,7 +47,7 @@ export class BuildInvoice implements INodeType {
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
 		],
-		properties: [...ledgerProperties, ...invoicingProperties],
+		properties: [inputModeProperty, ...batchSourceProperties, outputFolderProperty, ...batchInvoiceProperties, ...ledgerProperties, ...invoicingProperties],
 	};
 
 	methods = { credentialTest: { postgresLedgerTest } };
@@ -66,6 +68,7 @@ export class BuildInvoice implements INodeType {
 			items.forEach((_, i) => fail(i, 'INVOICING_CONFIG_INVALID', (error as Error).message));
 			return [invoices, already, failed];
 		}
+		if (inputMode(this) === 'file') return await invoiceBatches(this, config);
 
 		// Items that are not priced CDRs are refused one by one; the rest is invoiced in one run.
 		const priced: PricedCdr[] = [];
