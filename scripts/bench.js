@@ -5,7 +5,8 @@
  * The small-volume case: one large JSON record of 100 and 200 MB read by the streaming reader (linear time).
  * A large bank statement: `ev-clearing payments import` of a generated camt.053 (57,263 entries, ~45 MB) against a
  * ledger of 1,350 open invoices (scripts/bench/generate-camt.js).
- * Options: --count N (default 1000000), --only validate,price,invoice,record,camt (default: all), --record-mb 100,200,
+ * n8n (only when asked: --only n8n): the monthly workflow in a real n8n over --cdrs N CDRs (scripts/bench/n8n-monthly.js).
+ * Options: --count N or --cdrs N (default 1000000), --only validate,price,invoice,record,camt,n8n (default: all but n8n), --record-mb 100,200,
  * --camt-entries 57263, --camt-invoices 1350.
  */
 const { spawn, spawnSync } = require('node:child_process');
@@ -19,13 +20,14 @@ const root = path.resolve(__dirname, '..');
 const { values } = parseArgs({
 	options: {
 		count: { type: 'string', default: '1000000' },
+		cdrs: { type: 'string' },
 		only: { type: 'string' },
 		'record-mb': { type: 'string', default: '100,200' },
 		'camt-entries': { type: 'string', default: '57263' },
 		'camt-invoices': { type: 'string', default: '1350' },
 	},
 });
-const count = Number(values.count);
+const count = Number(values.cdrs ?? values.count);
 const only = values.only ? values.only.split(',') : null;
 const dir = path.join(root, '.cache', 'bench');
 fs.mkdirSync(dir, { recursive: true });
@@ -69,7 +71,28 @@ async function main() {
 	if (want('validate') || want('price') || want('invoice')) Object.assign(results, await cdrRuns(want));
 	if (want('record')) results.record = await largeRecordRuns();
 	if (want('camt')) results.camt = await camtImportRun();
+	if (only?.includes('n8n')) results.n8n = await n8nMonthlyRun();
 	fs.writeFileSync(path.join(dir, 'last-result.json'), JSON.stringify(results, null, 2));
+}
+
+/** The monthly workflow in a real n8n: its own process tree is measured from outside (scripts/bench/n8n-monthly.js). */
+function n8nMonthlyRun() {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [path.join(__dirname, 'bench', 'n8n-monthly.js'), String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+		let out = '';
+		child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (code !== 0) return reject(new Error(`scripts/bench/n8n-monthly.js exited with ${code}`));
+			const r = JSON.parse(out.trim().split('\n').pop());
+			process.stdout.write(
+				`\nn8n monthly workflow (batch mode), ${count.toLocaleString('en-US')} CDRs: ${r.seconds.toFixed(1)} s | ${r.cdrsPerSecond.toLocaleString('en-US')} CDRs/s | ` +
+					`n8n peak ${r.n8nPeakRssMb} MB (process tree ${r.n8nTreePeakRssMb} MB) | run data ${r.runDataMb} MB | ${r.report.documents} documents, ${r.emails} e-mails\n` +
+					`  per node (s): ${Object.entries(r.nodeSeconds).filter(([, s]) => s >= 0.5).map(([n, s]) => `${n} ${s.toFixed(1)}`).join(', ')}\n`,
+			);
+			resolve(r);
+		});
+	});
 }
 
 async function largeRecordRuns() {

@@ -314,7 +314,7 @@ async function main() {
 	}
 }
 
-module.exports = { demoWorkflow, prepareOutput, DEMO_DATES, SMTP_CREDENTIAL };
+module.exports = { demoWorkflow, prepareOutput, lastExecution, readRunSummary, startSmtpSink, freePort, run, DEMO_DATES, SMTP_CREDENTIAL };
 
 if (require.main === module) {
 	main().catch((error) => {
