@@ -26,79 +26,147 @@ export type InvoicePlan =
 	/** A credit note for one OCPI credit CDR; the invoice it corrects is the one that billed `creditedCdrId`. */
 	| { kind: 'credit_note'; partner: PartnerConfig; currency: string; period: Period; members: [PlanMember]; creditedCdrId: string };
 
+export type PlanFailureCode =
+	| 'CDR_UNPRICEABLE'
+	| 'CDR_PRICE_MISMATCH'
+	| 'CDR_QUALITY_REJECTED'
+	| 'CDR_QUALITY_UNCHECKED'
+	| 'SELLER_MISMATCH'
+	| 'PARTNER_UNKNOWN'
+	| 'CURRENCY_MISSING'
+	| 'CREDIT_REFERENCE_MISSING';
+
 export interface PlanFailure {
 	index: number;
 	id: string | null;
-	code: 'CDR_UNPRICEABLE' | 'CDR_PRICE_MISMATCH' | 'SELLER_MISMATCH' | 'PARTNER_UNKNOWN' | 'CURRENCY_MISSING' | 'CREDIT_REFERENCE_MISSING';
+	code: PlanFailureCode;
 	message: string;
 }
 
+export interface AdmissionOptions {
+	/**
+	 * Invoice CDRs whose quality verdict (PricedCdr.quality) is not valid. Off by default: a number cannot be withdrawn
+	 * from a gap-free ledger, so a CDR the quality checks reject is never numbered unless the user says so.
+	 */
+	acceptInvalidCdrs?: boolean;
+	/**
+	 * Refuse priced CDRs that carry no quality verdict (CDR_QUALITY_UNCHECKED): they were priced without the checks,
+	 * so nothing says they would pass them. The CLI and the stream path require it; `acceptInvalidCdrs` lifts it.
+	 */
+	requireQualityVerdict?: boolean;
+}
+
+/** Where one priced CDR goes: the document it belongs on, or why it cannot be invoiced. */
+export type Admission =
+	| { ok: false; code: PlanFailureCode; message: string }
+	| {
+			ok: true;
+			kind: 'invoice' | 'credit_note';
+			partner: PartnerConfig;
+			currency: string;
+			/** The month (monthly mode) or the session's days (per CDR, credit notes). */
+			period: Period;
+			/** The CDR a credit CDR corrects. */
+			creditedCdrId?: string;
+	  };
+
 const isoDate = (dateTime: string | null): string => (dateTime ?? '').slice(0, 10);
 
-function monthOf(dateTime: string): Period {
+export function monthOf(dateTime: string): Period {
 	const [y, m] = dateTime.slice(0, 7).split('-').map(Number);
 	const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
 	const mm = String(m).padStart(2, '0');
 	return { start: `${y}-${mm}-01`, end: `${y}-${mm}-${String(last).padStart(2, '0')}` };
 }
 
-function sessionPeriod(p: PricedCdr): Period {
+export function sessionPeriod(p: PricedCdr): Period {
 	return { start: isoDate(p.cdr.start_date_time), end: isoDate(p.cdr.end_date_time ?? p.cdr.start_date_time) };
+}
+
+/** The checks every priced CDR passes before it may be planned onto a document, whatever the path (list or stream). */
+export function admitPriced(p: PricedCdr, config: InvoicingConfig, options: AdmissionOptions = {}): Admission {
+	const fail = (code: PlanFailureCode, message: string): Admission => ({ ok: false, code, message });
+	if (p.status === 'unpriceable' || p.computed === null) {
+		return fail('CDR_UNPRICEABLE', `CDR ${p.id} has no computed price (${p.issues.map((i) => i.code).join(', ') || 'unpriceable'}): price it first.`);
+	}
+	if (!options.acceptInvalidCdrs) {
+		if (p.quality && !p.quality.valid) {
+			return fail(
+				'CDR_QUALITY_REJECTED',
+				`CDR ${p.id} fails the quality checks (${p.quality.codes.join(', ') || 'rejected'}): it gets no invoice number. Correct the CDR ` +
+					'(`ev-clearing validate` says what is wrong), or pass --accept-invalid-cdrs (library: acceptInvalidCdrs) to bill it anyway.',
+			);
+		}
+		if (!p.quality && options.requireQualityVerdict) {
+			return fail(
+				'CDR_QUALITY_UNCHECKED',
+				`CDR ${p.id} was priced without the quality checks (no "quality" verdict): price it again with \`ev-clearing price\`, ` +
+					'which runs them, or pass --accept-invalid-cdrs (library: acceptInvalidCdrs) to bill it unchecked.',
+			);
+		}
+	}
+	if (p.status === 'mismatch' && !config.invoicing.invoiceMismatches) {
+		return fail(
+			'CDR_PRICE_MISMATCH',
+			`CDR ${p.id}: its declared price differs from the tariff's; settle the deviation first, or set invoicing.invoiceMismatches to bill the computed price.`,
+		);
+	}
+	if (!p.currency) return fail('CURRENCY_MISSING', `CDR ${p.id} has no currency.`);
+	if (!sellerOwns(config, p.country_code, p.party_id)) {
+		return fail(
+			'SELLER_MISMATCH',
+			`CDR ${p.id} belongs to CPO ${p.country_code}*${p.party_id}, not to the seller ${config.seller.name} (${(config.seller.ocpi ?? []).map((o) => `${o.country_code}*${o.party_id}`).join(', ')}): invoice it with that CPO's configuration.`,
+		);
+	}
+	const partner = partnerFor(config, p.cdr.emsp_country_code, p.cdr.emsp_party_id);
+	if (!partner) {
+		return fail(
+			'PARTNER_UNKNOWN',
+			`No partner for eMSP ${p.cdr.emsp_country_code}*${p.cdr.emsp_party_id} (cdr_token of CDR ${p.id}): add it to the partner table with its legal name, address and VAT id.`,
+		);
+	}
+	if (p.cdr.credit) {
+		if (!p.cdr.credit_reference_id) {
+			return fail('CREDIT_REFERENCE_MISSING', `Credit CDR ${p.id} has no credit_reference_id: the invoice it corrects is unknown.`);
+		}
+		const period = config.invoicing.mode === 'per_cdr' ? sessionPeriod(p) : monthOf(p.cdr.start_date_time ?? '');
+		return { ok: true, kind: 'credit_note', partner, currency: p.currency, period, creditedCdrId: p.cdr.credit_reference_id };
+	}
+	const period = config.invoicing.mode === 'per_cdr' ? sessionPeriod(p) : monthOf(p.cdr.start_date_time ?? '');
+	return { ok: true, kind: 'invoice', partner, currency: p.currency, period };
 }
 
 /** Sorts priced CDRs onto documents; what cannot be invoiced is a failure with the reason, never dropped. */
 export function planInvoices(
 	priced: readonly PricedCdr[],
 	config: InvoicingConfig,
+	options: AdmissionOptions = {},
 ): { plans: InvoicePlan[]; failures: PlanFailure[] } {
 	const plans: InvoicePlan[] = [];
 	const failures: PlanFailure[] = [];
 	const groups = new Map<string, Extract<InvoicePlan, { kind: 'invoice' }>>();
 	priced.forEach((p, index): void => {
-		const fail = (code: PlanFailure['code'], message: string): void => {
-			failures.push({ index, id: p.id ?? null, code, message });
-		};
-		if (p.status === 'unpriceable' || p.computed === null) {
-			return fail('CDR_UNPRICEABLE', `CDR ${p.id} has no computed price (${p.issues.map((i) => i.code).join(', ') || 'unpriceable'}): price it first.`);
+		const admission = admitPriced(p, config, options);
+		if (!admission.ok) {
+			failures.push({ index, id: p.id ?? null, code: admission.code, message: admission.message });
+			return;
 		}
-		if (p.status === 'mismatch' && !config.invoicing.invoiceMismatches) {
-			return fail(
-				'CDR_PRICE_MISMATCH',
-				`CDR ${p.id}: its declared price differs from the tariff's; settle the deviation first, or set invoicing.invoiceMismatches to bill the computed price.`,
-			);
-		}
-		if (!p.currency) return fail('CURRENCY_MISSING', `CDR ${p.id} has no currency.`);
-		if (!sellerOwns(config, p.country_code, p.party_id)) {
-			return fail(
-				'SELLER_MISMATCH',
-				`CDR ${p.id} belongs to CPO ${p.country_code}*${p.party_id}, not to the seller ${config.seller.name} (${(config.seller.ocpi ?? []).map((o) => `${o.country_code}*${o.party_id}`).join(', ')}): invoice it with that CPO's configuration.`,
-			);
-		}
-		const partner = partnerFor(config, p.cdr.emsp_country_code, p.cdr.emsp_party_id);
-		if (!partner) {
-			return fail(
-				'PARTNER_UNKNOWN',
-				`No partner for eMSP ${p.cdr.emsp_country_code}*${p.cdr.emsp_party_id} (cdr_token of CDR ${p.id}): add it to the partner table with its legal name, address and VAT id.`,
-			);
-		}
+		const { partner, currency } = admission;
 		const member: PlanMember = { index, priced: p };
-		if (p.cdr.credit) {
-			if (!p.cdr.credit_reference_id) {
-				return fail('CREDIT_REFERENCE_MISSING', `Credit CDR ${p.id} has no credit_reference_id: the invoice it corrects is unknown.`);
-			}
-			plans.push({ kind: 'credit_note', partner, currency: p.currency, period: sessionPeriod(p), members: [member], creditedCdrId: p.cdr.credit_reference_id });
+		if (admission.kind === 'credit_note') {
+			// One credit note per credit CDR here; the stream path groups them per eMSP and period (issue-stream.ts).
+			plans.push({ kind: 'credit_note', partner, currency, period: sessionPeriod(p), members: [member], creditedCdrId: admission.creditedCdrId! });
 			return;
 		}
 		if (config.invoicing.mode === 'per_cdr') {
-			plans.push({ kind: 'invoice', partner, currency: p.currency, period: sessionPeriod(p), members: [member] });
+			plans.push({ kind: 'invoice', partner, currency, period: admission.period, members: [member] });
 			return;
 		}
-		const period = monthOf(p.cdr.start_date_time ?? '');
-		const key = `${partner.ocpi.country_code}*${partner.ocpi.party_id}|${period.start}|${p.currency}`;
+		const key = `${partner.ocpi.country_code}*${partner.ocpi.party_id}|${admission.period.start}|${currency}`;
 		const group = groups.get(key);
 		if (group) group.members.push(member);
 		else {
-			const plan = { kind: 'invoice' as const, partner, currency: p.currency, period, members: [member] };
+			const plan = { kind: 'invoice' as const, partner, currency, period: admission.period, members: [member] };
 			groups.set(key, plan);
 			plans.push(plan);
 		}

@@ -9,8 +9,8 @@
  */
 import { currencyProfileProblem } from '../einvoice';
 import type { RenderedInvoiceFile } from '../einvoice';
-import { draftInvoice, languageOf, planInvoices } from '../invoice/build';
-import type { InvoicePlan } from '../invoice/build';
+import { admitPriced, draftInvoice, languageOf, planInvoices } from '../invoice/build';
+import type { AdmissionOptions, InvoicePlan } from '../invoice/build';
 import { partnerFor } from '../invoice/config';
 import type { InvoicingConfig } from '../invoice/config';
 import { createCreditorReference } from '../invoice/creditor-reference';
@@ -19,7 +19,7 @@ import { invoiceNumberFormatter } from '../invoice/numbering';
 import { completeInvoice } from '../invoice/totals';
 import type { CompleteInvoiceOptions } from '../invoice/totals';
 import type { Ledger } from '../ledger';
-import { LedgerError } from '../ledger';
+import { cdrRefProblem, LedgerError } from '../ledger';
 import { cdrKey } from '../ocpi/types';
 import type { PricedCdr } from '../pricing';
 import { DocumentRefusedError, issueDocument, renderStored } from './issue-document';
@@ -56,7 +56,7 @@ export interface IssueOutcome {
 	failures: IssueFailure[];
 }
 
-export interface IssueOptions {
+export interface IssueOptions extends AdmissionOptions {
 	/** Issue date when the configuration fixes none (YYYY-MM-DD); default today (UTC). */
 	today?: string;
 	/** Receives each document's files before the ledger marks them rendered: write them, attach them, send them. */
@@ -129,25 +129,38 @@ export async function issueInvoices(
 		outcome.documents.push(documentOf(invoice, files));
 	}
 
-	// CDRs billed before, and repeats within this input (billed once, by their first occurrence).
-	const taken = await ledger.findInvoicedCdrs(priced.map(refOf));
+	// Each CDR the ledger could not key fails alone (CDR_REF_INVALID), before any ledger call (issue 13.1).
+	const keyable: number[] = [];
+	priced.forEach((p, index) => {
+		const admission = admitPriced(p, config, options);
+		const problem = admission.ok ? cdrRefProblem(refOf(p)) : admission.message;
+		if (problem) outcome.failures.push({ index, id: p.id ?? null, code: admission.ok ? 'CDR_REF_INVALID' : admission.code, message: problem });
+		else keyable.push(index);
+	});
+	// Repeats within this input are billed once, by their first occurrence; CDRs billed before are reported.
 	const firstIndex = new Map<string, number>();
 	const repeats: Array<{ index: number; key: string }> = [];
-	const fresh: number[] = [];
-	priced.forEach((p, index) => {
-		const key = cdrKey(refOf(p));
-		const number = taken.get(key);
-		if (number) outcome.alreadyInvoiced.push({ index, id: p.id, invoiceNumber: number });
-		else if (firstIndex.has(key.toUpperCase())) repeats.push({ index, key: key.toUpperCase() });
+	const unique: number[] = [];
+	for (const index of keyable) {
+		const key = cdrKey(refOf(priced[index])).toUpperCase();
+		if (firstIndex.has(key)) repeats.push({ index, key });
 		else {
-			firstIndex.set(key.toUpperCase(), index);
-			fresh.push(index);
+			firstIndex.set(key, index);
+			unique.push(index);
 		}
-	});
+	}
+	const taken = await ledger.findInvoicedCdrs(unique.map((i) => refOf(priced[i])));
+	const fresh: number[] = [];
+	for (const index of unique) {
+		const number = taken.get(cdrKey(refOf(priced[index])));
+		if (number) outcome.alreadyInvoiced.push({ index, id: priced[index].id, invoiceNumber: number });
+		else fresh.push(index);
+	}
 
 	const { plans, failures } = planInvoices(
 		fresh.map((i) => priced[i]),
 		config,
+		options,
 	);
 	for (const f of failures) outcome.failures.push({ ...f, index: fresh[f.index] });
 	for (const plan of plans) for (const m of plan.members) m.index = fresh[m.index];
@@ -217,6 +230,8 @@ export async function issueInvoices(
 				{ onRendered: async (invoice, files) => options.onRendered?.(documentOf(invoice, files)) },
 			);
 		} catch (error) {
+			// The store itself is unusable (server down, file locked): every next document would fail the same way.
+			if (error instanceof LedgerError && error.operational) throw error;
 			if (error instanceof LedgerError || error instanceof DocumentInvalidError || error instanceof DocumentRefusedError) {
 				failAll(error.code, error.message);
 				continue;
@@ -237,7 +252,8 @@ export async function issueInvoices(
 	}
 
 	for (const r of repeats) {
-		const number = numberOf.get(firstIndex.get(r.key)!);
+		const first = firstIndex.get(r.key)!;
+		const number = numberOf.get(first) ?? outcome.alreadyInvoiced.find((a) => a.index === first)?.invoiceNumber;
 		if (number) outcome.alreadyInvoiced.push({ index: r.index, id: priced[r.index].id, invoiceNumber: number });
 		else {
 			outcome.failures.push({

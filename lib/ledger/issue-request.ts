@@ -36,6 +36,12 @@ const PARTY_ID = /^[A-Za-z0-9]{3}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const AMOUNT = /^-?\d+(\.\d{1,2})?$/;
 
+/** Why the ledger would refuse this CDR reference (CDR_REF_INVALID), if it would: lets a batch fail that CDR alone. */
+export function cdrRefProblem(ref: CdrRef): string | undefined {
+	if (COUNTRY_CODE.test(ref.country_code ?? '') && PARTY_ID.test(ref.party_id ?? '') && typeof ref.id === 'string' && ref.id) return undefined;
+	return `CDR ${String(ref.id)}: the ledger keys a CDR by a 2-letter country_code, a 3-character party_id and a non-empty id (got ${JSON.stringify(ref)}): correct the CDR's identity.`;
+}
+
 export function prepareCdrs(cdrs: readonly CdrRef[], field = 'cdrs'): PreparedCdr[] {
 	const seen = new Set<string>();
 	const prepared = cdrs.map((ref, index) => {
