@@ -4,12 +4,14 @@
  * each. Pure: numbering and storage are the ledger's (lib/ledger), rendering lib/einvoice's.
  */
 import { Decimal, amountDecimals, dec, roundMoney, ZERO } from '../money';
+import { CREDIT_NOTE_TERMS } from './credit-note';
+import { COMPONENT_UNITS, vatGroups, WORDS } from './line-parts';
+import type { Language } from './line-parts';
 import type { PricedCdr } from '../pricing';
-import type { BreakdownLine } from '../tariff/price-session';
 import type { InvoicingConfig, PartnerConfig } from './config';
 import { partnerFor, sellerOwns } from './config';
 import { deliveryOf, periodCovering, siteAddress, siteText } from './delivery';
-import type { DocumentLanguage, InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, LineVat, Period } from './model';
+import type { InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, Period } from './model';
 import { CDR_ITEM_ATTRIBUTES, languageOfCountry } from './model';
 import { sellerLegalInformation } from './seller-mentions';
 import { zoneOfCountry } from '../tariff/time-zone';
@@ -174,55 +176,6 @@ export function planInvoices(
 	return { plans, failures };
 }
 
-interface VatGroup {
-	vat: LineVat;
-	lines: BreakdownLine[];
-	excl: Decimal;
-}
-
-function lineVat(vatPercent: number | null, partner: PartnerConfig, config: InvoicingConfig): LineVat {
-	if (partner.vatRegime === 'reverse_charge') return { category: 'AE', rate: ZERO };
-	if (vatPercent === null) return config.invoicing.noVatCategory === 'O' ? { category: 'O' } : { category: 'E', rate: ZERO };
-	if (vatPercent === 0) return { category: 'Z', rate: ZERO };
-	return { category: 'S', rate: dec(vatPercent) };
-}
-
-const vatKey = (v: LineVat) => `${v.category}|${v.rate?.toFixed() ?? ''}`;
-
-/**
- * The CDR's breakdown by VAT treatment. A min/max price adjustment carries no VAT of its own: it joins the group of
- * the CDR's largest amount (docs/pricing-choices.md).
- */
-function vatGroups(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig, sign: 1 | -1): VatGroup[] {
-	const groups = new Map<string, VatGroup>();
-	const adjustments: BreakdownLine[] = [];
-	for (const line of p.breakdown) {
-		if (line.category === 'price_limit') {
-			adjustments.push(line);
-			continue;
-		}
-		const vat = lineVat(line.vat, partner, config);
-		const key = vatKey(vat);
-		const group = groups.get(key) ?? { vat, lines: [], excl: ZERO };
-		group.lines.push(line);
-		group.excl = group.excl.plus(line.excl.times(sign));
-		groups.set(key, group);
-	}
-	if (adjustments.length > 0) {
-		let target = [...groups.values()].sort((a, b) => b.excl.abs().cmp(a.excl.abs()))[0];
-		if (!target) {
-			const vat = lineVat(null, partner, config);
-			target = { vat, lines: [], excl: ZERO };
-			groups.set(vatKey(vat), target);
-		}
-		for (const a of adjustments) {
-			target.lines.push(a);
-			target.excl = target.excl.plus(a.excl.times(sign));
-		}
-	}
-	return [...groups.values()];
-}
-
 const hoursText = (h: number | null) => {
 	if (h === null) return undefined;
 	const minutes = Math.round(h * 60);
@@ -252,47 +205,6 @@ function cdrAttributes(p: PricedCdr, words: Record<string, string>): ItemAttribu
 	];
 	return a.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '').map(([name, value]) => ({ name, value }));
 }
-
-type Language = DocumentLanguage;
-
-const WORDS: Record<Language, Record<string, string>> = {
-	en: {
-		session: 'Charging session',
-		energy: 'Energy',
-		time: 'Charging time',
-		parking: 'Parking time',
-		fixed: 'Session fee',
-		reservation: 'Reservation',
-		price_limit: 'Tariff minimum/maximum price adjustment',
-	},
-	de: {
-		session: 'Ladevorgang',
-		energy: 'Energie',
-		time: 'Ladezeit',
-		parking: 'Parkzeit',
-		fixed: 'Startgebühr',
-		reservation: 'Reservierung',
-		price_limit: 'Anpassung an Mindest-/Höchstpreis des Tarifs',
-	},
-	fr: {
-		session: 'Session de recharge',
-		energy: 'Énergie',
-		time: 'Temps de charge',
-		parking: 'Stationnement',
-		fixed: 'Frais de session',
-		reservation: 'Réservation',
-		price_limit: 'Ajustement au prix minimum/maximum du tarif',
-	},
-};
-
-const COMPONENT_UNITS: Record<string, string> = {
-	energy: 'KWH',
-	time: 'HUR',
-	parking: 'HUR',
-	fixed: 'C62',
-	reservation: 'HUR',
-	price_limit: 'C62',
-};
 
 /** The language of the document: the partner's, else the seller's (French, German), else English. */
 export function languageOf(partner: PartnerConfig, config: InvoicingConfig): Language {
@@ -385,8 +297,16 @@ export interface DraftContext {
 	number: string;
 	issueDate: string;
 	paymentReference: string;
-	/** BT-25/26 for a credit note. */
-	corrects?: { number: string; issueDate?: string };
+	/** BT-25/26 for a credit note: the invoice it corrects, or several (monthly credit notes). */
+	corrects?: { number: string; issueDate?: string } | Array<{ number: string; issueDate?: string }>;
+}
+
+/** What a document is beside its lines: its kind, buyer, currency and period. */
+export interface DocumentFrame {
+	kind: 'invoice' | 'credit_note';
+	partner: PartnerConfig;
+	currency: string;
+	period: Period;
 }
 
 /** The complete draft of a planned document, once its number is known. */
@@ -400,35 +320,56 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 	// Lines by date: in the order the sessions started.
 	const byStart = [...plan.members].sort((a, b) => (a.priced.cdr.start_date_time ?? '').localeCompare(b.priced.cdr.start_date_time ?? ''));
 	const lines = byStart.flatMap((m) => cdrLines(m.priced, partner, config, sign, nextId));
+	return draftDocument(plan, config, ctx, lines, deliveryOf(plan.members.map((m) => m.priced), partner.address));
+}
+
+/**
+ * The draft of a document from its lines, whoever made them (per CDR above, aggregated in aggregated-lines.ts). A
+ * credit note requests no payment (issue 13.6): no due date, no late-payment notes, no creditor reference to quote,
+ * and terms that say so; it references every invoice it corrects (BG-3).
+ */
+export function draftDocument(
+	frame: DocumentFrame,
+	config: InvoicingConfig,
+	ctx: DraftContext,
+	lines: InvoiceLine[],
+	delivery: { deliveryDate?: string; deliverTo?: InvoiceDraft['deliverTo'] },
+	supportingDocuments?: InvoiceDraft['supportingDocuments'],
+): InvoiceDraft {
+	const { partner } = frame;
+	const credit = frame.kind === 'credit_note';
 	const terms = partner.paymentTermsDays ?? config.invoicing.paymentTermsDays;
 	const seller = config.seller;
 	const { operationCategory } = seller;
+	const language = languageOf(partner, config);
+	const notes = notesFor(config);
 	return {
 		specification: partner.specification ?? defaultSpecification(seller.address.countryCode, partner.address.countryCode),
 		vatPointDateCode: seller.vatOnDebits ? '3' : undefined,
-		language: languageOf(partner, config),
-		...deliveryOf(
-			plan.members.map((m) => m.priced),
-			partner.address,
-		),
+		language,
+		...delivery,
 		number: ctx.number,
 		issueDate: ctx.issueDate,
 		typeCode: credit ? '381' : '380',
-		currency: plan.currency,
-		dueDate: addDays(ctx.issueDate, terms),
+		currency: frame.currency,
+		dueDate: credit ? undefined : addDays(ctx.issueDate, terms),
 		buyerReference: partner.buyerReference ?? `${partner.ocpi.country_code}*${partner.ocpi.party_id}`,
 		contractReference: partner.contractReference,
 		paymentTerms: credit
-			? undefined
+			? CREDIT_NOTE_TERMS[language]
 			: {
 					fr: `Paiement à ${terms} jours par virement SEPA.`,
 					de: `Zahlbar innerhalb von ${terms} Tagen per SEPA-Überweisung.`,
 					en: `Payment within ${terms} days by SEPA credit transfer.`,
-				}[languageOf(partner, config)],
+				}[language],
 		businessProcess: config.invoicing.businessProcess ?? (operationCategory && BILLING_FRAMEWORK[operationCategory]),
-		notes: notesFor(config),
-		precedingInvoices: ctx.corrects ? [ctx.corrects] : [],
-		period: periodCovering(plan.period, lines),
+		// Late-payment penalties and the recovery fee concern an amount due, which a credit note has not; the French
+		// rules still want the three subjects on every document (BR-FR-05), so they say "not applicable" instead.
+		notes: credit
+			? notes.map((note) => (PAYMENT_NOTE_SUBJECTS.has(note.subjectCode ?? '') ? { ...note, text: NOT_APPLICABLE_ON_CREDIT[language] } : note))
+			: notes,
+		precedingInvoices: ctx.corrects ? (Array.isArray(ctx.corrects) ? ctx.corrects : [ctx.corrects]) : [],
+		period: periodCovering(frame.period, lines),
 		seller: {
 			name: seller.name,
 			tradingName: seller.tradingName,
@@ -448,7 +389,24 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 			address: partner.address,
 			contact: partner.contact,
 		},
-		payment: { meansCode: '58', remittanceInformation: ctx.paymentReference, iban: seller.iban, bic: seller.bic, accountName: seller.accountName },
+		// A credit note keeps the account (for a refund) without a creditor reference to quote.
+		payment: {
+			meansCode: '58',
+			remittanceInformation: credit ? undefined : ctx.paymentReference,
+			iban: seller.iban,
+			bic: seller.bic,
+			accountName: seller.accountName,
+		},
 		lines,
+		...(supportingDocuments && supportingDocuments.length > 0 ? { supportingDocuments } : {}),
 	};
 }
+
+/** Notes about paying late (PMD penalties, PMT recovery fee, AAB discount): left off credit notes. */
+const PAYMENT_NOTE_SUBJECTS = new Set(['PMD', 'PMT', 'AAB']);
+
+const NOT_APPLICABLE_ON_CREDIT: Record<Language, string> = {
+	fr: "Sans objet : avoir, aucun paiement n'est demandé.",
+	de: 'Entfällt: Gutschrift, keine Zahlung erforderlich.',
+	en: 'Not applicable: credit note, no payment is requested.',
+};

@@ -8,7 +8,7 @@
  * attach, send) and marked rendered.
  */
 import { currencyProfileProblem } from '../einvoice';
-import type { RenderedInvoiceFile } from '../einvoice';
+import type { RenderedInvoiceFile, SupportingAttachment } from '../einvoice';
 import { admitPriced, draftInvoice, languageOf, planInvoices } from '../invoice/build';
 import type { AdmissionOptions, InvoicePlan } from '../invoice/build';
 import { partnerFor } from '../invoice/config';
@@ -28,9 +28,17 @@ import type { Rendering } from './issue-document';
 export interface IssuedDocument {
 	invoice: Invoice;
 	files: RenderedInvoiceFile[];
-	/** Positions of the priced CDRs on it in the input; empty for a document recovered from an earlier run. */
+	/**
+	 * Positions of the priced CDRs on it in the input; empty for a document recovered from an earlier run, and for a
+	 * document of the stream path (issueStream), whose CDRs are counted in cdrCount.
+	 */
 	sourceIndexes: number[];
+	/** The ids of its CDRs; from the stream path at most STREAM_CDR_IDS_CAP of them (the CSV lists them all). */
 	cdrIds: string[];
+	/** How many CDRs it bills (cdrIds may be capped). */
+	cdrCount?: number;
+	/** Supporting documents (the CSV of the CDRs of an aggregated invoice): embedded in the files, and given as files. */
+	attachments?: SupportingAttachment[];
 	/** The eMSP billed, by its OCPI party. */
 	buyerParty: { countryCode: string; partyId: string };
 	/** Rendered again from the ledger: recorded by an earlier run that stopped before its files were written. */
@@ -72,7 +80,7 @@ export interface IssueOptions extends AdmissionOptions {
 }
 
 /** A plan that does not make a valid document: its CDRs fail with INVOICE_INVALID, nothing is written. */
-class DocumentInvalidError extends Error {
+export class DocumentInvalidError extends Error {
 	readonly code = 'INVOICE_INVALID';
 }
 
@@ -80,7 +88,7 @@ export const DEFAULT_RECOVER_AFTER_MS = 10 * 60 * 1000;
 
 const refOf = (p: PricedCdr) => ({ country_code: p.country_code ?? '', party_id: p.party_id ?? '', id: p.id });
 
-function completionOptions(config: InvoicingConfig): CompleteInvoiceOptions {
+export function completionOptions(config: InvoicingConfig): CompleteInvoiceOptions {
 	const reason = { text: config.invoicing.noVatReason };
 	const french = config.seller.address.countryCode === 'FR';
 	return {
@@ -93,7 +101,7 @@ function completionOptions(config: InvoicingConfig): CompleteInvoiceOptions {
 }
 
 /** The PDF speaks the language its lines were written in: the partner's, else the seller's. */
-function renderingFor(buyer: { countryCode: string; partyId: string }, config: InvoicingConfig, options: IssueOptions): Rendering {
+export function renderingFor(buyer: { countryCode: string; partyId: string }, config: InvoicingConfig, options: IssueOptions): Rendering {
 	const partner = partnerFor(config, buyer.countryCode, buyer.partyId);
 	return {
 		formats: config.invoicing.formats,
@@ -103,15 +111,12 @@ function renderingFor(buyer: { countryCode: string; partyId: string }, config: I
 	};
 }
 
-export async function issueInvoices(
-	priced: readonly PricedCdr[],
-	config: InvoicingConfig,
-	ledger: Ledger,
-	options: IssueOptions = {},
-): Promise<IssueOutcome> {
-	const outcome: IssueOutcome = { documents: [], alreadyInvoiced: [], failures: [] };
-	const completion = completionOptions(config);
-
+/**
+ * Renders again the documents an earlier run numbered but never marked rendered (a crash between numbering and
+ * files), once they are old enough that no live run is still rendering them; each goes to options.onRendered.
+ */
+export async function recoverStaleDocuments(config: InvoicingConfig, ledger: Ledger, options: IssueOptions): Promise<IssuedDocument[]> {
+	const documents: IssuedDocument[] = [];
 	const recoverBefore = Date.now() - (options.recoverAfterMs ?? DEFAULT_RECOVER_AFTER_MS);
 	const stale = (await ledger.listUnrendered()).filter((record) => Date.parse(record.recordedAt) <= recoverBefore);
 	for (const record of stale) {
@@ -126,8 +131,22 @@ export async function issueInvoices(
 		const { invoice, files } = await renderStored(ledger, record, renderingFor(record.buyer, config, options), {
 			onRendered: async (invoice, files) => options.onRendered?.(documentOf(invoice, files)),
 		});
-		outcome.documents.push(documentOf(invoice, files));
+		documents.push(documentOf(invoice, files));
 	}
+
+	return documents;
+}
+
+export async function issueInvoices(
+	priced: readonly PricedCdr[],
+	config: InvoicingConfig,
+	ledger: Ledger,
+	options: IssueOptions = {},
+): Promise<IssueOutcome> {
+	const outcome: IssueOutcome = { documents: [], alreadyInvoiced: [], failures: [] };
+	const completion = completionOptions(config);
+
+	outcome.documents.push(...(await recoverStaleDocuments(config, ledger, options)));
 
 	// Each CDR the ledger could not key fails alone (CDR_REF_INVALID), before any ledger call (issue 13.1).
 	const keyable: number[] = [];

@@ -102,7 +102,10 @@ export function prepareIssue(request: IssueRequest): PreparedIssue {
 		);
 	}
 	const cdrs = prepareCdrs(request.cdrs);
-	if (request.typeCode === '380' && cdrs.length === 0) {
+	if (request.staged && (cdrs.length > 0 || !(request.staged.count >= 1) || !request.staged.runId || !request.staged.docKey)) {
+		throw new LedgerError('STAGED_REQUEST_INVALID', 'staged needs runId, docKey and a count of at least 1, and cdrs empty: a document takes its CDRs from a list or from the run journal, not both.', 'staged');
+	}
+	if (request.typeCode === '380' && cdrs.length === 0 && !request.staged) {
 		throw new LedgerError('INVOICE_WITHOUT_CDRS', 'cdrs is empty: an invoice bills at least one CDR.', 'cdrs');
 	}
 	if (request.typeCode === '381') assertValidInvoiceNumber(request.correctsInvoiceNumber, 'correctsInvoiceNumber');
@@ -227,7 +230,7 @@ export function issuedPayload(prepared: PreparedIssue, sequence: number): Record
 		buyer: prepared.buyer,
 		currency: request.currency,
 		totals: prepared.totals,
-		cdrCount: prepared.cdrs.length,
+		cdrCount: request.staged ? request.staged.count : prepared.cdrs.length,
 		...(request.typeCode === '381' ? { correctsInvoiceNumber: request.correctsInvoiceNumber } : {}),
 	};
 }
