@@ -5,6 +5,7 @@ import type { AnyCdr, AnyTariff } from '../../lib/ocpi/types-v230';
 import { CDR_VERSIONS, isCdrVersion } from '../../lib/ocpi/version';
 import { createPricer, PricerOptionsError, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from '../../lib/pricing';
 import type { PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
+import { createCdrValidator } from '../../lib/quality';
 import { readJsonFile } from '../input';
 import { forEachRecord, unreadableRecordIssue } from '../record-loop';
 import type { Command } from '../usage';
@@ -15,6 +16,8 @@ const usage = `Usage: ev-clearing price [options] <cdrs...>     ("-" reads stdin
 Prices each CDR under its OCPI tariff and compares the result with the price the CDR declares. One line per CDR:
   {"id", "status": "match"|"mismatch"|"not_declared"|"unpriceable", "computed": {"total_cost": {"excl_vat", "incl_vat"},
    ...}, "declared": {...}|null, "deviation": {...}, "breakdown": [...], "issues": [...], ...}
+Each line carries "quality": {"valid", "codes"}, the verdict of the checks \`ev-clearing validate\` runs (without the
+duplicate check: \`invoice\` reports repeated CDRs itself): \`invoice\` refuses a CDR that fails them.
 Amounts are decimal strings. Exit code 0 whatever the statuses; 2 when an input cannot be read.
 
 Options:
@@ -104,6 +107,10 @@ export const priceCommand: Command = {
 			throw error;
 		}
 		const rounding = values.rounding ?? 'full_precision';
+		// The quality verdict travels with the price, so the invoice step never numbers a CDR \`validate\` rejects (issue
+		// 13.2). Duplicates are left to the invoice step (already_invoiced / CDR_REPEATED): remembering every key here
+		// would make memory grow with the month.
+		const validator = createCdrValidator({ ocpiVersion: values['ocpi-version'] as '2.2.1' | undefined, exclude: ['CDR_DUPLICATE'] });
 		const unpriceable = (id: unknown, issue: { code: string; severity: 'error'; path: string; message: string }) => ({
 			line: {
 				id: typeof id === 'string' ? id : null,
@@ -131,6 +138,9 @@ export const priceCommand: Command = {
 					});
 				}
 				const priced = pricer.price(value as AnyCdr);
+				const verdict = validator.validate(value);
+				const codes = verdict.valid ? [] : [...new Set(verdict.issues.filter((i) => i.severity === 'error').map((i) => i.code))];
+				priced.quality = { valid: verdict.valid, codes };
 				return { line: pricedCdrToJson(priced), outcome: priced.status };
 			},
 			'price',

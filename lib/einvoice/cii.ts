@@ -9,6 +9,7 @@ import type { Invoice, InvoiceLine, Party, PostalAddress, VatBreakdown, VatCateg
 import { SPECIFICATION_IDS } from '../invoice/specification';
 import { ZERO } from '../money';
 import type { Decimal } from '../money';
+import type { SupportingAttachment } from './supporting';
 import { XmlWriter, amount, date102, decimal, rate } from './xml';
 
 export type { CiiProfile } from '../invoice/formats';
@@ -44,6 +45,8 @@ export interface CiiOptions {
 	declareSpecification?: boolean;
 	/** Indented output (default true). */
 	prettyPrint?: boolean;
+	/** Contents of the supporting documents (BG-24) to embed, by file name; one not given is referenced only. */
+	attachments?: readonly SupportingAttachment[];
 }
 
 const NONE = {};
@@ -166,7 +169,7 @@ function lineItem(w: XmlWriter, line: InvoiceLine, exemptions: Map<VatCategoryCo
 	});
 }
 
-function headerAgreement(w: XmlWriter, invoice: Invoice): void {
+function headerAgreement(w: XmlWriter, invoice: Invoice, attachments?: readonly SupportingAttachment[]): void {
 	w.group('ram:ApplicableHeaderTradeAgreement', NONE, () => {
 		w.leaf('ram:BuyerReference', invoice.buyerReference);
 		tradeParty(w, 'ram:SellerTradeParty', invoice.seller);
@@ -176,6 +179,17 @@ function headerAgreement(w: XmlWriter, invoice: Invoice): void {
 		}
 		if (invoice.contractReference) {
 			w.group('ram:ContractReferencedDocument', NONE, () => w.leaf('ram:IssuerAssignedID', invoice.contractReference));
+		}
+		for (const supporting of invoice.supportingDocuments ?? []) {
+			const content = attachments?.find((a) => a.fileName === supporting.fileName);
+			w.group('ram:AdditionalReferencedDocument', NONE, () => {
+				w.leaf('ram:IssuerAssignedID', supporting.id);
+				w.leaf('ram:TypeCode', '916');
+				w.leaf('ram:Name', supporting.description);
+				if (content) {
+					w.leaf('ram:AttachmentBinaryObject', content.data.toString('base64'), { mimeCode: supporting.mimeCode, filename: supporting.fileName });
+				}
+			});
 		}
 	});
 }
@@ -289,7 +303,7 @@ export function renderCii(invoice: Invoice, options: CiiOptions = {}): string {
 		w.group('rsm:SupplyChainTradeTransaction', NONE, () => {
 			const exemptions = lineExemptions(invoice, profile);
 			for (const line of invoice.lines) lineItem(w, line, exemptions, invoice.currency);
-			headerAgreement(w, invoice);
+			headerAgreement(w, invoice, options.attachments);
 			headerDelivery(w, invoice);
 			headerSettlement(w, invoice, profile);
 		});

@@ -17,6 +17,7 @@ import type { CiiProfile } from './cii';
 import { FACTURX_FILE_NAME, facturXXmp, xmpDates } from './facturx-xmp';
 import { FONT_BOLD, FONT_REGULAR, defaultLanguage, drawInvoice } from './invoice-layout';
 import type { LayoutLanguage } from './invoice-layout';
+import type { SupportingAttachment } from './supporting';
 
 export interface FacturXOptions {
 	profile?: CiiProfile;
@@ -26,6 +27,8 @@ export interface FacturXOptions {
 	creationDate?: Date;
 	/** The CII XML to embed, when already rendered (it must be of `profile`); rendered from the invoice otherwise. */
 	ciiXml?: string;
+	/** Supporting documents (BG-24) attached beside factur-x.xml, e.g. the CSV of a monthly invoice's CDRs. */
+	attachments?: readonly SupportingAttachment[];
 }
 
 /** The parsed font objects pdfkit accepts in place of font files (anything with a `layout` method). */
@@ -139,6 +142,18 @@ export function renderFacturXPdf(invoice: Invoice, options: FacturXOptions = {})
 		modifiedDate: created,
 	};
 	doc.file(Buffer.from(xml, 'utf8'), attachment);
+	for (const supporting of options.attachments ?? []) {
+		const reference = invoice.supportingDocuments?.find((d) => d.fileName === supporting.fileName);
+		const extra: PDFKit.Mixins.PDFAttachmentOptions & { relationship: string } = {
+			name: supporting.fileName,
+			type: reference?.mimeCode ?? 'text/csv',
+			relationship: 'Supplement',
+			description: reference?.description ?? supporting.fileName,
+			creationDate: created,
+			modifiedDate: created,
+		};
+		doc.file(supporting.data, extra);
+	}
 	doc.appendXML(xmpDates(created));
 	doc.appendXML(facturXXmp(profile));
 	doc.end();

@@ -8,12 +8,16 @@ import { renderCii } from './cii';
 import type { CiiProfile, EInvoiceFormat } from '../invoice/formats';
 import { renderFacturXPdf } from './facturx-pdf';
 import type { LayoutLanguage } from './invoice-layout';
+import { embeddable } from './supporting';
+import type { SupportingAttachment } from './supporting';
 import { renderUbl } from './ubl';
 
 export { CII_GUIDELINES, FACTURX_CONFORMANCE_LEVELS, renderCii } from './cii';
 export type { CiiOptions, CiiProfile } from './cii';
 export { PEPPOL_CUSTOMIZATION_ID, PEPPOL_PROFILE_ID, renderUbl } from './ubl';
 export type { UblOptions } from './ubl';
+export { EMBED_IN_XML_LIMIT } from './supporting';
+export type { SupportingAttachment } from './supporting';
 export { renderFacturXPdf } from './facturx-pdf';
 export type { FacturXOptions } from './facturx-pdf';
 export { FACTURX_FILE_NAME } from './facturx-xmp';
@@ -31,6 +35,8 @@ export interface RenderedInvoiceFile {
 
 export interface RenderAllOptions {
 	profile?: CiiProfile;
+	/** Contents of the document's supporting documents (BG-24): attached to the PDF, embedded in CII / UBL (supporting.ts). */
+	attachments?: readonly SupportingAttachment[];
 	language?: LayoutLanguage;
 	creationDate?: Date;
 }
@@ -63,6 +69,9 @@ export async function renderAll(
 	const profile = options.profile ?? 'EN16931';
 	const name = baseName(invoice);
 	const needsCii = formats.includes('cii') || formats.includes('facturx');
+	// The CII inside the PDF references the attachments the PDF carries; the XML files embed the small ones (then the
+	// CII file is rendered on its own, else once for both).
+	const inXml = embeddable(options.attachments);
 	const cii = needsCii ? renderCii(invoice, { profile, prettyPrint: formats.includes('cii') }) : '';
 	const files: RenderedInvoiceFile[] = [];
 	for (const format of formats) {
@@ -71,10 +80,11 @@ export async function renderAll(
 			files.push({ format, fileName: `${name}.pdf`, mimeType: 'application/pdf', data });
 		} else if (format === 'cii') {
 			// The CII file declares the invoice's own CIUS (XRechnung); the one in the PDF keeps its Factur-X profile.
-			const own = invoice.specification === 'xrechnung' && profile === 'EN16931' ? renderCii(invoice, { profile, declareSpecification: true }) : cii;
+			const declareSpecification = invoice.specification === 'xrechnung' && profile === 'EN16931';
+			const own = declareSpecification || inXml.length > 0 ? renderCii(invoice, { profile, declareSpecification, attachments: inXml }) : cii;
 			files.push({ format, fileName: `${name}.cii.xml`, mimeType: 'application/xml', data: Buffer.from(own, 'utf8') });
 		} else {
-			files.push({ format, fileName: `${name}.ubl.xml`, mimeType: 'application/xml', data: Buffer.from(renderUbl(invoice), 'utf8') });
+			files.push({ format, fileName: `${name}.ubl.xml`, mimeType: 'application/xml', data: Buffer.from(renderUbl(invoice, { attachments: inXml }), 'utf8') });
 		}
 	}
 	return files;

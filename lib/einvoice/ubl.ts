@@ -24,7 +24,11 @@ const NS = {
 
 export interface UblOptions {
 	prettyPrint?: boolean;
+	/** Contents of the supporting documents (BG-24) to embed, by file name; one not given is referenced only. */
+	attachments?: readonly SupportingAttachment[];
 }
+
+import type { SupportingAttachment } from './supporting';
 
 const NONE = {};
 
@@ -198,6 +202,18 @@ export function renderUbl(invoice: Invoice, options: UblOptions = {}): string {
 		}
 		if (invoice.contractReference) {
 			w.group('cac:ContractDocumentReference', NONE, () => w.leaf('cbc:ID', invoice.contractReference));
+		}
+		for (const supporting of invoice.supportingDocuments ?? []) {
+			const content = options.attachments?.find((a) => a.fileName === supporting.fileName);
+			w.group('cac:AdditionalDocumentReference', NONE, () => {
+				w.leaf('cbc:ID', supporting.id);
+				w.leaf('cbc:DocumentDescription', supporting.description);
+				if (content) {
+					w.group('cac:Attachment', NONE, () =>
+						w.leaf('cbc:EmbeddedDocumentBinaryObject', content.data.toString('base64'), { mimeCode: supporting.mimeCode, filename: supporting.fileName }),
+					);
+				}
+			});
 		}
 		party(w, 'cac:AccountingSupplierParty', invoice.seller);
 		party(w, 'cac:AccountingCustomerParty', invoice.buyer);

@@ -4,12 +4,14 @@
  * each. Pure: numbering and storage are the ledger's (lib/ledger), rendering lib/einvoice's.
  */
 import { Decimal, amountDecimals, dec, roundMoney, ZERO } from '../money';
+import { CREDIT_NOTE_TERMS } from './credit-note';
+import { COMPONENT_UNITS, vatGroups, WORDS } from './line-parts';
+import type { Language } from './line-parts';
 import type { PricedCdr } from '../pricing';
-import type { BreakdownLine } from '../tariff/price-session';
 import type { InvoicingConfig, PartnerConfig } from './config';
 import { partnerFor, sellerOwns } from './config';
 import { deliveryOf, periodCovering, siteAddress, siteText } from './delivery';
-import type { DocumentLanguage, InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, LineVat, Period } from './model';
+import type { InvoiceDraft, InvoiceLine, InvoiceNote, ItemAttribute, Period } from './model';
 import { CDR_ITEM_ATTRIBUTES, languageOfCountry } from './model';
 import { sellerLegalInformation } from './seller-mentions';
 import { zoneOfCountry } from '../tariff/time-zone';
@@ -26,133 +28,152 @@ export type InvoicePlan =
 	/** A credit note for one OCPI credit CDR; the invoice it corrects is the one that billed `creditedCdrId`. */
 	| { kind: 'credit_note'; partner: PartnerConfig; currency: string; period: Period; members: [PlanMember]; creditedCdrId: string };
 
+export type PlanFailureCode =
+	| 'CDR_UNPRICEABLE'
+	| 'CDR_PRICE_MISMATCH'
+	| 'CDR_QUALITY_REJECTED'
+	| 'CDR_QUALITY_UNCHECKED'
+	| 'SELLER_MISMATCH'
+	| 'PARTNER_UNKNOWN'
+	| 'CURRENCY_MISSING'
+	| 'CREDIT_REFERENCE_MISSING';
+
 export interface PlanFailure {
 	index: number;
 	id: string | null;
-	code: 'CDR_UNPRICEABLE' | 'CDR_PRICE_MISMATCH' | 'SELLER_MISMATCH' | 'PARTNER_UNKNOWN' | 'CURRENCY_MISSING' | 'CREDIT_REFERENCE_MISSING';
+	code: PlanFailureCode;
 	message: string;
 }
 
+export interface AdmissionOptions {
+	/**
+	 * Invoice CDRs whose quality verdict (PricedCdr.quality) is not valid. Off by default: a number cannot be withdrawn
+	 * from a gap-free ledger, so a CDR the quality checks reject is never numbered unless the user says so.
+	 */
+	acceptInvalidCdrs?: boolean;
+	/**
+	 * Refuse priced CDRs that carry no quality verdict (CDR_QUALITY_UNCHECKED): they were priced without the checks,
+	 * so nothing says they would pass them. The CLI and the stream path require it; `acceptInvalidCdrs` lifts it.
+	 */
+	requireQualityVerdict?: boolean;
+}
+
+/** Where one priced CDR goes: the document it belongs on, or why it cannot be invoiced. */
+export type Admission =
+	| { ok: false; code: PlanFailureCode; message: string }
+	| {
+			ok: true;
+			kind: 'invoice' | 'credit_note';
+			partner: PartnerConfig;
+			currency: string;
+			/** The month (monthly mode) or the session's days (per CDR, credit notes). */
+			period: Period;
+			/** The CDR a credit CDR corrects. */
+			creditedCdrId?: string;
+	  };
+
 const isoDate = (dateTime: string | null): string => (dateTime ?? '').slice(0, 10);
 
-function monthOf(dateTime: string): Period {
+export function monthOf(dateTime: string): Period {
 	const [y, m] = dateTime.slice(0, 7).split('-').map(Number);
 	const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
 	const mm = String(m).padStart(2, '0');
 	return { start: `${y}-${mm}-01`, end: `${y}-${mm}-${String(last).padStart(2, '0')}` };
 }
 
-function sessionPeriod(p: PricedCdr): Period {
+export function sessionPeriod(p: PricedCdr): Period {
 	return { start: isoDate(p.cdr.start_date_time), end: isoDate(p.cdr.end_date_time ?? p.cdr.start_date_time) };
+}
+
+/** The checks every priced CDR passes before it may be planned onto a document, whatever the path (list or stream). */
+export function admitPriced(p: PricedCdr, config: InvoicingConfig, options: AdmissionOptions = {}): Admission {
+	const fail = (code: PlanFailureCode, message: string): Admission => ({ ok: false, code, message });
+	if (p.status === 'unpriceable' || p.computed === null) {
+		return fail('CDR_UNPRICEABLE', `CDR ${p.id} has no computed price (${p.issues.map((i) => i.code).join(', ') || 'unpriceable'}): price it first.`);
+	}
+	if (!options.acceptInvalidCdrs) {
+		if (p.quality && !p.quality.valid) {
+			return fail(
+				'CDR_QUALITY_REJECTED',
+				`CDR ${p.id} fails the quality checks (${p.quality.codes.join(', ') || 'rejected'}): it gets no invoice number. Correct the CDR ` +
+					'(`ev-clearing validate` says what is wrong), or pass --accept-invalid-cdrs (library: acceptInvalidCdrs) to bill it anyway.',
+			);
+		}
+		if (!p.quality && options.requireQualityVerdict) {
+			return fail(
+				'CDR_QUALITY_UNCHECKED',
+				`CDR ${p.id} was priced without the quality checks (no "quality" verdict): price it again with \`ev-clearing price\`, ` +
+					'which runs them, or pass --accept-invalid-cdrs (library: acceptInvalidCdrs) to bill it unchecked.',
+			);
+		}
+	}
+	if (p.status === 'mismatch' && !config.invoicing.invoiceMismatches) {
+		return fail(
+			'CDR_PRICE_MISMATCH',
+			`CDR ${p.id}: its declared price differs from the tariff's; settle the deviation first, or set invoicing.invoiceMismatches to bill the computed price.`,
+		);
+	}
+	if (!p.currency) return fail('CURRENCY_MISSING', `CDR ${p.id} has no currency.`);
+	if (!sellerOwns(config, p.country_code, p.party_id)) {
+		return fail(
+			'SELLER_MISMATCH',
+			`CDR ${p.id} belongs to CPO ${p.country_code}*${p.party_id}, not to the seller ${config.seller.name} (${(config.seller.ocpi ?? []).map((o) => `${o.country_code}*${o.party_id}`).join(', ')}): invoice it with that CPO's configuration.`,
+		);
+	}
+	const partner = partnerFor(config, p.cdr.emsp_country_code, p.cdr.emsp_party_id);
+	if (!partner) {
+		return fail(
+			'PARTNER_UNKNOWN',
+			`No partner for eMSP ${p.cdr.emsp_country_code}*${p.cdr.emsp_party_id} (cdr_token of CDR ${p.id}): add it to the partner table with its legal name, address and VAT id.`,
+		);
+	}
+	if (p.cdr.credit) {
+		if (!p.cdr.credit_reference_id) {
+			return fail('CREDIT_REFERENCE_MISSING', `Credit CDR ${p.id} has no credit_reference_id: the invoice it corrects is unknown.`);
+		}
+		const period = config.invoicing.mode === 'per_cdr' ? sessionPeriod(p) : monthOf(p.cdr.start_date_time ?? '');
+		return { ok: true, kind: 'credit_note', partner, currency: p.currency, period, creditedCdrId: p.cdr.credit_reference_id };
+	}
+	const period = config.invoicing.mode === 'per_cdr' ? sessionPeriod(p) : monthOf(p.cdr.start_date_time ?? '');
+	return { ok: true, kind: 'invoice', partner, currency: p.currency, period };
 }
 
 /** Sorts priced CDRs onto documents; what cannot be invoiced is a failure with the reason, never dropped. */
 export function planInvoices(
 	priced: readonly PricedCdr[],
 	config: InvoicingConfig,
+	options: AdmissionOptions = {},
 ): { plans: InvoicePlan[]; failures: PlanFailure[] } {
 	const plans: InvoicePlan[] = [];
 	const failures: PlanFailure[] = [];
 	const groups = new Map<string, Extract<InvoicePlan, { kind: 'invoice' }>>();
 	priced.forEach((p, index): void => {
-		const fail = (code: PlanFailure['code'], message: string): void => {
-			failures.push({ index, id: p.id ?? null, code, message });
-		};
-		if (p.status === 'unpriceable' || p.computed === null) {
-			return fail('CDR_UNPRICEABLE', `CDR ${p.id} has no computed price (${p.issues.map((i) => i.code).join(', ') || 'unpriceable'}): price it first.`);
+		const admission = admitPriced(p, config, options);
+		if (!admission.ok) {
+			failures.push({ index, id: p.id ?? null, code: admission.code, message: admission.message });
+			return;
 		}
-		if (p.status === 'mismatch' && !config.invoicing.invoiceMismatches) {
-			return fail(
-				'CDR_PRICE_MISMATCH',
-				`CDR ${p.id}: its declared price differs from the tariff's; settle the deviation first, or set invoicing.invoiceMismatches to bill the computed price.`,
-			);
-		}
-		if (!p.currency) return fail('CURRENCY_MISSING', `CDR ${p.id} has no currency.`);
-		if (!sellerOwns(config, p.country_code, p.party_id)) {
-			return fail(
-				'SELLER_MISMATCH',
-				`CDR ${p.id} belongs to CPO ${p.country_code}*${p.party_id}, not to the seller ${config.seller.name} (${(config.seller.ocpi ?? []).map((o) => `${o.country_code}*${o.party_id}`).join(', ')}): invoice it with that CPO's configuration.`,
-			);
-		}
-		const partner = partnerFor(config, p.cdr.emsp_country_code, p.cdr.emsp_party_id);
-		if (!partner) {
-			return fail(
-				'PARTNER_UNKNOWN',
-				`No partner for eMSP ${p.cdr.emsp_country_code}*${p.cdr.emsp_party_id} (cdr_token of CDR ${p.id}): add it to the partner table with its legal name, address and VAT id.`,
-			);
-		}
+		const { partner, currency } = admission;
 		const member: PlanMember = { index, priced: p };
-		if (p.cdr.credit) {
-			if (!p.cdr.credit_reference_id) {
-				return fail('CREDIT_REFERENCE_MISSING', `Credit CDR ${p.id} has no credit_reference_id: the invoice it corrects is unknown.`);
-			}
-			plans.push({ kind: 'credit_note', partner, currency: p.currency, period: sessionPeriod(p), members: [member], creditedCdrId: p.cdr.credit_reference_id });
+		if (admission.kind === 'credit_note') {
+			// One credit note per credit CDR here; the stream path groups them per eMSP and period (issue-stream.ts).
+			plans.push({ kind: 'credit_note', partner, currency, period: sessionPeriod(p), members: [member], creditedCdrId: admission.creditedCdrId! });
 			return;
 		}
 		if (config.invoicing.mode === 'per_cdr') {
-			plans.push({ kind: 'invoice', partner, currency: p.currency, period: sessionPeriod(p), members: [member] });
+			plans.push({ kind: 'invoice', partner, currency, period: admission.period, members: [member] });
 			return;
 		}
-		const period = monthOf(p.cdr.start_date_time ?? '');
-		const key = `${partner.ocpi.country_code}*${partner.ocpi.party_id}|${period.start}|${p.currency}`;
+		const key = `${partner.ocpi.country_code}*${partner.ocpi.party_id}|${admission.period.start}|${currency}`;
 		const group = groups.get(key);
 		if (group) group.members.push(member);
 		else {
-			const plan = { kind: 'invoice' as const, partner, currency: p.currency, period, members: [member] };
+			const plan = { kind: 'invoice' as const, partner, currency, period: admission.period, members: [member] };
 			groups.set(key, plan);
 			plans.push(plan);
 		}
 	});
 	return { plans, failures };
-}
-
-interface VatGroup {
-	vat: LineVat;
-	lines: BreakdownLine[];
-	excl: Decimal;
-}
-
-function lineVat(vatPercent: number | null, partner: PartnerConfig, config: InvoicingConfig): LineVat {
-	if (partner.vatRegime === 'reverse_charge') return { category: 'AE', rate: ZERO };
-	if (vatPercent === null) return config.invoicing.noVatCategory === 'O' ? { category: 'O' } : { category: 'E', rate: ZERO };
-	if (vatPercent === 0) return { category: 'Z', rate: ZERO };
-	return { category: 'S', rate: dec(vatPercent) };
-}
-
-const vatKey = (v: LineVat) => `${v.category}|${v.rate?.toFixed() ?? ''}`;
-
-/**
- * The CDR's breakdown by VAT treatment. A min/max price adjustment carries no VAT of its own: it joins the group of
- * the CDR's largest amount (docs/pricing-choices.md).
- */
-function vatGroups(p: PricedCdr, partner: PartnerConfig, config: InvoicingConfig, sign: 1 | -1): VatGroup[] {
-	const groups = new Map<string, VatGroup>();
-	const adjustments: BreakdownLine[] = [];
-	for (const line of p.breakdown) {
-		if (line.category === 'price_limit') {
-			adjustments.push(line);
-			continue;
-		}
-		const vat = lineVat(line.vat, partner, config);
-		const key = vatKey(vat);
-		const group = groups.get(key) ?? { vat, lines: [], excl: ZERO };
-		group.lines.push(line);
-		group.excl = group.excl.plus(line.excl.times(sign));
-		groups.set(key, group);
-	}
-	if (adjustments.length > 0) {
-		let target = [...groups.values()].sort((a, b) => b.excl.abs().cmp(a.excl.abs()))[0];
-		if (!target) {
-			const vat = lineVat(null, partner, config);
-			target = { vat, lines: [], excl: ZERO };
-			groups.set(vatKey(vat), target);
-		}
-		for (const a of adjustments) {
-			target.lines.push(a);
-			target.excl = target.excl.plus(a.excl.times(sign));
-		}
-	}
-	return [...groups.values()];
 }
 
 const hoursText = (h: number | null) => {
@@ -184,47 +205,6 @@ function cdrAttributes(p: PricedCdr, words: Record<string, string>): ItemAttribu
 	];
 	return a.filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== '').map(([name, value]) => ({ name, value }));
 }
-
-type Language = DocumentLanguage;
-
-const WORDS: Record<Language, Record<string, string>> = {
-	en: {
-		session: 'Charging session',
-		energy: 'Energy',
-		time: 'Charging time',
-		parking: 'Parking time',
-		fixed: 'Session fee',
-		reservation: 'Reservation',
-		price_limit: 'Tariff minimum/maximum price adjustment',
-	},
-	de: {
-		session: 'Ladevorgang',
-		energy: 'Energie',
-		time: 'Ladezeit',
-		parking: 'Parkzeit',
-		fixed: 'Startgebühr',
-		reservation: 'Reservierung',
-		price_limit: 'Anpassung an Mindest-/Höchstpreis des Tarifs',
-	},
-	fr: {
-		session: 'Session de recharge',
-		energy: 'Énergie',
-		time: 'Temps de charge',
-		parking: 'Stationnement',
-		fixed: 'Frais de session',
-		reservation: 'Réservation',
-		price_limit: 'Ajustement au prix minimum/maximum du tarif',
-	},
-};
-
-const COMPONENT_UNITS: Record<string, string> = {
-	energy: 'KWH',
-	time: 'HUR',
-	parking: 'HUR',
-	fixed: 'C62',
-	reservation: 'HUR',
-	price_limit: 'C62',
-};
 
 /** The language of the document: the partner's, else the seller's (French, German), else English. */
 export function languageOf(partner: PartnerConfig, config: InvoicingConfig): Language {
@@ -317,8 +297,16 @@ export interface DraftContext {
 	number: string;
 	issueDate: string;
 	paymentReference: string;
-	/** BT-25/26 for a credit note. */
-	corrects?: { number: string; issueDate?: string };
+	/** BT-25/26 for a credit note: the invoice it corrects, or several (monthly credit notes). */
+	corrects?: { number: string; issueDate?: string } | Array<{ number: string; issueDate?: string }>;
+}
+
+/** What a document is beside its lines: its kind, buyer, currency and period. */
+export interface DocumentFrame {
+	kind: 'invoice' | 'credit_note';
+	partner: PartnerConfig;
+	currency: string;
+	period: Period;
 }
 
 /** The complete draft of a planned document, once its number is known. */
@@ -332,35 +320,56 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 	// Lines by date: in the order the sessions started.
 	const byStart = [...plan.members].sort((a, b) => (a.priced.cdr.start_date_time ?? '').localeCompare(b.priced.cdr.start_date_time ?? ''));
 	const lines = byStart.flatMap((m) => cdrLines(m.priced, partner, config, sign, nextId));
+	return draftDocument(plan, config, ctx, lines, deliveryOf(plan.members.map((m) => m.priced), partner.address));
+}
+
+/**
+ * The draft of a document from its lines, whoever made them (per CDR above, aggregated in aggregated-lines.ts). A
+ * credit note requests no payment (issue 13.6): no due date, no late-payment notes, no creditor reference to quote,
+ * and terms that say so; it references every invoice it corrects (BG-3).
+ */
+export function draftDocument(
+	frame: DocumentFrame,
+	config: InvoicingConfig,
+	ctx: DraftContext,
+	lines: InvoiceLine[],
+	delivery: { deliveryDate?: string; deliverTo?: InvoiceDraft['deliverTo'] },
+	supportingDocuments?: InvoiceDraft['supportingDocuments'],
+): InvoiceDraft {
+	const { partner } = frame;
+	const credit = frame.kind === 'credit_note';
 	const terms = partner.paymentTermsDays ?? config.invoicing.paymentTermsDays;
 	const seller = config.seller;
 	const { operationCategory } = seller;
+	const language = languageOf(partner, config);
+	const notes = notesFor(config);
 	return {
 		specification: partner.specification ?? defaultSpecification(seller.address.countryCode, partner.address.countryCode),
 		vatPointDateCode: seller.vatOnDebits ? '3' : undefined,
-		language: languageOf(partner, config),
-		...deliveryOf(
-			plan.members.map((m) => m.priced),
-			partner.address,
-		),
+		language,
+		...delivery,
 		number: ctx.number,
 		issueDate: ctx.issueDate,
 		typeCode: credit ? '381' : '380',
-		currency: plan.currency,
-		dueDate: addDays(ctx.issueDate, terms),
+		currency: frame.currency,
+		dueDate: credit ? undefined : addDays(ctx.issueDate, terms),
 		buyerReference: partner.buyerReference ?? `${partner.ocpi.country_code}*${partner.ocpi.party_id}`,
 		contractReference: partner.contractReference,
 		paymentTerms: credit
-			? undefined
+			? CREDIT_NOTE_TERMS[language]
 			: {
 					fr: `Paiement à ${terms} jours par virement SEPA.`,
 					de: `Zahlbar innerhalb von ${terms} Tagen per SEPA-Überweisung.`,
 					en: `Payment within ${terms} days by SEPA credit transfer.`,
-				}[languageOf(partner, config)],
+				}[language],
 		businessProcess: config.invoicing.businessProcess ?? (operationCategory && BILLING_FRAMEWORK[operationCategory]),
-		notes: notesFor(config),
-		precedingInvoices: ctx.corrects ? [ctx.corrects] : [],
-		period: periodCovering(plan.period, lines),
+		// Late-payment penalties and the recovery fee concern an amount due, which a credit note has not; the French
+		// rules still want the three subjects on every document (BR-FR-05), so they say "not applicable" instead.
+		notes: credit
+			? notes.map((note) => (PAYMENT_NOTE_SUBJECTS.has(note.subjectCode ?? '') ? { ...note, text: NOT_APPLICABLE_ON_CREDIT[language] } : note))
+			: notes,
+		precedingInvoices: ctx.corrects ? (Array.isArray(ctx.corrects) ? ctx.corrects : [ctx.corrects]) : [],
+		period: periodCovering(frame.period, lines),
 		seller: {
 			name: seller.name,
 			tradingName: seller.tradingName,
@@ -380,7 +389,24 @@ export function draftInvoice(plan: InvoicePlan, config: InvoicingConfig, ctx: Dr
 			address: partner.address,
 			contact: partner.contact,
 		},
-		payment: { meansCode: '58', remittanceInformation: ctx.paymentReference, iban: seller.iban, bic: seller.bic, accountName: seller.accountName },
+		// A credit note keeps the account (for a refund) without a creditor reference to quote.
+		payment: {
+			meansCode: '58',
+			remittanceInformation: credit ? undefined : ctx.paymentReference,
+			iban: seller.iban,
+			bic: seller.bic,
+			accountName: seller.accountName,
+		},
 		lines,
+		...(supportingDocuments && supportingDocuments.length > 0 ? { supportingDocuments } : {}),
 	};
 }
+
+/** Notes about paying late (PMD penalties, PMT recovery fee, AAB discount): left off credit notes. */
+const PAYMENT_NOTE_SUBJECTS = new Set(['PMD', 'PMT', 'AAB']);
+
+const NOT_APPLICABLE_ON_CREDIT: Record<Language, string> = {
+	fr: "Sans objet : avoir, aucun paiement n'est demandé.",
+	de: 'Entfällt: Gutschrift, keine Zahlung erforderlich.',
+	en: 'Not applicable: credit note, no payment is requested.',
+};

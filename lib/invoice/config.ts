@@ -8,6 +8,7 @@ import type { CiiProfile, EInvoiceFormat } from './formats';
 import { CII_PROFILES, EINVOICE_FORMATS } from './formats';
 import { isValidIban } from './business-rules';
 import { electronicAddressProblem, EAS_SCHEMES, isValidSiren, legalRegistrationProblem, PEPPOL_EAS_SCHEMES } from './identifiers';
+import type { LineGrouping } from './aggregated-lines';
 import type { InvoiceNote, Party, PostalAddress, SchemedIdentifier } from './model';
 import { createCreditorReference } from './creditor-reference';
 import { invoiceNumberFormatter, sharedReferenceBody } from './numbering';
@@ -63,12 +64,30 @@ export interface PartnerConfig extends Party {
 
 export type InvoiceMode = 'per_cdr' | 'per_emsp_period';
 export type LineMode = 'per_cdr' | 'per_component';
+/** Lines of a monthly document: aggregated (with the CDR list as a CSV supporting document), or per CDR. */
+export type LineDetail = 'aggregated' | 'per_cdr';
+export type { LineGrouping } from './aggregated-lines';
+
+/**
+ * The most CDRs a document with per-CDR lines may bill (invoicing.lineDetail "per_cdr"): above it the document is
+ * refused (INVOICE_TOO_MANY_LINES) — a PDF of tens of thousands of lines is neither readable nor renderable in bounded
+ * memory; aggregated lines with the CSV of the CDRs are.
+ */
+export const PER_CDR_LINES_LIMIT = 5_000;
 
 export interface InvoicingSettings {
 	/** One invoice per CDR (as GIREVE does), or one per eMSP × month × currency (as Hubject does). */
 	mode: InvoiceMode;
-	/** One line per CDR (and VAT rate), or one per CDR and price component. */
+	/** One line per CDR (and VAT rate), or one per CDR and price component (with lineDetail "per_cdr"). */
 	lines: LineMode;
+	/**
+	 * Monthly documents: "aggregated" (default) — one line per VAT treatment, price component and unit price, the CDRs
+	 * in a CSV supporting document (lib/invoice/aggregated-lines.ts) — or "per_cdr" (at most PER_CDR_LINES_LIMIT CDRs a
+	 * document). Per-CDR mode documents always have per-CDR lines.
+	 */
+	lineDetail: LineDetail;
+	/** Aggregated lines split further by charging site and/or session day. */
+	lineGrouping: LineGrouping[];
 	series: string;
 	creditNoteSeries: string;
 	/** Tokens {series} {yyyy} {yy} {mm} {dd} {seq} {seq:N}; the result is at most 35 of A-Z a-z 0-9 + - _ / */
@@ -99,6 +118,8 @@ export interface InvoicingConfig {
 export const DEFAULT_INVOICING: InvoicingSettings = {
 	mode: 'per_cdr',
 	lines: 'per_cdr',
+	lineDetail: 'aggregated',
+	lineGrouping: [],
 	series: 'INV',
 	creditNoteSeries: 'CN',
 	numberPattern: '{series}-{yyyy}-{seq:6}',
@@ -357,6 +378,14 @@ function sellerMeetsSpecifications(seller: SellerConfig, partners: PartnerConfig
 	}
 }
 
+function lineGrouping(value: unknown, path: string): LineGrouping[] {
+	if (value === undefined) return [];
+	if (!Array.isArray(value) || value.some((v) => v !== 'site' && v !== 'day') || new Set(value).size !== value.length) {
+		throw new InvoicingConfigError(path, 'must list "site" and/or "day" once each, e.g. ["site"].');
+	}
+	return value as LineGrouping[];
+}
+
 function settings(value: unknown): InvoicingSettings {
 	const path = '$.invoicing';
 	if (value === undefined) return { ...DEFAULT_INVOICING };
@@ -368,6 +397,8 @@ function settings(value: unknown): InvoicingSettings {
 	const s: InvoicingSettings = {
 		mode: oneOf(value, 'mode', path, ['per_cdr', 'per_emsp_period'] as const, DEFAULT_INVOICING.mode),
 		lines: oneOf(value, 'lines', path, ['per_cdr', 'per_component'] as const, DEFAULT_INVOICING.lines),
+		lineDetail: oneOf(value, 'lineDetail', path, ['aggregated', 'per_cdr'] as const, DEFAULT_INVOICING.lineDetail),
+		lineGrouping: lineGrouping(value.lineGrouping, `${path}.lineGrouping`),
 		series: text(value, 'series', path, false) ?? DEFAULT_INVOICING.series,
 		creditNoteSeries: text(value, 'creditNoteSeries', path, false) ?? DEFAULT_INVOICING.creditNoteSeries,
 		numberPattern: text(value, 'numberPattern', path, false) ?? DEFAULT_INVOICING.numberPattern,

@@ -39,7 +39,8 @@ export class CreditNoteError extends Error {
 	}
 }
 
-const CREDIT_TERMS: Record<DocumentLanguage, string> = {
+/** Payment terms (BT-20) of a credit note: nothing is to be paid. */
+export const CREDIT_NOTE_TERMS: Record<DocumentLanguage, string> = {
 	fr: "Montant porté au crédit de votre compte : aucun paiement n'est demandé.",
 	de: 'Der Betrag wird Ihrem Konto gutgeschrieben: keine Zahlung erforderlich.',
 	en: 'Credited to your account: no payment is requested.',
@@ -72,7 +73,7 @@ export function disputeCreditNote(original: Invoice, credit: DisputeCredit, ctx:
 		notes: [...original.notes.filter((n) => n.subjectCode !== undefined), { subjectCode: 'AAI', text: ctx.reason }],
 		precedingInvoices: [{ number: original.number, issueDate: original.issueDate }],
 		// BR-CO-25: an amount due needs a due date or payment terms; a credit note's terms say nothing is to be paid.
-		paymentTerms: CREDIT_TERMS[documentLanguage(original)],
+		paymentTerms: CREDIT_NOTE_TERMS[documentLanguage(original)],
 		period: original.period,
 		seller: original.seller,
 		buyer: original.buyer,

@@ -159,6 +159,17 @@ export const CDR_ITEM_ATTRIBUTES = {
 	timeZone: 'Time zone',
 } as const;
 
+/** BG-24 additional supporting document. */
+export interface SupportingDocument {
+	/** BT-122 supporting document reference (the file name, e.g. "INV-2026-000001-cdrs.csv") */
+	id: string;
+	/** BT-123 */
+	description?: string;
+	/** BT-125 attachment file name and mime code */
+	fileName: string;
+	mimeCode: 'text/csv';
+}
+
 /** BG-30 line VAT information. */
 export interface LineVat {
 	/** BT-151 */
@@ -260,6 +271,12 @@ export interface InvoiceDraft {
 	notes: InvoiceNote[];
 	/** BG-3 */
 	precedingInvoices: PrecedingInvoiceReference[];
+	/**
+	 * BG-24 supporting documents, by reference: the renderer embeds their content when it is given one
+	 * (RenderAllOptions.attachments), e.g. the CSV of a monthly invoice's CDRs. The content never sits in the model,
+	 * which the ledger stores.
+	 */
+	supportingDocuments?: SupportingDocument[];
 	/** BG-14 */
 	period?: Period;
 	/** BT-72 actual delivery date: the day the last charging session of the document ended */

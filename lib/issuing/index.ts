@@ -8,3 +8,5 @@ export type { AlreadyInvoiced, IssuedDocument, IssueFailure, IssueOptions, Issue
 export { DEFAULT_RECOVER_AFTER_MS, issueInvoices } from './issue-invoices';
 export type { CreditNoteSettings, IssuedCreditNote } from './dispute-credit-note';
 export { issueDisputeCreditNote } from './dispute-credit-note';
+export type { IssueStreamOptions, IssueStreamSummary, StreamOutcomeLine } from './issue-stream';
+export { issueStream, JOURNAL_RETENTION_MS, STAGE_BATCH, STREAM_CDR_IDS_CAP } from './issue-stream';

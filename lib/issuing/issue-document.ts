@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import type { RenderAllOptions, RenderedInvoiceFile } from '../einvoice';
+import type { RenderAllOptions, RenderedInvoiceFile, SupportingAttachment } from '../einvoice';
 import { renderAll } from '../einvoice';
 import type { BusinessRuleViolation } from '../invoice/business-rules';
 import { blockingViolations, checkBusinessRules, describeViolations } from '../invoice/business-rules';
@@ -17,8 +17,10 @@ import type { IssueCreditNoteRequest, IssueInvoiceRequest, InvoiceRecord, Ledger
 import { toFixedAmount } from '../money';
 
 /** How a document's files are made: which syntaxes, and the renderer's options. */
-export interface Rendering extends RenderAllOptions {
+export interface Rendering extends Omit<RenderAllOptions, 'attachments'> {
 	formats: readonly EInvoiceFormat[];
+	/** The contents of the document's supporting documents (BG-24), once its number is known. */
+	attachments?: (invoice: Invoice) => SupportingAttachment[];
 }
 
 type WithoutDocument<R> = Omit<R, 'totals' | 'dueDate' | 'buildDocument'>;
@@ -101,8 +103,8 @@ async function renderAndRecord(
 	rendering: Rendering,
 	options: IssueDocumentOptions,
 ): Promise<RenderedInvoiceFile[]> {
-	const { formats, ...renderOptions } = rendering;
-	const files = await renderAll(invoice, formats, renderOptions);
+	const { formats, attachments, ...renderOptions } = rendering;
+	const files = await renderAll(invoice, formats, { ...renderOptions, attachments: attachments?.(invoice) });
 	await options.onRendered?.(invoice, files);
 	await ledger.markRendered(
 		invoice.number,

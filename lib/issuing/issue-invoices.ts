@@ -8,9 +8,9 @@
  * attach, send) and marked rendered.
  */
 import { currencyProfileProblem } from '../einvoice';
-import type { RenderedInvoiceFile } from '../einvoice';
-import { draftInvoice, languageOf, planInvoices } from '../invoice/build';
-import type { InvoicePlan } from '../invoice/build';
+import type { RenderedInvoiceFile, SupportingAttachment } from '../einvoice';
+import { admitPriced, draftInvoice, languageOf, planInvoices } from '../invoice/build';
+import type { AdmissionOptions, InvoicePlan } from '../invoice/build';
 import { partnerFor } from '../invoice/config';
 import type { InvoicingConfig } from '../invoice/config';
 import { createCreditorReference } from '../invoice/creditor-reference';
@@ -19,7 +19,7 @@ import { invoiceNumberFormatter } from '../invoice/numbering';
 import { completeInvoice } from '../invoice/totals';
 import type { CompleteInvoiceOptions } from '../invoice/totals';
 import type { Ledger } from '../ledger';
-import { LedgerError } from '../ledger';
+import { cdrRefProblem, LedgerError } from '../ledger';
 import { cdrKey } from '../ocpi/types';
 import type { PricedCdr } from '../pricing';
 import { DocumentRefusedError, issueDocument, renderStored } from './issue-document';
@@ -28,9 +28,17 @@ import type { Rendering } from './issue-document';
 export interface IssuedDocument {
 	invoice: Invoice;
 	files: RenderedInvoiceFile[];
-	/** Positions of the priced CDRs on it in the input; empty for a document recovered from an earlier run. */
+	/**
+	 * Positions of the priced CDRs on it in the input; empty for a document recovered from an earlier run, and for a
+	 * document of the stream path (issueStream), whose CDRs are counted in cdrCount.
+	 */
 	sourceIndexes: number[];
+	/** The ids of its CDRs; from the stream path at most STREAM_CDR_IDS_CAP of them (the CSV lists them all). */
 	cdrIds: string[];
+	/** How many CDRs it bills (cdrIds may be capped). */
+	cdrCount?: number;
+	/** Supporting documents (the CSV of the CDRs of an aggregated invoice): embedded in the files, and given as files. */
+	attachments?: SupportingAttachment[];
 	/** The eMSP billed, by its OCPI party. */
 	buyerParty: { countryCode: string; partyId: string };
 	/** Rendered again from the ledger: recorded by an earlier run that stopped before its files were written. */
@@ -56,7 +64,7 @@ export interface IssueOutcome {
 	failures: IssueFailure[];
 }
 
-export interface IssueOptions {
+export interface IssueOptions extends AdmissionOptions {
 	/** Issue date when the configuration fixes none (YYYY-MM-DD); default today (UTC). */
 	today?: string;
 	/** Receives each document's files before the ledger marks them rendered: write them, attach them, send them. */
@@ -72,7 +80,7 @@ export interface IssueOptions {
 }
 
 /** A plan that does not make a valid document: its CDRs fail with INVOICE_INVALID, nothing is written. */
-class DocumentInvalidError extends Error {
+export class DocumentInvalidError extends Error {
 	readonly code = 'INVOICE_INVALID';
 }
 
@@ -80,7 +88,7 @@ export const DEFAULT_RECOVER_AFTER_MS = 10 * 60 * 1000;
 
 const refOf = (p: PricedCdr) => ({ country_code: p.country_code ?? '', party_id: p.party_id ?? '', id: p.id });
 
-function completionOptions(config: InvoicingConfig): CompleteInvoiceOptions {
+export function completionOptions(config: InvoicingConfig): CompleteInvoiceOptions {
 	const reason = { text: config.invoicing.noVatReason };
 	const french = config.seller.address.countryCode === 'FR';
 	return {
@@ -93,7 +101,7 @@ function completionOptions(config: InvoicingConfig): CompleteInvoiceOptions {
 }
 
 /** The PDF speaks the language its lines were written in: the partner's, else the seller's. */
-function renderingFor(buyer: { countryCode: string; partyId: string }, config: InvoicingConfig, options: IssueOptions): Rendering {
+export function renderingFor(buyer: { countryCode: string; partyId: string }, config: InvoicingConfig, options: IssueOptions): Rendering {
 	const partner = partnerFor(config, buyer.countryCode, buyer.partyId);
 	return {
 		formats: config.invoicing.formats,
@@ -103,15 +111,12 @@ function renderingFor(buyer: { countryCode: string; partyId: string }, config: I
 	};
 }
 
-export async function issueInvoices(
-	priced: readonly PricedCdr[],
-	config: InvoicingConfig,
-	ledger: Ledger,
-	options: IssueOptions = {},
-): Promise<IssueOutcome> {
-	const outcome: IssueOutcome = { documents: [], alreadyInvoiced: [], failures: [] };
-	const completion = completionOptions(config);
-
+/**
+ * Renders again the documents an earlier run numbered but never marked rendered (a crash between numbering and
+ * files), once they are old enough that no live run is still rendering them; each goes to options.onRendered.
+ */
+export async function recoverStaleDocuments(config: InvoicingConfig, ledger: Ledger, options: IssueOptions): Promise<IssuedDocument[]> {
+	const documents: IssuedDocument[] = [];
 	const recoverBefore = Date.now() - (options.recoverAfterMs ?? DEFAULT_RECOVER_AFTER_MS);
 	const stale = (await ledger.listUnrendered()).filter((record) => Date.parse(record.recordedAt) <= recoverBefore);
 	for (const record of stale) {
@@ -126,28 +131,55 @@ export async function issueInvoices(
 		const { invoice, files } = await renderStored(ledger, record, renderingFor(record.buyer, config, options), {
 			onRendered: async (invoice, files) => options.onRendered?.(documentOf(invoice, files)),
 		});
-		outcome.documents.push(documentOf(invoice, files));
+		documents.push(documentOf(invoice, files));
 	}
 
-	// CDRs billed before, and repeats within this input (billed once, by their first occurrence).
-	const taken = await ledger.findInvoicedCdrs(priced.map(refOf));
+	return documents;
+}
+
+export async function issueInvoices(
+	priced: readonly PricedCdr[],
+	config: InvoicingConfig,
+	ledger: Ledger,
+	options: IssueOptions = {},
+): Promise<IssueOutcome> {
+	const outcome: IssueOutcome = { documents: [], alreadyInvoiced: [], failures: [] };
+	const completion = completionOptions(config);
+
+	outcome.documents.push(...(await recoverStaleDocuments(config, ledger, options)));
+
+	// Each CDR the ledger could not key fails alone (CDR_REF_INVALID), before any ledger call (issue 13.1).
+	const keyable: number[] = [];
+	priced.forEach((p, index) => {
+		const admission = admitPriced(p, config, options);
+		const problem = admission.ok ? cdrRefProblem(refOf(p)) : admission.message;
+		if (problem) outcome.failures.push({ index, id: p.id ?? null, code: admission.ok ? 'CDR_REF_INVALID' : admission.code, message: problem });
+		else keyable.push(index);
+	});
+	// Repeats within this input are billed once, by their first occurrence; CDRs billed before are reported.
 	const firstIndex = new Map<string, number>();
 	const repeats: Array<{ index: number; key: string }> = [];
-	const fresh: number[] = [];
-	priced.forEach((p, index) => {
-		const key = cdrKey(refOf(p));
-		const number = taken.get(key);
-		if (number) outcome.alreadyInvoiced.push({ index, id: p.id, invoiceNumber: number });
-		else if (firstIndex.has(key.toUpperCase())) repeats.push({ index, key: key.toUpperCase() });
+	const unique: number[] = [];
+	for (const index of keyable) {
+		const key = cdrKey(refOf(priced[index])).toUpperCase();
+		if (firstIndex.has(key)) repeats.push({ index, key });
 		else {
-			firstIndex.set(key.toUpperCase(), index);
-			fresh.push(index);
+			firstIndex.set(key, index);
+			unique.push(index);
 		}
-	});
+	}
+	const taken = await ledger.findInvoicedCdrs(unique.map((i) => refOf(priced[i])));
+	const fresh: number[] = [];
+	for (const index of unique) {
+		const number = taken.get(cdrKey(refOf(priced[index])));
+		if (number) outcome.alreadyInvoiced.push({ index, id: priced[index].id, invoiceNumber: number });
+		else fresh.push(index);
+	}
 
 	const { plans, failures } = planInvoices(
 		fresh.map((i) => priced[i]),
 		config,
+		options,
 	);
 	for (const f of failures) outcome.failures.push({ ...f, index: fresh[f.index] });
 	for (const plan of plans) for (const m of plan.members) m.index = fresh[m.index];
@@ -217,6 +249,8 @@ export async function issueInvoices(
 				{ onRendered: async (invoice, files) => options.onRendered?.(documentOf(invoice, files)) },
 			);
 		} catch (error) {
+			// The store itself is unusable (server down, file locked): every next document would fail the same way.
+			if (error instanceof LedgerError && error.operational) throw error;
 			if (error instanceof LedgerError || error instanceof DocumentInvalidError || error instanceof DocumentRefusedError) {
 				failAll(error.code, error.message);
 				continue;
@@ -237,7 +271,8 @@ export async function issueInvoices(
 	}
 
 	for (const r of repeats) {
-		const number = numberOf.get(firstIndex.get(r.key)!);
+		const first = firstIndex.get(r.key)!;
+		const number = numberOf.get(first) ?? outcome.alreadyInvoiced.find((a) => a.index === first)?.invoiceNumber;
 		if (number) outcome.alreadyInvoiced.push({ index: r.index, id: priced[r.index].id, invoiceNumber: number });
 		else {
 			outcome.failures.push({

@@ -21,7 +21,8 @@ type RequestErrorCode =
 	| 'INVOICE_NOT_FOUND'
 	| 'RENDERED_FILE_INVALID'
 	| 'EVENT_TYPE_INVALID'
-	| 'LEDGER_QUERY_INVALID';
+	| 'LEDGER_QUERY_INVALID'
+	| 'STAGED_REQUEST_INVALID';
 
 /**
  * The store cannot be used at all (a server down, a password refused, a file locked by another process): no request

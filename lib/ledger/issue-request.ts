@@ -36,6 +36,12 @@ const PARTY_ID = /^[A-Za-z0-9]{3}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const AMOUNT = /^-?\d+(\.\d{1,2})?$/;
 
+/** Why the ledger would refuse this CDR reference (CDR_REF_INVALID), if it would: lets a batch fail that CDR alone. */
+export function cdrRefProblem(ref: CdrRef): string | undefined {
+	if (COUNTRY_CODE.test(ref.country_code ?? '') && PARTY_ID.test(ref.party_id ?? '') && typeof ref.id === 'string' && ref.id) return undefined;
+	return `CDR ${String(ref.id)}: the ledger keys a CDR by a 2-letter country_code, a 3-character party_id and a non-empty id (got ${JSON.stringify(ref)}): correct the CDR's identity.`;
+}
+
 export function prepareCdrs(cdrs: readonly CdrRef[], field = 'cdrs'): PreparedCdr[] {
 	const seen = new Set<string>();
 	const prepared = cdrs.map((ref, index) => {
@@ -96,7 +102,10 @@ export function prepareIssue(request: IssueRequest): PreparedIssue {
 		);
 	}
 	const cdrs = prepareCdrs(request.cdrs);
-	if (request.typeCode === '380' && cdrs.length === 0) {
+	if (request.staged && (cdrs.length > 0 || !(request.staged.count >= 1) || !request.staged.runId || !request.staged.docKey)) {
+		throw new LedgerError('STAGED_REQUEST_INVALID', 'staged needs runId, docKey and a count of at least 1, and cdrs empty: a document takes its CDRs from a list or from the run journal, not both.', 'staged');
+	}
+	if (request.typeCode === '380' && cdrs.length === 0 && !request.staged) {
 		throw new LedgerError('INVOICE_WITHOUT_CDRS', 'cdrs is empty: an invoice bills at least one CDR.', 'cdrs');
 	}
 	if (request.typeCode === '381') assertValidInvoiceNumber(request.correctsInvoiceNumber, 'correctsInvoiceNumber');
@@ -221,7 +230,7 @@ export function issuedPayload(prepared: PreparedIssue, sequence: number): Record
 		buyer: prepared.buyer,
 		currency: request.currency,
 		totals: prepared.totals,
-		cdrCount: prepared.cdrs.length,
+		cdrCount: request.staged ? request.staged.count : prepared.cdrs.length,
 		...(request.typeCode === '381' ? { correctsInvoiceNumber: request.correctsInvoiceNumber } : {}),
 	};
 }

@@ -90,6 +90,31 @@ CREATE INDEX ledger_events_type ON ledger_events (type, id);
 `;
 }
 
+/**
+ * The invoicing run journal (issue 12.1): what a streamed run accepts is staged here, batch by batch, instead of in the
+ * heap; each document is then issued from its staged rows (`doc_key`) and its CDR links inserted by INSERT … SELECT.
+ * `attempt` tells a CDR repeated within one invocation (same attempt) from one staged by a killed run being resumed.
+ */
+const RUN_JOURNAL_V4 = `
+CREATE TABLE staged_cdrs (
+	run_id TEXT NOT NULL,
+	cdr_key TEXT NOT NULL,
+	country_code TEXT NOT NULL,
+	party_id TEXT NOT NULL,
+	cdr_id TEXT NOT NULL,
+	doc_key TEXT NOT NULL,
+	credited_key TEXT,
+	sort_key TEXT NOT NULL,
+	line_no INTEGER,
+	attempt TEXT NOT NULL,
+	staged_at TEXT NOT NULL,
+	data TEXT NOT NULL,
+	PRIMARY KEY (run_id, cdr_key)
+);
+CREATE INDEX staged_cdrs_document ON staged_cdrs (run_id, doc_key, sort_key);
+CREATE INDEX staged_cdrs_age ON staged_cdrs (staged_at);
+`;
+
 /** The due date a list sorts by: a document without one (a credit note) is due when issued. */
 export const DUE_DATE_KEY = 'COALESCE(due_date, issue_date)';
 
@@ -97,6 +122,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	{ version: 1, name: 'invoices', sql: invoicesV1 },
 	{ version: 2, name: 'event keys', sql: EVENT_KEYS_V2 },
 	{ version: 3, name: 'console lists', sql: consoleListsV3 },
+	{ version: 4, name: 'run journal', sql: RUN_JOURNAL_V4 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -48,7 +48,13 @@ import type {
 	LedgerEvent,
 	NewLedgerEvent,
 	RenderedFile,
+	StagedCdr,
+	StagedDocument,
+	StagedRow,
+	StagedSelectionRequest,
+	StageResult,
 } from './types';
+import { forEachStaged, pruneStaged, stageCdrs, stagedDocumentKeys, stagedDocuments, stagedSelection, unstage } from './staging';
 
 /**
  * Thrown inside the issuing transaction to roll it back (the series row it may have created included) and report the
@@ -103,6 +109,26 @@ async function toRecord(db: SqlSession, row: Row): Promise<InvoiceRecord> {
 		[summary.number],
 	);
 	return { ...summary, cdrs: cdrs.map(toCdrRef), document: JSON.parse(String(row.document)) };
+}
+
+/** The staged document's CDR links, in one INSERT … SELECT: how many were inserted (fewer: another run has some). */
+async function linkStaged(tx: SqlSession, staged: StagedSelectionRequest, credited: boolean, number: string): Promise<number> {
+	const { sql, params } = stagedSelection({ ...staged, correctsNumber: staged.correctsNumber ?? null }, credited);
+	return tx.run(
+		`INSERT INTO invoice_cdrs (cdr_key, country_code, party_id, cdr_id, invoice_number) SELECT s.cdr_key, s.country_code, s.party_id, s.cdr_id, ? ${sql} ` +
+			'ON CONFLICT (cdr_key) DO NOTHING',
+		[number, ...params],
+	);
+}
+
+/** The staged CDRs of a document already on another: cdrKey → number (as the caller wrote the key). */
+async function stagedConflicts(db: SqlSession, staged: StagedSelectionRequest, credited: boolean): Promise<Map<string, string>> {
+	const { sql, params } = stagedSelection({ ...staged, correctsNumber: staged.correctsNumber ?? null }, credited);
+	const rows = await db.all(
+		`SELECT s.country_code, s.party_id, s.cdr_id, taken.invoice_number AS taken ${sql.replace(' WHERE ', ' JOIN invoice_cdrs taken ON taken.cdr_key = s.cdr_key WHERE ')}`,
+		params,
+	);
+	return new Map(rows.map((r) => [`${String(r.country_code)}*${String(r.party_id)}*${String(r.cdr_id)}`, String(r.taken)]));
 }
 
 export class SqlLedger implements Ledger {
@@ -181,6 +207,9 @@ export class SqlLedger implements Ledger {
 				if ((await insertRows(tx, dialect, 'invoice_cdrs', CDR_COLUMNS, links, 'cdr_key')) !== links.length) {
 					throw new AlreadyInvoiced();
 				}
+				if (request.staged && (await linkStaged(tx, request.staged, request.typeCode === '381', finished.number)) !== request.staged.count) {
+					throw new AlreadyInvoiced();
+				}
 				const type = request.typeCode === '380' ? 'INVOICE_ISSUED' : 'CREDIT_NOTE_ISSUED';
 				await appendEvent(tx, { type, invoiceNumber: finished.number, payload: issuedPayload(prepared, sequence) }, recordedAt);
 				return { kind: 'issued', number: finished.number, sequence };
@@ -188,7 +217,11 @@ export class SqlLedger implements Ledger {
 		} catch (error) {
 			if (!(error instanceof AlreadyInvoiced)) throw error;
 			// Rolled back, number released; a winner has committed, so its rows are visible now.
-			const conflicts = error.conflicts ?? (await this.driver.read((db) => invoicedAmong(db, dialect, prepared.cdrs)));
+			const conflicts =
+				error.conflicts ??
+				(request.staged
+					? await this.driver.read((db) => stagedConflicts(db, request.staged!, request.typeCode === '381'))
+					: await this.driver.read((db) => invoicedAmong(db, dialect, prepared.cdrs)));
 			return { kind: 'already_invoiced', conflicts };
 		}
 	}
@@ -322,6 +355,30 @@ export class SqlLedger implements Ledger {
 
 	async findCdrsById(id: string): Promise<InvoicedCdr[]> {
 		return this.driver.read((db) => findCdrsById(db, id));
+	}
+
+	async stageCdrs(runId: string, attempt: string, rows: readonly StagedCdr[]): Promise<StageResult> {
+		return stageCdrs(this.driver, runId, attempt, rows);
+	}
+
+	async stagedDocumentKeys(runId: string, after: string | null, limit: number): Promise<string[]> {
+		return stagedDocumentKeys(this.driver, runId, after, limit);
+	}
+
+	async stagedDocuments(runId: string, docKey: string): Promise<StagedDocument[]> {
+		return stagedDocuments(this.driver, runId, docKey);
+	}
+
+	async forEachStaged(runId: string, document: StagedDocument, credited: boolean, each: (row: StagedRow) => void | Promise<void>): Promise<void> {
+		return forEachStaged(this.driver, { ...document, runId }, credited, each);
+	}
+
+	async unstage(runId: string, docKey?: string): Promise<void> {
+		return unstage(this.driver, runId, docKey);
+	}
+
+	async pruneStaged(before: string): Promise<number> {
+		return pruneStaged(this.driver, before);
 	}
 
 	async close(): Promise<void> {

@@ -54,10 +54,21 @@ interface IssueRequestBase {
 	paymentReferenceFor?: (number: string) => string;
 }
 
+/** A document's CDRs taken from the run journal instead of a list (stageCdrs): linked by INSERT … SELECT. */
+export interface StagedSelectionRequest {
+	runId: string;
+	docKey: string;
+	/** Credit notes: the invoice the staged credit CDRs' originals are on (stagedDocuments). */
+	correctsNumber?: string | null;
+	/** How many staged rows the document bills (stagedDocuments' count): fewer linked means another run took some. */
+	count: number;
+}
+
 export interface IssueInvoiceRequest extends IssueRequestBase {
 	typeCode: '380';
-	/** The CDRs this invoice bills: at least one; none of them may be on another document. */
+	/** The CDRs this invoice bills: at least one; none of them may be on another document. Empty with `staged`. */
 	cdrs: CdrRef[];
+	staged?: StagedSelectionRequest;
 }
 
 export interface IssueCreditNoteRequest extends IssueRequestBase {
@@ -66,6 +77,44 @@ export interface IssueCreditNoteRequest extends IssueRequestBase {
 	correctsInvoiceNumber: string;
 	/** OCPI credit CDRs (`credit: true`) this credit note carries; may be empty (dispute, cancellation). */
 	cdrs: CdrRef[];
+	staged?: StagedSelectionRequest;
+}
+
+/** One accepted CDR for the run journal. */
+export interface StagedCdr {
+	ref: CdrRef;
+	/** The document it goes on: rows of one key are issued together (keys of invoices sort before credit notes'). */
+	docKey: string;
+	/** Credit CDRs: the staged key of the CDR they correct (its invoice is found at issue time). */
+	creditedKey?: string;
+	/** Order of the rows in the document (the session start). */
+	sortKey: string;
+	/** The input line, for outcomes. */
+	line?: number;
+	/** What the document's lines and its CDR list need, as the issuing layer writes it (JSON text). */
+	data: string;
+}
+
+export interface StageResult {
+	/** Rows staged (or taken over from an earlier attempt of the run). */
+	staged: number;
+	/** Given twice in this attempt: staged once, by the first. */
+	repeated: Array<{ ref: CdrRef; line?: number; firstLine?: number }>;
+	/** Already on a document: not staged. */
+	invoiced: Array<{ ref: CdrRef; line?: number; invoiceNumber: string }>;
+}
+
+export interface StagedDocument {
+	docKey: string;
+	/** Credit notes: the invoice their originals are on; null when on none. Invoices: null. */
+	correctsNumber: string | null;
+	count: number;
+}
+
+export interface StagedRow {
+	ref: CdrRef;
+	line?: number;
+	data: string;
 }
 
 export type IssueRequest = IssueInvoiceRequest | IssueCreditNoteRequest;
@@ -207,6 +256,17 @@ export interface Ledger {
 	pageInvoices(query: InvoicePageQuery): Promise<InvoicePage>;
 	/** The documents a CDR id is on, whichever CPO's (ids compared case-insensitively). */
 	findCdrsById(id: string): Promise<InvoicedCdr[]>;
+	/** Run journal (staging.ts): stages a batch of accepted CDRs in one transaction. */
+	stageCdrs(runId: string, attempt: string, rows: readonly StagedCdr[]): Promise<StageResult>;
+	/** The run's next document keys after `after` (null: from the start), at most `limit`. */
+	stagedDocumentKeys(runId: string, after: string | null, limit: number): Promise<string[]>;
+	stagedDocuments(runId: string, docKey: string): Promise<StagedDocument[]>;
+	/** The rows of one staged document, streamed; `each` must not call the ledger. */
+	forEachStaged(runId: string, document: StagedDocument, credited: boolean, each: (row: StagedRow) => void | Promise<void>): Promise<void>;
+	/** Removes the rows of one document key of a run, or the whole run's. */
+	unstage(runId: string, docKey?: string): Promise<void>;
+	/** Removes journal rows staged before `before` (ISO time): runs killed and never resumed. */
+	pruneStaged(before: string): Promise<number>;
 	close(): Promise<void>;
 }
 

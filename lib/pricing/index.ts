@@ -14,6 +14,7 @@ export type {
 	PricedCdrFacts,
 	PricedCdrJson,
 	PricingIssue,
+	QualityStamp,
 	RoundingPolicy,
 	TotalName,
 	Totals,

@@ -69,6 +69,16 @@ export interface PricedCdrFacts {
 	invoice_reference_id: string | null;
 }
 
+/**
+ * The verdict of the CDR quality checks (lib/quality, what `ev-clearing validate` runs) on the CDR this price is of,
+ * stamped by `ev-clearing price`: the invoicing path refuses a CDR whose verdict is not valid (issue 13.2).
+ */
+export interface QualityStamp {
+	valid: boolean;
+	/** The codes of the checks that rejected it (errors, or warnings treated as errors); empty when valid. */
+	codes: string[];
+}
+
 export interface PricedCdr {
 	id: string;
 	country_code: string | null;
@@ -88,6 +98,8 @@ export interface PricedCdr {
 	time_zone: string | null;
 	issues: PricingIssue[];
 	cdr: PricedCdrFacts;
+	/** Absent when the CDR was priced without its quality checks (a caller of the pricer that did not run them). */
+	quality?: QualityStamp;
 }
 
 /* ------------------------------------------------------------------ JSON */
@@ -126,6 +138,7 @@ export interface PricedCdrJson {
 	tariff_ids: string[];
 	time_zone: string | null;
 	cdr: PricedCdrFacts;
+	quality?: QualityStamp;
 }
 
 /** Volumes are not money: shown to 9 decimals (billed hours may not terminate: 1 min = 0.0166… h). */
@@ -210,6 +223,7 @@ export function pricedCdrToJson(p: PricedCdr): PricedCdrJson {
 		tariff_ids: p.tariff_ids,
 		time_zone: p.time_zone,
 		cdr: p.cdr,
+		...(p.quality ? { quality: p.quality } : {}),
 	};
 }
 
@@ -278,7 +292,16 @@ export function parsePricedCdrJson(json: PricedCdrJson): PricedCdr {
 		time_zone: json.time_zone ?? null,
 		issues: json.issues ?? [],
 		cdr: json.cdr,
+		...(json.quality ? { quality: qualityStamp(json.quality) } : {}),
 	};
+}
+
+function qualityStamp(value: unknown): QualityStamp {
+	const v = value as Partial<QualityStamp>;
+	if (typeof v !== 'object' || v === null || typeof v.valid !== 'boolean' || !Array.isArray(v.codes) || v.codes.some((c) => typeof c !== 'string')) {
+		throw new Error('its "quality" must be {"valid": true|false, "codes": ["CDR_…", …]} as `ev-clearing price` writes it');
+	}
+	return { valid: v.valid, codes: [...v.codes] };
 }
 
 const PRICE_STATUSES: readonly PriceStatus[] = ['match', 'mismatch', 'not_declared', 'unpriceable'];

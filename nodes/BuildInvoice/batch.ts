@@ -63,8 +63,9 @@ async function documentItem(
 		files,
 		recovered: document.recovered,
 	}) as unknown as IDataObject;
-	json.cdrCount = document.cdrIds.length;
-	json.cdrIdsTruncated = document.cdrIds.length > LISTED_CDR_IDS;
+	const cdrCount = document.cdrCount ?? document.cdrIds.length;
+	json.cdrCount = cdrCount;
+	json.cdrIdsTruncated = cdrCount > LISTED_CDR_IDS;
 	return { json, binary, pairedItem: { item: itemIndex } };
 }
 

@@ -1,0 +1,151 @@
+/**
+ * The run journal (issue 12.1): a streamed invoicing run stages each accepted CDR here, in batches, so the ledger and
+ * not the heap holds what a month accumulates. A document is then issued from the rows of its `docKey` (the issuing
+ * transaction links them with one INSERT … SELECT, see sql-ledger.ts), and its rows are removed once it is issued.
+ *
+ * A run is named by `runId`; each invocation of it by an `attempt`. A CDR staged twice by one attempt is a repeat in
+ * the input; one staged by another attempt of the run (a killed run being resumed) is taken over, not repeated.
+ */
+import { cdrKey } from '../ocpi/types';
+import type { SqlDriver, SqlSession, SqlValue } from './sql-driver';
+import { insertRows } from './sql-driver';
+import type { CdrRef, StagedCdr, StagedDocument, StageResult, StagedRow } from './types';
+
+const STAGED_COLUMNS = [
+	['run_id', 'text'],
+	['cdr_key', 'text'],
+	['country_code', 'text'],
+	['party_id', 'text'],
+	['cdr_id', 'text'],
+	['doc_key', 'text'],
+	['credited_key', 'text'],
+	['sort_key', 'text'],
+	['line_no', 'integer'],
+	['attempt', 'text'],
+	['staged_at', 'text'],
+	['data', 'text'],
+] as const;
+
+/** The staged key of a CDR: its cdrKey upper-cased, as invoice_cdrs keys it (OCPI CiStrings). */
+export const stagedKey = (ref: CdrRef): string => cdrKey(ref).toUpperCase();
+
+export async function stageCdrs(driver: SqlDriver, runId: string, attempt: string, rows: readonly StagedCdr[]): Promise<StageResult> {
+	const { dialect } = driver;
+	const result: StageResult = { staged: 0, repeated: [], invoiced: [] };
+	if (rows.length === 0) return result;
+	return driver.transaction(async (tx) => {
+		const byKey = new Map<string, StagedCdr>();
+		for (const row of rows) {
+			const key = stagedKey(row.ref);
+			if (byKey.has(key)) result.repeated.push({ ref: row.ref, line: row.line, firstLine: byKey.get(key)!.line });
+			else byKey.set(key, row);
+		}
+		const keys = [...byKey.keys()];
+		for (const found of await tx.all(`SELECT cdr_key, invoice_number FROM invoice_cdrs WHERE ${dialect.inList('cdr_key')}`, [keys])) {
+			const row = byKey.get(String(found.cdr_key))!;
+			result.invoiced.push({ ref: row.ref, line: row.line, invoiceNumber: String(found.invoice_number) });
+			byKey.delete(String(found.cdr_key));
+		}
+		const staged = await tx.all(`SELECT cdr_key, attempt, line_no FROM staged_cdrs WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [
+			runId,
+			[...byKey.keys()],
+		]);
+		const takenOver: string[] = [];
+		for (const found of staged) {
+			const key = String(found.cdr_key);
+			const row = byKey.get(key)!;
+			if (String(found.attempt) === attempt) {
+				result.repeated.push({ ref: row.ref, line: row.line, firstLine: found.line_no === null ? undefined : Number(found.line_no) });
+			} else takenOver.push(key);
+			byKey.delete(key);
+		}
+		if (takenOver.length > 0) {
+			await tx.run(`UPDATE staged_cdrs SET attempt = ? WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [attempt, runId, takenOver]);
+		}
+		const at = new Date().toISOString();
+		const values: SqlValue[][] = [...byKey].map(([key, row]) => [
+			runId,
+			key,
+			row.ref.country_code,
+			row.ref.party_id,
+			row.ref.id,
+			row.docKey,
+			row.creditedKey ?? null,
+			row.sortKey,
+			row.line ?? null,
+			attempt,
+			at,
+			row.data,
+		]);
+		await insertRows(tx, dialect, 'staged_cdrs', STAGED_COLUMNS, values);
+		result.staged = values.length + takenOver.length;
+		return result;
+	});
+}
+
+/** The next document keys of a run after `after`, in order (invoices sort before credit notes by their key). */
+export async function stagedDocumentKeys(driver: SqlDriver, runId: string, after: string | null, limit: number): Promise<string[]> {
+	const rows = await driver.read((db) =>
+		db.all(
+			`SELECT DISTINCT doc_key FROM staged_cdrs WHERE run_id = ?${after === null ? '' : ' AND doc_key > ?'} ORDER BY doc_key LIMIT ${Math.trunc(limit)}`,
+			after === null ? [runId] : [runId, after],
+		),
+	);
+	return rows.map((r) => String(r.doc_key));
+}
+
+/**
+ * The documents of one key: one row, or for credit CDRs one per invoice their originals are on (null: an original
+ * on no invoice of this ledger).
+ */
+export async function stagedDocuments(driver: SqlDriver, runId: string, docKey: string): Promise<StagedDocument[]> {
+	const rows = await driver.read((db) =>
+		db.all(
+			'SELECT ic.invoice_number AS corrects, COUNT(*) AS n FROM staged_cdrs s LEFT JOIN invoice_cdrs ic ON ic.cdr_key = s.credited_key ' +
+				'WHERE s.run_id = ? AND s.doc_key = ? GROUP BY ic.invoice_number ORDER BY ic.invoice_number',
+			[runId, docKey],
+		),
+	);
+	return rows.map((r) => ({ docKey, correctsNumber: r.corrects === null ? null : String(r.corrects), count: Number(r.n) }));
+}
+
+/** The FROM … WHERE of one staged document; the credit notes' original invoice joined when the document has one. */
+export function stagedSelection(document: StagedDocument & { runId: string }, credited: boolean): { sql: string; params: SqlValue[] } {
+	if (!credited) return { sql: 'FROM staged_cdrs s WHERE s.run_id = ? AND s.doc_key = ?', params: [document.runId, document.docKey] };
+	const corrects = document.correctsNumber === null ? 'ic.invoice_number IS NULL' : 'ic.invoice_number = ?';
+	return {
+		sql: `FROM staged_cdrs s LEFT JOIN invoice_cdrs ic ON ic.cdr_key = s.credited_key WHERE s.run_id = ? AND s.doc_key = ? AND ${corrects}`,
+		params: document.correctsNumber === null ? [document.runId, document.docKey] : [document.runId, document.docKey, document.correctsNumber],
+	};
+}
+
+/** Streams the rows of one staged document in session order, a batch at a time. */
+export async function forEachStaged(
+	driver: SqlDriver,
+	document: StagedDocument & { runId: string },
+	credited: boolean,
+	each: (row: StagedRow) => void | Promise<void>,
+): Promise<void> {
+	const { sql, params } = stagedSelection(document, credited);
+	await driver.read(async (db: SqlSession) => {
+		for await (const r of db.iterate(`SELECT s.country_code, s.party_id, s.cdr_id, s.line_no, s.data ${sql} ORDER BY s.sort_key, s.cdr_key`, params, 2_000)) {
+			await each({
+				ref: { country_code: String(r.country_code), party_id: String(r.party_id), id: String(r.cdr_id) },
+				line: r.line_no === null || r.line_no === undefined ? undefined : Number(r.line_no),
+				data: String(r.data),
+			});
+		}
+	});
+}
+
+/** Removes a run's rows: of one document key once it is issued (or failed), or all of them. */
+export async function unstage(driver: SqlDriver, runId: string, docKey?: string): Promise<void> {
+	await driver.transaction((tx) =>
+		tx.run(`DELETE FROM staged_cdrs WHERE run_id = ?${docKey === undefined ? '' : ' AND doc_key = ?'}`, docKey === undefined ? [runId] : [runId, docKey]),
+	);
+}
+
+/** Drops rows of runs staged before `before` (ISO time): journals of runs killed and never resumed. */
+export async function pruneStaged(driver: SqlDriver, before: string): Promise<number> {
+	return driver.transaction((tx) => tx.run('DELETE FROM staged_cdrs WHERE staged_at < ?', [before]));
+}

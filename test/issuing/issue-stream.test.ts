@@ -1,0 +1,187 @@
+/**
+ * issueStream (issue 12.1, 12.2, 13.1, 13.2, 13.6): priced CDRs stream through the ledger's run journal into one
+ * document per eMSP, period, currency and kind, with aggregated lines and the CDR list as a CSV supporting document.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { parseInvoicingConfig } from '../../lib/invoice/config';
+import type { InvoicingConfig } from '../../lib/invoice/config';
+import type { JsonRecord } from '../../lib/io/json-records';
+import { issueStream } from '../../lib/issuing';
+import type { IssuedDocument, StreamOutcomeLine } from '../../lib/issuing';
+import { openLedger } from '../../lib/ledger';
+import type { Ledger } from '../../lib/ledger';
+import { roundMoney, sum, ZERO } from '../../lib/money';
+import { createPricer, pricedCdrToJson } from '../../lib/pricing';
+import type { PricedCdr } from '../../lib/pricing';
+
+const samples = path.resolve(__dirname, '../../samples');
+const load = (file: string) => JSON.parse(readFileSync(path.join(samples, file), 'utf8'));
+const pricer = createPricer({ tariffs: load('tariffs.json') });
+const sampleCdrs = load('cdrs.json') as Array<Record<string, unknown>>;
+const CREATED = new Date('2026-11-02T08:00:00Z');
+
+function monthly(extra: Record<string, unknown> = {}): InvoicingConfig {
+	const raw = load('invoice-config.json');
+	raw.invoicing = { ...raw.invoicing, mode: 'per_emsp_period', issueDate: '2026-11-05', ...extra };
+	return parseInvoicingConfig(raw);
+}
+
+const stamped = (p: PricedCdr): PricedCdr => ({ ...p, quality: p.quality ?? { valid: true, codes: [] } });
+const priceAll = (cdrs: Array<Record<string, unknown>>) => cdrs.map((c) => stamped(pricer.price(c as never)));
+
+async function* recordsOf(values: unknown[]): AsyncGenerator<JsonRecord> {
+	let index = 0;
+	for (const value of values) {
+		yield { ok: true, value, index, line: index + 1 };
+		index++;
+	}
+}
+
+async function freshLedger(): Promise<Ledger> {
+	return openLedger({ kind: 'sqlite', path: path.join(mkdtempSync(path.join(tmpdir(), 'issue-stream-')), 'ledger.sqlite') });
+}
+
+async function run(ledger: Ledger, values: unknown[], config = monthly(), extra: Parameters<typeof issueStream>[3] = {}) {
+	const documents: IssuedDocument[] = [];
+	const outcomes: StreamOutcomeLine[] = [];
+	const summary = await issueStream(recordsOf(values), config, ledger, {
+		creationDate: CREATED,
+		onRendered: async (d) => {
+			documents.push(d);
+		},
+		onOutcome: async (o) => {
+			outcomes.push(o);
+		},
+		...extra,
+	});
+	return { summary, documents, outcomes };
+}
+
+const french = sampleCdrs.filter((c) => c.country_code === 'FR');
+const frenchInvoiceCdrs = french.filter((c) => !c.credit);
+
+describe('issueStream: monthly documents from the run journal', () => {
+	let ledger: Ledger;
+	let result: Awaited<ReturnType<typeof run>>;
+	const priced = priceAll(french);
+
+	beforeAll(async () => {
+		ledger = await freshLedger();
+		result = await run(ledger, priced.map(pricedCdrToJson));
+	});
+	afterAll(async () => ledger.close());
+
+	it('bills every French CDR once: one invoice per eMSP and month, and the credit CDR on a credit note', async () => {
+		const invoices = result.documents.filter((d) => d.invoice.typeCode === '380');
+		const emsps = new Set(frenchInvoiceCdrs.map((c) => (c.cdr_token as { party_id: string }).party_id));
+		expect(invoices).toHaveLength(emsps.size);
+		expect(result.summary).toMatchObject({ read: french.length, staged: french.length, cdrsInvoiced: french.length, failed: 0, alreadyInvoiced: 0 });
+		const credit = result.documents.filter((d) => d.invoice.typeCode === '381');
+		expect(credit).toHaveLength(1);
+		expect(invoices.reduce((n, d) => n + d.cdrCount!, 0)).toBe(frenchInvoiceCdrs.length);
+		for (const doc of result.documents) {
+			const record = await ledger.getInvoice(doc.invoice.number);
+			expect(record!.cdrs).toHaveLength(doc.cdrCount!);
+		}
+	});
+
+	it('aggregates lines by component and unit price; the net total is the sum of lines, each its CDRs\' exact amounts rounded once', () => {
+		for (const doc of result.documents.filter((d) => d.invoice.typeCode === '380')) {
+			const members = priced.filter((p) => doc.cdrIds.includes(p.id));
+			expect(doc.invoice.lines.length).toBeLessThan(members.length * 2);
+			for (const line of doc.invoice.lines) {
+				expect(['KWH', 'HUR', 'C62']).toContain(line.unitCode);
+				// Peppol R120: net = quantity × price within 0.02.
+				if (line.unitCode !== 'C62') expect(line.netAmount.minus(line.quantity.times(line.netPrice)).abs().lte('0.02')).toBe(true);
+			}
+			const lineSum = sum(doc.invoice.lines.map((l) => l.netAmount));
+			expect(doc.invoice.totals.taxExclusive.toFixed(2)).toBe(lineSum.toFixed(2));
+			const exact = members.reduce((t, p) => t.plus(p.computed!.total_cost.excl_vat), ZERO);
+			// The documented rule: at most half a cent per line away from the exact sum of the CDRs.
+			expect(lineSum.minus(exact).abs().lte(doc.invoice.lines.length * 0.005)).toBe(true);
+			expect(lineSum.toFixed(2)).toBe(roundMoney(exact).toFixed(2));
+		}
+	});
+
+	it('attaches the CDR list as a CSV supporting document, referenced as BG-24 in CII and UBL', () => {
+		const doc = result.documents.find((d) => d.invoice.typeCode === '380')!;
+		const csv = doc.attachments![0];
+		expect(csv.fileName).toBe(`${doc.invoice.number}-cdrs.csv`);
+		const rows = csv.data.toString('utf8').trim().split('\r\n');
+		expect(rows[0]).toMatch(/^cdr_id,country_code,party_id,/);
+		expect(rows).toHaveLength(doc.cdrCount! + 1);
+		const cii = doc.files.find((f) => f.format === 'cii')!.data.toString('utf8');
+		expect(cii).toContain('<ram:TypeCode>916</ram:TypeCode>');
+		expect(cii).toContain(`filename="${csv.fileName}"`);
+		expect(cii).toContain(csv.data.toString('base64').slice(0, 60));
+		const ubl = doc.files.find((f) => f.format === 'ubl')!.data.toString('utf8');
+		expect(ubl).toMatch(/<cbc:EmbeddedDocumentBinaryObject mimeCode="text\/csv" filename="[^"]+-cdrs.csv">/);
+		const pdf = doc.files.find((f) => f.format === 'facturx')!.data.toString('latin1');
+		expect(pdf).toContain(csv.fileName);
+		expect(pdf).toContain('/AFRelationship /Supplement');
+	});
+
+	it('makes the credit note request no payment and reference the invoice it corrects', () => {
+		const credit = result.documents.find((d) => d.invoice.typeCode === '381')!;
+		const original = priced.find((p) => p.id === french.find((c) => c.credit)!.credit_reference_id)!;
+		const invoice = result.documents.find((d) => d.cdrIds.includes(original.id))!;
+		expect(credit.invoice.precedingInvoices.map((p) => p.number)).toEqual([invoice.invoice.number]);
+		expect(credit.invoice.dueDate).toBeUndefined();
+		expect(credit.invoice.payment?.remittanceInformation).toBeUndefined();
+		expect(credit.invoice.paymentTerms).toMatch(/aucun paiement|no payment/);
+		for (const note of credit.invoice.notes.filter((n) => ['PMD', 'PMT'].includes(n.subjectCode ?? ''))) expect(note.text).toMatch(/Sans objet|Not applicable/);
+	});
+
+	it('re-run: every CDR is already invoiced, nothing is issued twice', async () => {
+		const again = await run(ledger, priced.map(pricedCdrToJson));
+		expect(again.documents).toEqual([]);
+		expect(again.summary).toMatchObject({ alreadyInvoiced: french.length, failed: 0, documents: 0 });
+	});
+});
+
+describe('issueStream: one bad line costs that line', () => {
+	it('reports a repeated CDR (CDR_REPEATED), a line that is not JSON, an unpriceable line and a rejected CDR, and bills the rest', async () => {
+		const ledger = await freshLedger();
+		const priced = priceAll(frenchInvoiceCdrs);
+		priced[2] = { ...priced[2], quality: { valid: false, codes: ['CDR_ENERGY_NEGATIVE'] } };
+		const values: unknown[] = priced.map(pricedCdrToJson);
+		values.push(pricedCdrToJson(priced[0]));
+		values.push({ id: 'X1', status: 'unpriceable', computed: null, breakdown: [], issues: [] });
+		const records = recordsOf(values);
+		async function* withBroken(): AsyncGenerator<JsonRecord> {
+			yield* records;
+			yield { ok: false, error: 'line 99 is not JSON', index: values.length, line: values.length + 1 };
+		}
+		const outcomes: StreamOutcomeLine[] = [];
+		const summary = await issueStream(withBroken(), monthly(), ledger, { onOutcome: async (o) => void outcomes.push(o) });
+		expect(summary.failuresByCode).toEqual({ CDR_QUALITY_REJECTED: 1, CDR_REPEATED: 1, CDR_UNPRICEABLE: 1, NOT_A_PRICED_CDR: 1 });
+		expect(outcomes.find((o) => o.code === 'CDR_REPEATED')).toMatchObject({ id: priced[0].id, line: priced.length + 1 });
+		expect(outcomes.find((o) => o.code === 'CDR_QUALITY_REJECTED')!.message).toContain('CDR_ENERGY_NEGATIVE');
+		expect(summary.cdrsInvoiced).toBe(priced.length - 1);
+		expect((await ledger.findInvoicedCdrs([{ country_code: 'FR', party_id: 'EVC', id: priced[2].id }])).size).toBe(0);
+		await ledger.close();
+	});
+
+	it('refuses CDRs priced without the quality checks unless invalid CDRs are accepted', async () => {
+		const ledger = await freshLedger();
+		const unchecked = frenchInvoiceCdrs.map((c) => pricedCdrToJson(pricer.price(c as never)));
+		const refused = await run(ledger, unchecked);
+		expect(refused.summary.failuresByCode).toEqual({ CDR_QUALITY_UNCHECKED: unchecked.length });
+		const accepted = await run(ledger, unchecked, monthly(), { acceptInvalidCdrs: true });
+		expect(accepted.summary.cdrsInvoiced).toBe(unchecked.length);
+		await ledger.close();
+	});
+
+	it('refuses per-CDR lines above the limit, and keeps them below it', async () => {
+		const ledger = await freshLedger();
+		const values = priceAll(frenchInvoiceCdrs).map(pricedCdrToJson);
+		const perCdr = await run(ledger, values, monthly({ lineDetail: 'per_cdr' }));
+		const doc = perCdr.documents[0];
+		expect(doc.invoice.lines.every((l) => l.objectId?.value)).toBe(true);
+		expect(doc.attachments).toBeUndefined();
+		await ledger.close();
+	});
+});
