@@ -231,7 +231,7 @@ export class PriceCdr implements INodeType {
 				const path = this.getNodeParameter('tariffField', itemIndex) as string;
 				const value = path.split('.').reduce<unknown>((v, k) => (v as IDataObject | undefined)?.[k], items[itemIndex].json);
 				return createPricer({ ...baseOptions, tariffs: tariffList(this.getNode(), value, `Field "${path}"`) });
-			});
+			}, baseOptions.ocpiVersion ?? '2.2.1');
 		}
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {

@@ -3,7 +3,9 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { AnyCdr } from '../../lib/ocpi/types-v230';
 import { pricedCdrToJson } from '../../lib/pricing';
-import type { Pricer } from '../../lib/pricing';
+import type { Pricer, QualityStamp } from '../../lib/pricing';
+import { createCdrValidator } from '../../lib/quality';
+import type { CdrValidator } from '../../lib/quality';
 import { runBatchStep, unreadableLineIssue } from '../shared/batch-files';
 
 const PRICED = 0;
@@ -15,6 +17,19 @@ function unpriceable(id: string | null, record: number, issue: { code: string; s
 }
 
 /**
+ * The quality verdict a price carries (Build Invoice numbers no CDR without a valid one): the verdict Validate CDR wrote
+ * on the line (its `issues`), else the checks run here, without the duplicate check (Build Invoice reports repeated CDRs
+ * itself, and remembering every key here would make memory grow with the month).
+ */
+function qualityOf(value: Record<string, unknown>, validator: () => CdrValidator): QualityStamp {
+	const issues = Array.isArray(value.issues)
+		? (value.issues as Array<{ code?: unknown; severity?: unknown }>)
+		: validator().validate(value).issues;
+	const codes = [...new Set(issues.filter((i) => i.severity === 'error').map((i) => String(i.code)))];
+	return { valid: codes.length === 0, codes };
+}
+
+/**
  * priced.ndjson holds Price CDR's per-CDR result (match or not declared), the input of Build Invoice's batch mode;
  * deviating.ndjson the mismatches and unpriceable.ndjson the CDRs without a price, both on the Price Deviation output.
  * `pricerFor` gives the pricer of an input item (its own tariffs when they come from a field of that item).
@@ -22,8 +37,11 @@ function unpriceable(id: string | null, record: number, issue: { code: string; s
 export async function priceBatches(
 	context: IExecuteFunctions,
 	pricerFor: (itemIndex: number) => Pricer,
+	ocpiVersion: '2.2.1' | '2.3.0',
 ): Promise<INodeExecutionData[][]> {
 	const pricers = new Map<number, Pricer>();
+	let checks: CdrValidator | undefined;
+	const validator = () => (checks ??= createCdrValidator({ ocpiVersion, exclude: ['CDR_DUPLICATE'] }));
 	return await runBatchStep(context, {
 		step: 'price',
 		nodeOutputs: 2,
@@ -49,6 +67,7 @@ export async function priceBatches(
 				pricers.set(itemIndex, pricer);
 			}
 			const result = pricer.price(value as AnyCdr);
+			result.quality = qualityOf(value as Record<string, unknown>, validator);
 			const line = pricedCdrToJson(result);
 			// The summary counts records per status (match, not_declared, mismatch, unpriceable), as the report shows them.
 			const codes = [result.status];

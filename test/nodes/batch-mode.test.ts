@@ -93,6 +93,8 @@ describe('Validate CDR and Price CDR in batch mode', () => {
 		const pricedLines = lines(String(summary.json.path));
 		expect(pricedLines).toHaveLength(26);
 		expect(pricedLines.every((p) => typeof p.cdr === 'object')).toBe(true);
+		// The verdict Validate CDR wrote on each line travels with its price: Build Invoice numbers only valid CDRs.
+		expect(pricedLines.map((p) => p.quality)).toEqual(cdrs.map(() => ({ valid: true, codes: [] })));
 		// One sample CDR declares no price (credit CDR without total): priced, not compared.
 		expect(pricedLines.map((p) => p.status).sort()).toEqual([...Array(25).fill('match'), 'not_declared']);
 		expect(summary.json.codes).toEqual({ match: 25, not_declared: 1 });
@@ -114,6 +116,22 @@ describe('Validate CDR and Price CDR in batch mode', () => {
 			['CDR_PERIOD_OUTSIDE_SESSION', 1],
 		]);
 		expect(report.pricing.byStatus).toEqual({ match: 25, not_declared: 1, mismatch: 0, unpriceable: 0 });
+	});
+
+	it('runs the quality checks itself on CDRs that come without a verdict, and stamps it on the price', async () => {
+		const raw = path.join(scratch, 'raw.ndjson');
+		const late = { ...cdrs[0], id: 'LATE1', end_date_time: '2026-10-01T00:00:00Z' };
+		writeFileSync(raw, [JSON.stringify(cdrs[1]), JSON.stringify(late)].join('\n'));
+		const { outputs } = await runNode(new PriceCdr(), [{}], {
+			parameters: { input: 'file', batchSource: 'path', filePath: raw, outputFolder: out, tariffMode: 'parameter', tariffs: JSON.stringify(load('tariffs.json')) },
+		});
+		const stamped = [...outputs[0], ...outputs[1]].flatMap((item) => lines(String(item.json.path)));
+		expect(stamped.map((p) => [p.id, (p.quality as { valid: boolean }).valid])).toEqual(
+			expect.arrayContaining([
+				[cdrs[1].id, true],
+				['LATE1', false],
+			]),
+		);
 	});
 
 	it('fails an item whose file cannot be read, with the reason, and goes on with Continue On Fail', async () => {
