@@ -5,16 +5,16 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { parseInvoicingConfig } from '../../lib/invoice/config';
-import { issueInvoices } from '../../lib/issuing';
+import { readJsonRecords } from '../../lib/io/json-records';
+import { issueStream } from '../../lib/issuing/issue-stream';
+import { Decimal } from '../../lib/money';
 import { openLedger } from '../../lib/ledger';
 import type { Ledger } from '../../lib/ledger';
-import { parsePricedCdrJson } from '../../lib/pricing';
-import type { PricedCdrJson } from '../../lib/pricing';
 import { fatalFindings, validateEInvoices } from '../helpers/einvoice-validator';
 import { attachments, header, startMailSink } from './mail-sink';
 import type { MailSink } from './mail-sink';
@@ -39,12 +39,14 @@ function pinnedWorkflow(out: string) {
 	return workflow;
 }
 
-// One invoice per eMSP for October 2026, and the credit note of the negative (credit) CDR of DE*CHP.
+// One invoice per eMSP for October 2026, and the credit note of the negative (credit) CDR of DE*CHP. The month is
+// issued by issueStream: documents in order of eMSP, lines aggregated by tariff element and unit price (the CDRs in a
+// CSV supporting document), so Mobilis' 5 CDRs make 79.84 where per-CDR lines rounded one by one made 79.85.
 const EXPECTED = [
-	{ number: 'EVC-2026-000001', typeCode: '380', buyer: 'FR*MOB', email: 'factures@mobilis-france.example', withVat: '79.85', cdrs: 5 },
-	{ number: 'EVC-2026-000002', typeCode: '380', buyer: 'NL*ROM', email: 'invoices@roam-netherlands.example', withVat: '55.18', cdrs: 4 },
-	{ number: 'EVC-2026-000003', typeCode: '380', buyer: 'DE*CHP', email: 'rechnungen@chargepoint-partner.example', withVat: '48.90', cdrs: 3 },
-	{ number: 'EVC-2026-000004', typeCode: '380', buyer: 'BE*EMS', email: 'billing@emobility-services.example', withVat: '21.28', cdrs: 2 },
+	{ number: 'EVC-2026-000001', typeCode: '380', buyer: 'BE*EMS', email: 'billing@emobility-services.example', withVat: '21.28', cdrs: 2 },
+	{ number: 'EVC-2026-000002', typeCode: '380', buyer: 'DE*CHP', email: 'rechnungen@chargepoint-partner.example', withVat: '48.90', cdrs: 3 },
+	{ number: 'EVC-2026-000003', typeCode: '380', buyer: 'FR*MOB', email: 'factures@mobilis-france.example', withVat: '79.84', cdrs: 5 },
+	{ number: 'EVC-2026-000004', typeCode: '380', buyer: 'NL*ROM', email: 'invoices@roam-netherlands.example', withVat: '55.18', cdrs: 4 },
 	{ number: 'EVC-AV-2026-000001', typeCode: '381', buyer: 'DE*CHP', email: 'rechnungen@chargepoint-partner.example', withVat: '26.19', cdrs: 1 },
 ];
 
@@ -163,25 +165,27 @@ describe('monthly clearing workflow, run by `n8n execute`', () => {
 		const ours = ndjson(path.join(out, 'batches', 'cdrs.priced.ndjson')).filter((p) => p.party_id === 'EVC');
 		expect(new Set(cdrIds)).toEqual(new Set(ours.map((p) => p.id)));
 		expect(invoices.map((i) => [i.cdrCount, i.cdrIdsTruncated])).toEqual(EXPECTED.map((d) => [d.cdrs, false]));
-		const mobilis = invoices[0];
-		expect(mobilis.totals).toEqual({ withoutVat: '66.54', vat: '13.31', withVat: '79.85', due: '79.85' });
+		const mobilis = invoices[2];
+		const totals = mobilis.totals as Record<string, string>;
+		expect(new Decimal(totals.withoutVat).plus(totals.vat).toFixed(2)).toBe('79.84');
+		expect([totals.withVat, totals.due]).toEqual(['79.84', '79.84']);
 		expect(mobilis.issueDate).toBe('2026-11-02');
 		expect(mobilis.dueDate).toBe('2026-12-02');
-		expect(mobilis.paymentReference).toBe('RF76EVC2026000001');
+		expect(mobilis.paymentReference).toMatch(/^RF\d\dEVC2026000003$/);
 	});
 
-	it('gives the documents the library issues in-process from the same priced CDRs', async () => {
+	it('gives the documents the library issues in-process from the same priced file', async () => {
 		const config = parseInvoicingConfig(JSON.parse(readFileSync(path.join(REPO_ROOT, 'samples/invoice-config.json'), 'utf8')));
-		const priced = ndjson(path.join(out, 'batches', 'cdrs.priced.ndjson'))
-			.filter((p) => p.party_id === 'EVC')
-			.map((p) => parsePricedCdrJson(p as unknown as PricedCdrJson));
 		const scratch = mkdtempSync(path.join(tmpdir(), 'ev-clearing-e2e-inproc-'));
 		const ledger = await openLedger({ kind: 'sqlite', path: path.join(scratch, 'ledger.sqlite') });
 		try {
-			const outcome = await issueInvoices(priced, config, ledger);
-			expect(outcome.documents.map((d) => [d.invoice.number, d.invoice.totals.taxInclusive.toFixed(2)])).toEqual(
-				run.items('Build Invoice', 0).map((i) => [i.number, (i.totals as JsonObject).withVat]),
-			);
+			const issued: Array<[string, string]> = [];
+			const records = readJsonRecords(createReadStream(path.join(out, 'batches', 'cdrs.priced.ndjson')));
+			const summary = await issueStream(records, { ...config, invoicing: { ...config.invoicing, lineDetail: 'aggregated' } }, ledger, {
+				onRendered: async (d) => void issued.push([d.invoice.number, d.invoice.totals.taxInclusive.toFixed(2)]),
+			});
+			expect(summary).toMatchObject({ read: 26, documents: 5, cdrsInvoiced: 15, failed: 11 });
+			expect(issued).toEqual(run.items('Build Invoice', 0).map((i) => [i.number, (i.totals as JsonObject).withVat]));
 		} finally {
 			await ledger.close();
 			rmSync(scratch, { recursive: true, force: true });
@@ -238,7 +242,7 @@ describe('monthly clearing workflow, run by `n8n execute`', () => {
 			}
 			const delivered = await ledger.events({ type: 'DELIVERY_SUCCEEDED' });
 			expect(delivered.map((e) => e.invoiceNumber).sort()).toEqual(EXPECTED.map((d) => d.number).sort());
-			const invoiced = await ledger.getInvoice('EVC-2026-000001');
+			const invoiced = await ledger.getInvoice('EVC-2026-000003');
 			expect(invoiced?.cdrs).toHaveLength(5);
 		} finally {
 			await ledger.close();
@@ -260,14 +264,14 @@ describe('monthly clearing workflow, run by `n8n execute`', () => {
 		expect(perEmsp).toEqual([
 			['BE*EMS', '21.28'],
 			['DE*CHP', '22.71'],
-			['FR*MOB', '79.85'],
+			['FR*MOB', '79.84'],
 			['NL*ROM', '55.18'],
 		]);
 		expect(report.ignoredItems).toBe(0);
 		const html = readFileSync(path.join(out, 'report.html'), 'utf8');
 		expect(html).toContain('<html');
 		expect(html).toContain('Mobilis France SAS');
-		expect(html).toContain('79.85');
+		expect(html).toContain('79.84');
 		expect(html).toContain('26</strong> CDRs received = <strong>26</strong> valid + <strong>0</strong> rejected');
 		expect(html).toContain('email: sent');
 		// The same report as JSON, where the demo reads the results.
@@ -333,7 +337,7 @@ describe('`npm run demo` (scripts/demo.js)', () => {
 			expect({ code: result.code, stderr: result.code === 0 ? '' : result.stderr.slice(-3000) }).toEqual({ code: 0, stderr: '' });
 			expect(result.stdout).toContain('26 read: 26 valid, 0 rejected');
 			expect(result.stdout).toContain('5 invoice(s)');
-			expect(result.stdout).toMatch(/EVC-2026-000001\s+Mobilis France SAS\s+79\.85 EUR/);
+			expect(result.stdout).toMatch(/EVC-2026-000003\s+Mobilis France SAS\s+79\.84 EUR/);
 			expect(result.stdout).toContain('5 sent, 0 failed; 5 message(s) caught by the local SMTP sink');
 			expect(result.stdout).toMatch(/execution \d+: success, run data \d+\.\d\d MB/);
 			expect(readdirSync(path.join(demoOut, 'invoices'))).toHaveLength(15);
@@ -343,7 +347,7 @@ describe('`npm run demo` (scripts/demo.js)', () => {
 			expect(existsSync(path.join(demoOut, '.ev-clearing-demo'))).toBe(true);
 			const again = await runDemo(demoOut);
 			expect(again.code).toBe(0);
-			expect(again.stdout).toMatch(/EVC-2026-000001\s+Mobilis France SAS\s+79\.85 EUR/);
+			expect(again.stdout).toMatch(/EVC-2026-000003\s+Mobilis France SAS\s+79\.84 EUR/);
 		} finally {
 			rmSync(demoOut, { recursive: true, force: true });
 		}
