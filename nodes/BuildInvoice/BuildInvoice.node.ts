@@ -21,7 +21,7 @@ import {
 	postgresLedgerTest,
 } from '../shared/ledger-parameters';
 import { invoicingProperties, invoicingConfigFromParameters } from './parameters';
-import { batchSourceProperties, inputMode, inputModeProperty, outputFolderProperty } from '../shared/batch-files';
+import { batchProperties, inputMode } from '../shared/batch-files';
 import { batchInvoiceProperties, invoiceBatches } from './batch';
 
 export class BuildInvoice implements INodeType {
@@ -47,7 +47,7 @@ export class BuildInvoice implements INodeType {
 				displayOptions: { show: { ledger: ['postgres'] } },
 			},
 		],
-		properties: [inputModeProperty, ...batchSourceProperties, outputFolderProperty, ...batchInvoiceProperties, ...ledgerProperties, ...invoicingProperties],
+		properties: [...batchProperties, ...batchInvoiceProperties, ...ledgerProperties, ...invoicingProperties],
 	};
 
 	methods = { credentialTest: { postgresLedgerTest } };

@@ -15,7 +15,7 @@ import { createPricer, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from
 import type { Pricer, PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
 import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
-import { batchSourceProperties, inputMode, inputModeProperty, outputFolderProperty, itemModeOnly } from '../shared/batch-files';
+import { batchProperties, inputMode, itemModeOnly } from '../shared/batch-files';
 import { priceBatches } from './batch';
 
 type TariffMode = 'cdr' | 'parameter' | 'field';
@@ -68,9 +68,7 @@ export class PriceCdr implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Priced', 'Price Deviation'],
 		properties: [
-			inputModeProperty,
-			...batchSourceProperties,
-			outputFolderProperty,
+			...batchProperties,
 			...itemModeOnly(cdrSourceProperties),
 			ocpiVersionProperty,
 			{

@@ -12,7 +12,7 @@ import type { CdrValidator } from '../../lib/quality';
 import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
 import { qualityOptionProperties, qualityOptionsFromParameters } from './options';
-import { batchSourceProperties, inputMode, inputModeProperty, outputFolderProperty, itemModeOnly } from '../shared/batch-files';
+import { batchProperties, inputMode, itemModeOnly } from '../shared/batch-files';
 import { validateBatches } from './batch';
 
 export class ValidateCdr implements INodeType {
@@ -31,9 +31,7 @@ export class ValidateCdr implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Valid', 'Rejected'],
 		properties: [
-			inputModeProperty,
-			...batchSourceProperties,
-			outputFolderProperty,
+			...batchProperties,
 			...itemModeOnly(cdrSourceProperties),
 			ocpiVersionProperty,
 			...qualityOptionProperties,

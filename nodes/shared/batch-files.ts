@@ -90,6 +90,9 @@ export const outputFolderProperty: INodeProperties = {
 	displayOptions: { show: { input: ['file'] } },
 };
 
+/** The batch-mode properties every per-CDR node shows first: the input mode, where the file is, where outputs go. */
+export const batchProperties: INodeProperties[] = [inputModeProperty, ...batchSourceProperties, outputFolderProperty];
+
 /** The node's per-item properties, shown only in "One Item per CDR" mode. */
 export function itemModeOnly(properties: INodeProperties[]): INodeProperties[] {
 	return properties.map((p) => ({
