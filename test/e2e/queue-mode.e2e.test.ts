@@ -273,7 +273,7 @@ beforeAll(async () => {
 	timings.readyMs = Date.now() - started;
 
 	ledger = await openLedger({ kind: 'postgres', connectionString: ledgerUrl, schema: LEDGER_SCHEMA });
-}, 150_000);
+}, 150_000 + 90_000 * (WORKERS - 1));
 
 afterAll(async () => {
 	// Everything this file started, whatever failed: n8n main and worker, redis, the two databases.
