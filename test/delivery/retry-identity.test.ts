@@ -124,7 +124,7 @@ describe('HTTP: one Idempotency-Key per invoice, channel and endpoint', () => {
 	const send = (index: number, path: string, resend = false, retries = retry) =>
 		deliverInvoice(
 			samples.all[index].delivery,
-			httpChannel({ url: `${base}${path}`, bodyMode: 'json', timeoutMs: 300 }, fetchHttpTransport, new SecretRedactor([])),
+			httpChannel({ url: `${base}${path}`, bodyMode: 'json', timeoutMs: 1500 }, fetchHttpTransport, new SecretRedactor([])),
 			{ ledger, resend, retry: retries, redactor: new SecretRedactor([]) },
 		);
 	const keys = (from: number) => requests.slice(from).map((r) => String(r.headers['idempotency-key']));

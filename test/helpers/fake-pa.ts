@@ -289,7 +289,8 @@ export class FakePa {
 			body?: unknown;
 			raw?: { data: Buffer; type: string; name: string };
 		};
-		if (fault === 'answer-lost') return;
+		// Done, but the connection drops before the answer: the client cannot know whether the deposit happened.
+		if (fault === 'answer-lost') return void res.socket?.destroy();
 		if (operation && result.body !== undefined && !result.raw) {
 			const check = api.validateResponse(result.body, operation, result.status);
 			if (check.errors) this.invalidResponses.push({ operation: operationId, status: result.status, errors: check.errors });
@@ -306,7 +307,8 @@ export class FakePa {
 		const form = new URLSearchParams(raw.toString('utf8'));
 		const fault = this.faults.get('token')?.shift();
 		this.calls.push('token');
-		if (fault === 'timeout' || fault === 'answer-lost') return;
+		if (fault === 'timeout') return;
+		if (fault === 'answer-lost') return void res.socket?.destroy();
 		if (fault) return send(res, fault.status, fault.body ?? { error: 'server_error' });
 		let id = form.get('client_id') ?? '';
 		let secret = form.get('client_secret') ?? '';

@@ -111,6 +111,7 @@ describe('readJsonRecords on one large record', () => {
 		const read = cpu() - readStart;
 		expect(out.every((r) => r.ok)).toBe(true);
 		expect((out[out.length - 1] as { value: { charging_periods: unknown[] } }).value.charging_periods).toHaveLength(300_000);
-		expect(read / parse).toBeLessThan(6);
+		// Linear reads measure 3-7 parses (more on a loaded machine); the quadratic reader measured ~50.
+		expect(read / parse).toBeLessThan(20);
 	});
 });

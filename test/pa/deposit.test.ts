@@ -89,7 +89,7 @@ describeWithReference('PA channel (AFNOR XP Z12-013)', () => {
 
 	it('a deposit whose answer was lost is found on the retry, not deposited again', async () => {
 		pa.failNext('createFlow', 'answer-lost');
-		const outcome = await deliver(client({ timeoutMs: 300 }));
+		const outcome = await deliver(client());
 		expect(outcome).toMatchObject({ status: 'sent', attempts: 2, details: { reused: true } });
 		expect(pa.deposits).toHaveLength(1);
 		expect(outcome.remoteId).toBe(pa.deposits[0].flowId);

@@ -233,7 +233,7 @@ describeWithReference('212 Encaissée, the seller\'s own status', () => {
 	it('a 212 whose deposit answer was lost is found by its tracking id on the next run', async () => {
 		issued = await issueFrenchInvoices({}, 'per_cdr', { operationCategory: 'services', vatOnDebits: false });
 		const { ledger, french } = issued;
-		const client = createPaClient(pa.connection({ timeoutMs: 300 }));
+		const client = createPaClient(pa.connection());
 		await depositAll(ledger, client, [french[0]]);
 		await recordPayment(ledger, french[0].summary.number, { paymentId: 'BANK-9', amount: '10.00', currency: 'EUR', date: '2026-11-20' });
 		pa.failNext('createFlow', 'answer-lost');
