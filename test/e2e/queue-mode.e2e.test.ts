@@ -161,7 +161,7 @@ const cdrs = burstCdrs();
 let n8nDbUrl = '';
 let ledgerUrl = '';
 let redis: Daemon | undefined;
-let workers: Daemon[] = [];
+const workers: Daemon[] = [];
 let mainSandbox: N8nSandbox | undefined;
 let workerSandboxes: N8nSandbox[] = [];
 let main: N8nServer | undefined;
