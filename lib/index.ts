@@ -6,6 +6,7 @@
  *   const pricer = createPricer({ tariffs });          // OCPI tariff engine + cross-check with the CDR's total_cost
  *   const ledger = await openLedger({ kind: 'sqlite', path: 'ledger.sqlite' });
  *   const outcome = await issueInvoices(priced, parseInvoicingConfig(json), ledger);   // numbered, rendered
+ *   const month = await issueStream(records, config, ledger, { onRendered, onOutcome });  // any volume, bounded memory
  */
 export { createCdrValidator } from './quality';
 export type { CdrValidator, CdrVerdict, QualityIssue, QualityOptions } from './quality';
@@ -18,8 +19,9 @@ export type { BusinessRuleViolation } from './invoice/business-rules';
 export type { EInvoiceSpecification } from './invoice/specification';
 export { invoiceSummary } from './invoice/summary';
 export type { InvoiceSummaryJson } from './invoice/summary';
-export { DocumentRefusedError, issueDocument, issueInvoices } from './issuing';
-export type { IssuedDocument, IssueOptions, IssueOutcome } from './issuing';
+export { qualityStamp, withQualityStamp } from './invoice/quality-stamp';
+export { DocumentRefusedError, issueDocument, issueInvoices, issueStream } from './issuing';
+export type { IssuedDocument, IssueOptions, IssueOutcome, IssueStreamOptions, IssueStreamSummary, StreamOutcomeLine } from './issuing';
 export { LedgerError, openLedger, parseLedgerConfig } from './ledger';
 export type { Ledger, LedgerConfig } from './ledger';
 export { renderAll } from './einvoice';

@@ -5,9 +5,13 @@
  * The small-volume case: one large JSON record of 100 and 200 MB read by the streaming reader (linear time).
  * A large bank statement: `ev-clearing payments import` of a generated camt.053 (57,263 entries, ~45 MB) against a
  * ledger of 1,350 open invoices (scripts/bench/generate-camt.js).
- * n8n (only when asked: --only n8n): the monthly workflow in a real n8n over --cdrs N CDRs (scripts/bench/n8n-monthly.js).
- * Options: --count N or --cdrs N (default 1000000), --only validate,price,invoice,record,camt,n8n (default: all but n8n), --record-mb 100,200,
- * --camt-entries 57263, --camt-invoices 1350.
+ * The CDR chain is the CLI's: validate, price (its output kept), then invoice of the priced CDRs in monthly mode
+ * (per eMSP × month, aggregated lines + the CSV of the CDRs) into a fresh SQLite ledger; each command's wall time,
+ * CDRs/s and peak RSS beside the bare pass. `invoice-lib` adds the library figures (per-CDR invoices/s, one monthly
+ * invoice of 10,000 per-CDR lines).
+ * Options: --cdrs N (or --count; default 1000000), --only validate,price,invoice,invoice-lib,record,camt (default: all
+ * but invoice-lib), --record-mb 100,200, --camt-entries 57263, --camt-invoices 1350.
+ * CI-sized: `npm run bench -- --cdrs 2000 --only validate,price,invoice`.
  */
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -31,7 +35,8 @@ const count = Number(values.cdrs ?? values.count);
 const only = values.only ? values.only.split(',') : null;
 const dir = path.join(root, '.cache', 'bench');
 fs.mkdirSync(dir, { recursive: true });
-const cdrFile = path.join(dir, `cdrs-${count}.ndjson`);
+// v2: one month, declared prices as the pricer finds them (older files are not reused).
+const cdrFile = path.join(dir, `cdrs-v2-${count}.ndjson`);
 const tariffFile = path.join(dir, 'tariffs.json');
 
 // The runtime flags of the real CLI (its shebang), used for every measured process alike.
@@ -40,13 +45,15 @@ const cliFlags = (fs.readFileSync(path.join(root, 'bin', 'ev-clearing.js'), 'utf
 // One core, as the goals are stated, when taskset is there.
 const pin = spawnSync('taskset', ['--version']).status === 0 ? ['taskset', '-c', '0'] : [];
 
-function run(label, script, args) {
+function run(label, script, args, stdoutFile) {
 	return new Promise((resolve, reject) => {
 		const started = process.hrtime.bigint();
 		const [cmd, ...pre] = pin.length ? [...pin, process.execPath, ...cliFlags] : [process.execPath, ...cliFlags];
+		const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'ignore';
 		const child = spawn(cmd, [...pre, path.join(__dirname, 'bench', script), ...args], {
-			stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
+			stdio: ['ignore', out, 'inherit', 'pipe'],
 		});
+		if (stdoutFile) fs.closeSync(out);
 		let report = '';
 		child.stdio[3].on('data', (d) => (report += d));
 		child.on('error', reject);
@@ -66,9 +73,9 @@ function line(r, bare) {
 
 async function main() {
 	if (!fs.existsSync(path.join(root, 'dist', 'cli', 'main.js'))) throw new Error('Build first: npm run build');
-	const want = (name) => !only || only.includes(name);
+	const want = (name) => (!only ? name !== 'invoice-lib' : only.includes(name));
 	const results = {};
-	if (want('validate') || want('price') || want('invoice')) Object.assign(results, await cdrRuns(want));
+	if (want('validate') || want('price') || want('invoice') || want('invoice-lib')) Object.assign(results, await cdrRuns(want));
 	if (want('record')) results.record = await largeRecordRuns();
 	if (want('camt')) results.camt = await camtImportRun();
 	if (only?.includes('n8n')) results.n8n = await n8nMonthlyRun();
@@ -123,6 +130,14 @@ async function camtImportRun() {
 	return { entries, invoices, megabytes, seconds: r.seconds, cpuSeconds: r.cpuMs / 1000, maxRssMb: r.maxRssMb };
 }
 
+/** The sample configuration in monthly mode with aggregated lines; every generated CDR of the French CPO is billed. */
+function benchInvoicingConfig() {
+	const raw = JSON.parse(fs.readFileSync(path.join(root, 'samples', 'invoice-config.json'), 'utf8'));
+	delete raw.ledger;
+	raw.invoicing = { ...raw.invoicing, mode: 'per_emsp_period', lineDetail: 'aggregated', issueDate: '2026-04-02' };
+	return raw;
+}
+
 async function cdrRuns(want) {
 	if (!fs.existsSync(cdrFile)) {
 		process.stdout.write(`Generating ${count.toLocaleString('en-US')} CDRs into ${path.relative(root, cdrFile)} ...\n`);
@@ -137,13 +152,27 @@ async function cdrRuns(want) {
 		results.validate = await run('ev-clearing validate', 'measured-cli.js', ['validate', '--now', '2027-01-01T00:00:00Z', cdrFile]);
 		process.stdout.write(line(results.validate, bare) + '\n');
 	}
-	if (want('price') && fs.existsSync(path.join(root, 'dist', 'cli', 'commands', 'price.js'))) {
-		results.price = await run('ev-clearing price', 'measured-cli.js', ['price', '--tariffs', tariffFile, cdrFile]);
+	const pricedFile = path.join(dir, `priced-${count}.ndjson`);
+	if (want('price') || (want('invoice') && !fs.existsSync(pricedFile))) {
+		results.price = await run('ev-clearing price', 'measured-cli.js', ['price', '--tariffs', tariffFile, cdrFile], pricedFile);
 		process.stdout.write(line(results.price, bare) + '\n');
 	}
 	if (want('invoice')) {
+		const ledger = path.join(dir, `invoice-${count}.sqlite`);
+		const out = path.join(dir, `invoices-${count}`);
+		for (const stale of [ledger, `${ledger}-wal`, `${ledger}-shm`, out]) fs.rmSync(stale, { recursive: true, force: true });
+		const config = path.join(dir, 'invoice-config.json');
+		fs.writeFileSync(config, JSON.stringify(benchInvoicingConfig(), null, 2));
+		results.invoice = await run('ev-clearing invoice (monthly)', 'measured-cli.js', ['invoice', '--config', config, '--ledger', ledger, '--out', out, pricedFile], path.join(dir, `invoice-${count}.ndjson`));
+		process.stdout.write(line(results.invoice, bare) + '\n');
+		const documents = fs.readdirSync(out).filter((f) => f.endsWith('.pdf'));
+		const csvBytes = fs.readdirSync(out).filter((f) => f.startsWith('cdrs-')).reduce((n, f) => n + fs.statSync(path.join(out, f)).size, 0);
+		process.stdout.write(`  ${documents.length} documents (aggregated lines, CSV of the CDRs ${(csvBytes / 1e6).toFixed(1)} MB in all), ledger ${(fs.statSync(ledger).size / 1e6).toFixed(0)} MB\n`);
+		results.invoice.documents = documents.length;
+	}
+	if (want('invoice-lib')) {
 		const r = await run('invoices', 'invoice-bench.js', [cdrFile, tariffFile]);
-		results.invoice = r;
+		results.invoiceLib = r;
 		process.stdout.write(
 			`per-CDR Factur-X invoices: ${r.perCdr.invoices} in ${r.perCdr.seconds.toFixed(1)} s = ${r.perCdr.perSecond.toFixed(0)} invoices/s (numbered in the ledger + PDF/A-3)\n` +
 				`monthly invoice, ${r.monthly.lines} CDR lines, ${r.monthly.pages} pages: render (PDF + CII + UBL) ${r.monthly.renderSeconds.toFixed(1)} s, ` +

@@ -2,14 +2,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { EMBED_IN_XML_LIMIT } from '../../lib/einvoice';
 import { partnerFor, parseInvoicingConfig, InvoicingConfigError } from '../../lib/invoice/config';
-import { issueInvoices } from '../../lib/issuing';
+import type { JsonRecord } from '../../lib/io/json-records';
+import { issueStream } from '../../lib/issuing';
 import type { IssuedDocument } from '../../lib/issuing';
 import { invoiceSummary } from '../../lib/invoice/summary';
 import { NdjsonWriter } from '../../lib/io/ndjson-writer';
 import { LedgerError, openLedger, parseLedgerConfig } from '../../lib/ledger';
-import { readPricedCdrJson } from '../../lib/pricing';
-import type { PricedCdr } from '../../lib/pricing';
 import { readInputs, readJsonFile } from '../input';
 import type { Command } from '../usage';
 import { UsageError } from '../usage';
@@ -17,11 +17,16 @@ import { UsageError } from '../usage';
 const usage = `Usage: ev-clearing invoice --config <file> --out <dir> <priced...>     ("-" reads stdin)
 
 Issues EN16931 invoices and credit notes for priced CDRs (the NDJSON output of \`ev-clearing price\`), numbers them in
-the ledger, writes their files (Factur-X PDF, CII XML, UBL XML) into <dir>, and prints one NDJSON line per outcome:
-  {"kind": "ev-clearing.invoice", "number", "typeCode", "buyer", "totals", "cdrIds", "files", ...}   an issued document
-  {"kind": "already_invoiced", "id", "invoiceNumber"}                                             billed by an earlier run
-  {"kind": "failed", "id", "code", "message"}                                                     not invoiced, and why
-Re-running over the same CDRs issues nothing twice. Exit code 0; 2 on unreadable input or configuration.
+the ledger, writes their files (Factur-X PDF, CII XML, UBL XML; an aggregated invoice's CDRs are a CSV inside them, and
+beside them too when over 20 MB) into <dir>,
+and prints one NDJSON line per outcome:
+  {"kind": "ev-clearing.invoice", "number", "typeCode", "buyer", "totals", "cdrIds", "cdrCount", "files", ...}  a document
+  {"kind": "already_invoiced", "id", "invoiceNumber", "line"}                               billed by an earlier run
+  {"kind": "failed", "id", "code", "message", "line"}                                       not invoiced, and why
+Any volume in bounded memory: CDRs are staged in the ledger (its run journal) and documents issued one at a time from
+it. One bad line costs that line (CDR_REPEATED, CDR_UNPRICEABLE, CDR_QUALITY_REJECTED, NOT_A_PRICED_CDR…). A CDR the
+quality checks reject (the "quality" verdict \`ev-clearing price\` writes) is never numbered. Re-running over the same
+CDRs issues nothing twice. Exit code 0; 2 on unreadable input or configuration, or a ledger that cannot be used.
 
 Options:
   --config <file>     invoicing configuration: seller, partners, invoicing, ledger (README "Invoicing configuration";
@@ -29,8 +34,14 @@ Options:
   --out <dir>         folder for the files (created if missing)
   --ledger <path>     SQLite ledger file, overriding the configuration's "ledger"
   --issue-date <day>  YYYY-MM-DD, overriding the configuration's issue date (default: today)
+  --accept-invalid-cdrs  invoice CDRs the quality checks reject, and CDRs priced without them (no "quality")
+  --run-id <id>       name the run journal: give the id of a killed run to resume its staged CDRs
   --recover-now       render at once the documents an interrupted run numbered but did not write (by default only
                       those older than 10 minutes, so a run still in progress elsewhere is never doubled)`;
+
+async function* recordsOf(files: string[]): AsyncGenerator<JsonRecord> {
+	for await (const { record } of readInputs(files)) yield record;
+}
 
 async function writeAtomically(file: string, data: Buffer): Promise<void> {
 	const temporary = `${file}.part`;
@@ -52,6 +63,8 @@ export const invoiceCommand: Command = {
 				ledger: { type: 'string' },
 				'issue-date': { type: 'string' },
 				'recover-now': { type: 'boolean' },
+				'accept-invalid-cdrs': { type: 'boolean' },
+				'run-id': { type: 'string' },
 			},
 		});
 		if (!values.config) throw new UsageError('--config is required: the invoicing configuration (see samples/invoice-config.json).');
@@ -74,44 +87,52 @@ export const invoiceCommand: Command = {
 		if (!ledgerConfig) throw new UsageError('no ledger: set "ledger" in the configuration or give --ledger <file>.');
 
 		const writer = new NdjsonWriter(process.stdout);
-		// Grouping (per eMSP and month) needs the whole input: priced CDRs are compact, the PDFs are written one by one.
-		const priced: PricedCdr[] = [];
-		let notPriced = 0;
-		for await (const { record } of readInputs(positionals)) {
-			const read = record.ok ? readPricedCdrJson(record.value) : { error: record.error };
-			if ('error' in read) {
-				notPriced++;
-				const id = record.ok && typeof (record.value as { id?: unknown })?.id === 'string' ? (record.value as { id: string }).id : null;
-				await writer.write({ kind: 'failed', id, code: 'NOT_A_PRICED_CDR', message: read.error });
-			} else priced.push(read.priced);
-		}
 		await fs.mkdir(values.out, { recursive: true });
 		const ledger = await openLedger(ledgerConfig);
-		let issued = 0;
+		// Progress on a terminal only: a pipe or a log file gets the summary line alone.
+		const showProgress = process.stderr.isTTY === true;
+		let lastProgress = 0;
 		try {
-			const outcome = await issueInvoices(priced, config, ledger, {
+			const summary = await issueStream(recordsOf(positionals), config, ledger, {
 				recoverAfterMs: values['recover-now'] ? 0 : undefined,
+				acceptInvalidCdrs: values['accept-invalid-cdrs'] === true,
+				runId: values['run-id'],
 				onRendered: async (document: IssuedDocument) => {
 					for (const file of document.files) await writeAtomically(path.join(values.out!, file.fileName), file.data);
+					const files = Object.fromEntries(document.files.map((f) => [f.format, f.fileName]));
+					// The CSV of the CDRs is inside the PDF, CII and UBL; one too large for the XML files travels beside them.
+					for (const file of (document.attachments ?? []).filter((a) => a.data.length > EMBED_IN_XML_LIMIT)) {
+						await writeAtomically(path.join(values.out!, file.fileName), file.data);
+						files.cdrs = file.fileName;
+					}
 					const partner = partnerFor(config, document.buyerParty.countryCode, document.buyerParty.partyId);
-					await writer.write(
-						invoiceSummary(document.invoice, {
+					await writer.write({
+						...invoiceSummary(document.invoice, {
 							cdrIds: document.cdrIds,
 							ocpiParty: `${document.buyerParty.countryCode}*${document.buyerParty.partyId}`,
 							email: partner?.email ?? null,
-							files: Object.fromEntries(document.files.map((f) => [f.format, f.fileName])),
+							files,
 							recovered: document.recovered,
 						}),
-					);
-					issued++;
+						cdrCount: document.cdrCount ?? document.cdrIds.length,
+					});
+				},
+				onOutcome: async (outcome) => writer.write(outcome),
+				onProgress: ({ read, staged, documents }) => {
+					if (!showProgress || Date.now() - lastProgress < 500) return;
+					lastProgress = Date.now();
+					process.stderr.write(`\rinvoice: ${read.toLocaleString('en-US')} read, ${staged.toLocaleString('en-US')} staged, ${documents} document(s) issued`);
 				},
 			});
-			for (const a of outcome.alreadyInvoiced) await writer.write({ kind: 'already_invoiced', id: a.id, invoiceNumber: a.invoiceNumber });
-			for (const f of outcome.failures) await writer.write({ kind: 'failed', id: f.id, code: f.code, message: f.message });
 			await writer.flush();
+			if (showProgress && lastProgress > 0) process.stderr.write('\n');
+			const notInvoiced = summary.failed;
+			const codes = Object.entries(summary.failuresByCode)
+				.map(([code, n]) => (code === 'NOT_A_PRICED_CDR' ? `${n} not a priced CDR: run \`ev-clearing price\` first` : `${n} ${code}`))
+				.join(', ');
 			process.stderr.write(
-				`invoice: ${issued} document(s) written to ${values.out}, ${outcome.alreadyInvoiced.length} CDR(s) already invoiced, ${notPriced + outcome.failures.length} not invoiced` +
-					`${notPriced > 0 ? ` (${notPriced} not a priced CDR: run \`ev-clearing price\` first)` : ''}\n`,
+				`invoice: ${summary.documents} document(s) written to ${values.out} for ${summary.cdrsInvoiced} CDR(s), ` +
+					`${summary.alreadyInvoiced} CDR(s) already invoiced, ${notInvoiced} not invoiced${codes ? ` (${codes})` : ''}\n`,
 			);
 		} finally {
 			await writer.flush();

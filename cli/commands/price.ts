@@ -5,6 +5,7 @@ import type { AnyCdr, AnyTariff } from '../../lib/ocpi/types-v230';
 import { CDR_VERSIONS, isCdrVersion } from '../../lib/ocpi/version';
 import { createPricer, PricerOptionsError, pricedCdrToJson, ROUNDING_POLICIES, TARIFF_SOURCES } from '../../lib/pricing';
 import type { PricerOptions, RoundingPolicy, TariffSource } from '../../lib/pricing';
+import { qualityStamp } from '../../lib/invoice/quality-stamp';
 import { createCdrValidator } from '../../lib/quality';
 import { readJsonFile } from '../input';
 import { forEachRecord, unreadableRecordIssue } from '../record-loop';
@@ -138,9 +139,7 @@ export const priceCommand: Command = {
 					});
 				}
 				const priced = pricer.price(value as AnyCdr);
-				const verdict = validator.validate(value);
-				const codes = verdict.valid ? [] : [...new Set(verdict.issues.filter((i) => i.severity === 'error').map((i) => i.code))];
-				priced.quality = { valid: verdict.valid, codes };
+				priced.quality = qualityStamp(validator.validate(value));
 				return { line: pricedCdrToJson(priced), outcome: priced.status };
 			},
 			'price',

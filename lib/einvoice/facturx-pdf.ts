@@ -141,19 +141,24 @@ export function renderFacturXPdf(invoice: Invoice, options: FacturXOptions = {})
 		creationDate: created,
 		modifiedDate: created,
 	};
-	doc.file(Buffer.from(xml, 'utf8'), attachment);
+	const files: Array<{ data: Buffer; options: PDFKit.Mixins.PDFAttachmentOptions & { relationship: string } }> = [
+		{ data: Buffer.from(xml, 'utf8'), options: attachment },
+	];
 	for (const supporting of options.attachments ?? []) {
 		const reference = invoice.supportingDocuments?.find((d) => d.fileName === supporting.fileName);
-		const extra: PDFKit.Mixins.PDFAttachmentOptions & { relationship: string } = {
-			name: supporting.fileName,
-			type: reference?.mimeCode ?? 'text/csv',
-			relationship: 'Supplement',
-			description: reference?.description ?? supporting.fileName,
-			creationDate: created,
-			modifiedDate: created,
-		};
-		doc.file(supporting.data, extra);
+		files.push({
+			data: supporting.data,
+			options: {
+				name: supporting.fileName,
+				type: reference?.mimeCode ?? 'text/csv',
+				relationship: 'Supplement',
+				description: reference?.description ?? supporting.fileName,
+				creationDate: created,
+				modifiedDate: created,
+			},
+		});
 	}
+	for (const file of files) doc.file(file.data, file.options);
 	doc.appendXML(xmpDates(created));
 	doc.appendXML(facturXXmp(profile));
 	doc.end();

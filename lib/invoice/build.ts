@@ -343,8 +343,12 @@ export function draftDocument(
 	const { operationCategory } = seller;
 	const language = languageOf(partner, config);
 	const notes = notesFor(config);
+	const specification = partner.specification ?? defaultSpecification(seller.address.countryCode, partner.address.countryCode);
+	// A French platform takes BT-123 from its list of attachment codes (BR-FR-17): the CDR list is an annex.
+	const supporting =
+		specification === 'fr-ctc' ? supportingDocuments?.map((d) => ({ ...d, description: 'DOCUMENT_ANNEXE' })) : supportingDocuments;
 	return {
-		specification: partner.specification ?? defaultSpecification(seller.address.countryCode, partner.address.countryCode),
+		specification,
 		vatPointDateCode: seller.vatOnDebits ? '3' : undefined,
 		language,
 		...delivery,
@@ -398,7 +402,7 @@ export function draftDocument(
 			accountName: seller.accountName,
 		},
 		lines,
-		...(supportingDocuments && supportingDocuments.length > 0 ? { supportingDocuments } : {}),
+		...(supporting && supporting.length > 0 ? { supportingDocuments: supporting } : {}),
 	};
 }
 

@@ -55,7 +55,12 @@ export function cdrCsvRow(p: PricedCdr, sign: 1 | -1): string {
 		.join(',')}\r\n`;
 }
 
-/** The file name of a document's CDR list: "<number>-cdrs.csv" ('/' of a number becomes '_'). */
+/**
+ * The file name of a document's CDR list: "cdrs-<number>.csv" ('/' of a number becomes '_'). It starts with a
+ * lower-case letter before "f" so that it sorts before "factur-x.xml" both as pdfkit orders a PDF's EmbeddedFiles name
+ * tree (localeCompare) and as readers search it (byte order): "INV-…" would sort after it for one and before for the
+ * other, and qpdf would not find factur-x.xml.
+ */
 export function cdrCsvFileName(number: string): string {
-	return `${number.replace(/[^A-Za-z0-9+\-_]/g, '_')}-cdrs.csv`;
+	return `cdrs-${number.replace(/[^A-Za-z0-9+\-_]/g, '_')}.csv`;
 }

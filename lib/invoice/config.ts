@@ -83,7 +83,8 @@ export interface InvoicingSettings {
 	/**
 	 * Monthly documents: "aggregated" (default) — one line per VAT treatment, price component and unit price, the CDRs
 	 * in a CSV supporting document (lib/invoice/aggregated-lines.ts) — or "per_cdr" (at most PER_CDR_LINES_LIMIT CDRs a
-	 * document). Per-CDR mode documents always have per-CDR lines.
+	 * document). Per-CDR mode documents always have per-CDR lines. Read by issueStream (the CLI, any volume);
+	 * issueInvoices, the list path of per-item callers, writes per-CDR lines.
 	 */
 	lineDetail: LineDetail;
 	/** Aggregated lines split further by charging site and/or session day. */

@@ -161,7 +161,7 @@ export const CDR_ITEM_ATTRIBUTES = {
 
 /** BG-24 additional supporting document. */
 export interface SupportingDocument {
-	/** BT-122 supporting document reference (the file name, e.g. "INV-2026-000001-cdrs.csv") */
+	/** BT-122 supporting document reference (the file name, e.g. "cdrs-INV-2026-000001.csv") */
 	id: string;
 	/** BT-123 */
 	description?: string;

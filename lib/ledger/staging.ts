@@ -41,11 +41,15 @@ export async function stageCdrs(driver: SqlDriver, runId: string, attempt: strin
 			else byKey.set(key, row);
 		}
 		const keys = [...byKey.keys()];
+		const invoiced: string[] = [];
 		for (const found of await tx.all(`SELECT cdr_key, invoice_number FROM invoice_cdrs WHERE ${dialect.inList('cdr_key')}`, [keys])) {
 			const row = byKey.get(String(found.cdr_key))!;
 			result.invoiced.push({ ref: row.ref, line: row.line, invoiceNumber: String(found.invoice_number) });
 			byKey.delete(String(found.cdr_key));
+			invoiced.push(String(found.cdr_key));
 		}
+		// A killed run's rows of CDRs it managed to bill: reported here, so not issued (and reported) again.
+		if (invoiced.length > 0) await tx.run(`DELETE FROM staged_cdrs WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [runId, invoiced]);
 		const staged = await tx.all(`SELECT cdr_key, attempt, line_no FROM staged_cdrs WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [
 			runId,
 			[...byKey.keys()],
@@ -102,7 +106,7 @@ export async function stagedDocuments(driver: SqlDriver, runId: string, docKey: 
 	const rows = await driver.read((db) =>
 		db.all(
 			'SELECT ic.invoice_number AS corrects, COUNT(*) AS n FROM staged_cdrs s LEFT JOIN invoice_cdrs ic ON ic.cdr_key = s.credited_key ' +
-				'WHERE s.run_id = ? AND s.doc_key = ? GROUP BY ic.invoice_number ORDER BY ic.invoice_number',
+				'WHERE s.run_id = ? AND s.doc_key = ? GROUP BY ic.invoice_number ORDER BY ic.invoice_number IS NULL, ic.invoice_number',
 			[runId, docKey],
 		),
 	);

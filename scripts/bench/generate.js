@@ -1,7 +1,14 @@
 'use strict';
-// Generates N realistic OCPI 2.2.1 CDRs as NDJSON (and the tariffs they reference) for the benchmarks.
-// Deterministic (seeded), so runs compare. Usage: node generate.js <count> <cdrs.ndjson> <tariffs.json>
+// Generates N realistic OCPI 2.2.1 CDRs of one month (March 2026: a CPO's month, what monthly invoicing bills) as
+// NDJSON, and the tariffs they reference, for the benchmarks. Deterministic (seeded), so runs compare.
+// Each CDR declares the price the project's pricer finds for it under those tariffs (total_cost and the component
+// totals), except one in MISMATCH_EVERY, which declares 5 % more: the bench measures the common path (match) and still
+// sees the mismatch path. Needs the build (dist/lib/pricing). Usage: node generate.js <count> <cdrs.ndjson> <tariffs.json>
 const fs = require('node:fs');
+const path = require('node:path');
+
+/** One CDR in this many declares a wrong price. */
+const MISMATCH_EVERY = 50;
 
 function rng(seed) {
 	let s = seed >>> 0;
@@ -72,7 +79,7 @@ function makeCdr(i, random) {
 	const cpo = tariff.country_code;
 	const party = tariff.party_id;
 	const [emspCountry, emspParty] = emsps[Math.floor(random() * emsps.length)];
-	const start = Date.UTC(2026, 0, 1) + Math.floor(random() * 364 * 86400) * 1000;
+	const start = Date.UTC(2026, 2, 1) + Math.floor(random() * 30 * 86400) * 1000;
 	const chargeSeconds = dc ? 900 + Math.floor(random() * 3600) : 3600 + Math.floor(random() * 5 * 3600);
 	const parkSeconds = random() < 0.4 ? Math.floor(random() * 3 * 3600) : 0;
 	const power = dc ? 40 + random() * 160 : 3 + random() * 8;
@@ -128,12 +135,32 @@ function makeCdr(i, random) {
 	};
 }
 
+const money = (v) => Number(v.toDecimalPlaces(2, 4).toFixed(2));
+
+/** Declares what the pricer computes (rounded to the cent), or 5 % more for one CDR in MISMATCH_EVERY. */
+function declarePrice(cdr, i, pricer) {
+	const priced = pricer.price(cdr);
+	if (!priced.computed) return cdr;
+	const factor = i % MISMATCH_EVERY === MISMATCH_EVERY - 1 ? 1.05 : 1;
+	for (const name of ['total_cost', 'total_energy_cost', 'total_time_cost', 'total_parking_cost', 'total_fixed_cost']) {
+		const c = priced.computed[name];
+		if (name === 'total_cost' || !c.excl_vat.isZero()) cdr[name] = { excl_vat: money(c.excl_vat.times(factor)), incl_vat: money(c.incl_vat.times(factor)) };
+	}
+	return cdr;
+}
+
+function loadPricer() {
+	const { createPricer } = require(path.resolve(__dirname, '../../dist/lib/pricing'));
+	return createPricer({ tariffs });
+}
+
 function generate(count, cdrFile, tariffFile) {
 	const random = rng(20261127);
+	const pricer = loadPricer();
 	const fd = fs.openSync(cdrFile, 'w');
 	let batch = [];
 	for (let i = 0; i < count; i++) {
-		batch.push(JSON.stringify(makeCdr(i, random)));
+		batch.push(JSON.stringify(declarePrice(makeCdr(i, random), i, pricer)));
 		if (batch.length === 5000) {
 			fs.writeSync(fd, batch.join('\n') + '\n');
 			batch = [];

@@ -2,7 +2,7 @@
  * issueStream (issue 12.1, 12.2, 13.1, 13.2, 13.6): priced CDRs stream through the ledger's run journal into one
  * document per eMSP, period, currency and kind, with aggregated lines and the CDR list as a CSV supporting document.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -16,6 +16,8 @@ import type { Ledger } from '../../lib/ledger';
 import { roundMoney, sum, ZERO } from '../../lib/money';
 import { createPricer, pricedCdrToJson } from '../../lib/pricing';
 import type { PricedCdr } from '../../lib/pricing';
+import { fatalFindings, validateEInvoices, withValidator } from '../helpers/einvoice-validator';
+import { frenchFatalIds, frenchRulesAvailable, frenchRulesChecker } from '../helpers/french-rules';
 
 const samples = path.resolve(__dirname, '../../samples');
 const load = (file: string) => JSON.parse(readFileSync(path.join(samples, file), 'utf8'));
@@ -109,7 +111,7 @@ describe('issueStream: monthly documents from the run journal', () => {
 	it('attaches the CDR list as a CSV supporting document, referenced as BG-24 in CII and UBL', () => {
 		const doc = result.documents.find((d) => d.invoice.typeCode === '380')!;
 		const csv = doc.attachments![0];
-		expect(csv.fileName).toBe(`${doc.invoice.number}-cdrs.csv`);
+		expect(csv.fileName).toBe(`cdrs-${doc.invoice.number}.csv`);
 		const rows = csv.data.toString('utf8').trim().split('\r\n');
 		expect(rows[0]).toMatch(/^cdr_id,country_code,party_id,/);
 		expect(rows).toHaveLength(doc.cdrCount! + 1);
@@ -118,7 +120,7 @@ describe('issueStream: monthly documents from the run journal', () => {
 		expect(cii).toContain(`filename="${csv.fileName}"`);
 		expect(cii).toContain(csv.data.toString('base64').slice(0, 60));
 		const ubl = doc.files.find((f) => f.format === 'ubl')!.data.toString('utf8');
-		expect(ubl).toMatch(/<cbc:EmbeddedDocumentBinaryObject mimeCode="text\/csv" filename="[^"]+-cdrs.csv">/);
+		expect(ubl).toMatch(/<cbc:EmbeddedDocumentBinaryObject mimeCode="text\/csv" filename="cdrs-[^"]+.csv">/);
 		const pdf = doc.files.find((f) => f.format === 'facturx')!.data.toString('latin1');
 		expect(pdf).toContain(csv.fileName);
 		expect(pdf).toContain('/AFRelationship /Supplement');
@@ -182,6 +184,88 @@ describe('issueStream: one bad line costs that line', () => {
 		const doc = perCdr.documents[0];
 		expect(doc.invoice.lines.every((l) => l.objectId?.value)).toBe(true);
 		expect(doc.attachments).toBeUndefined();
+		await ledger.close();
+	});
+});
+
+describe('issueStream: aggregated documents pass the official validators', () => {
+	withValidator().test(
+		'EN 16931 (CII, UBL, Factur-X PDF with the CSV attached) and the partner network rules (Peppol, XRechnung), with credit notes',
+		async () => {
+			const out = mkdtempSync(path.join(tmpdir(), 'issue-stream-validate-'));
+			const written: Array<{ file: string; specification?: string }> = [];
+			const check = frenchRulesAvailable() ? frenchRulesChecker() : undefined;
+			const french: string[] = [];
+			for (const [configFile, cpo] of [['invoice-config.json', 'FR'], ['invoice-config-de.json', 'DE']] as const) {
+				const raw = load(configFile);
+				raw.invoicing = { ...raw.invoicing, mode: 'per_emsp_period', issueDate: '2026-11-05', lineGrouping: ['site'] };
+				const config = parseInvoicingConfig(raw);
+				const ledger = await freshLedger();
+				const values = priceAll(sampleCdrs.filter((c) => c.country_code === cpo)).map(pricedCdrToJson);
+				await issueStream(recordsOf(values), config, ledger, {
+					creationDate: CREATED,
+					onRendered: async (d) => {
+						for (const f of d.files) {
+							const file = path.join(out, f.fileName);
+							writeFileSync(file, f.data);
+							written.push({ file, specification: d.invoice.specification });
+							if (check && f.format === 'ubl' && d.invoice.specification === 'fr-ctc') french.push(...frenchFatalIds(check(f.data.toString('utf8'))));
+						}
+					},
+				});
+				await ledger.close();
+			}
+			expect(written.length).toBeGreaterThan(12);
+			for (const verdict of await validateEInvoices(written.map((w) => w.file))) expect({ file: verdict.file, fatal: fatalFindings(verdict) }).toEqual({ file: verdict.file, fatal: '' });
+			for (const rules of ['peppol', 'xrechnung'] as const) {
+				// Peppol travels as UBL; XRechnung as CII or UBL.
+				const files = written.filter((w) => w.specification === rules && (w.file.endsWith('.ubl.xml') || (rules === 'xrechnung' && w.file.endsWith('.cii.xml')))).map((w) => w.file);
+				expect(files.length).toBeGreaterThan(0);
+				for (const verdict of await validateEInvoices(files, { rules: [rules] })) expect({ file: verdict.file, fatal: fatalFindings(verdict) }).toEqual({ file: verdict.file, fatal: '' });
+			}
+			expect(french).toEqual([]);
+		},
+		180_000,
+	);
+});
+
+describe('issueStream: a killed run resumes without re-billing', () => {
+	it('re-run with the same runId: the document numbered before the kill is rendered, its CDRs reported once, the rest issued once', async () => {
+		const ledger = await freshLedger();
+		const values = priceAll(frenchInvoiceCdrs).map(pricedCdrToJson);
+		let rendered = 0;
+		await expect(
+			issueStream(recordsOf(values), monthly(), ledger, {
+				runId: 'month-03',
+				onRendered: async () => {
+					if (++rendered === 2) throw new Error('killed while writing the second document');
+				},
+			}),
+		).rejects.toThrow('killed');
+		const numbered = await ledger.listInvoices();
+		expect(numbered).toHaveLength(2);
+		const again = await run(ledger, values, monthly(), { runId: 'month-03', recoverAfterMs: 0 });
+		const invoices = await ledger.listInvoices();
+		const emsps = new Set(frenchInvoiceCdrs.map((c) => (c.cdr_token as { party_id: string }).party_id));
+		expect(invoices).toHaveLength(emsps.size);
+		// Every CDR on exactly one invoice; the ones billed before the kill reported once each.
+		const billed = (await Promise.all(invoices.map((i) => ledger.getInvoice(i.number)))).flatMap((r) => r!.cdrs.map((c) => c.id));
+		expect(billed.sort()).toEqual(frenchInvoiceCdrs.map((c) => c.id as string).sort());
+		const before = (await Promise.all(numbered.map((i) => ledger.getInvoice(i.number)))).flatMap((r) => r!.cdrs.map((c) => c.id));
+		expect(again.outcomes.map((o) => o.id).sort()).toEqual(before.sort());
+		expect(again.outcomes.every((o) => o.kind === 'already_invoiced')).toBe(true);
+		// The second document, numbered but not written before the kill, is rendered by the re-run.
+		expect(again.documents.filter((d) => d.recovered).map((d) => d.invoice.number)).toEqual([numbered[1].number]);
+		await ledger.close();
+	});
+
+	it('per-CDR mode: one invoice per CDR from the journal, the credit CDR on its own credit note', async () => {
+		const ledger = await freshLedger();
+		const values = priceAll(french).map(pricedCdrToJson);
+		const result = await run(ledger, values, monthly({ mode: 'per_cdr' }));
+		expect(result.documents.filter((d) => d.invoice.typeCode === '380')).toHaveLength(frenchInvoiceCdrs.length);
+		expect(result.documents.filter((d) => d.invoice.typeCode === '381')).toHaveLength(1);
+		expect(result.documents.every((d) => d.cdrCount === 1 && d.invoice.lines.every((l) => l.objectId?.value === d.cdrIds[0]))).toBe(true);
 		await ledger.close();
 	});
 });

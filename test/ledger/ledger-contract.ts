@@ -228,6 +228,68 @@ export function describeLedgerContract(harness: StoreHarness): void {
 		});
 	});
 
+	describe('run journal (staged CDRs, issue 12.1)', () => {
+		const staged = (id: string, docKey: string, line: number, creditedKey?: string) => ({
+			ref: cdr(id),
+			docKey,
+			creditedKey,
+			sortKey: `2025-03-${String(line).padStart(2, '0')}`,
+			line,
+			data: JSON.stringify({ id }),
+		});
+
+		it('stages a batch once: repeats of this attempt are reported, an earlier attempt\'s rows are taken over, invoiced CDRs skipped', async () => {
+			await issued(ledger, invoice([cdr('J-0')], { series: 'J0' }));
+			const first = await ledger.stageCdrs('run-1', 'attempt-1', [staged('J-1', '1|A', 1), staged('J-2', '1|A', 2), staged('j-1', '1|A', 3), staged('J-0', '1|A', 4)]);
+			expect(first.staged).toBe(2);
+			expect(first.repeated).toEqual([{ ref: cdr('j-1'), line: 3, firstLine: 1 }]);
+			expect(first.invoiced).toEqual([{ ref: cdr('J-0'), line: 4, invoiceNumber: 'J0-2025-000001' }]);
+			const again = await ledger.stageCdrs('run-1', 'attempt-1', [staged('J-2', '1|A', 5)]);
+			expect(again.repeated).toEqual([{ ref: cdr('J-2'), line: 5, firstLine: 2 }]);
+			// A resumed run (new attempt) takes its rows over instead of calling them repeats.
+			const resumed = await ledger.stageCdrs('run-1', 'attempt-2', [staged('J-1', '1|A', 1), staged('J-3', '1|A', 2)]);
+			expect(resumed).toEqual({ staged: 2, repeated: [], invoiced: [] });
+			const rows: string[] = [];
+			const [document] = await ledger.stagedDocuments('run-1', '1|A');
+			expect(document).toEqual({ docKey: '1|A', correctsNumber: null, count: 3 });
+			await ledger.forEachStaged('run-1', document, false, (row) => void rows.push(row.ref.id));
+			expect(rows).toEqual(['J-1', 'J-2', 'J-3']);
+		});
+
+		it('issues a document from its staged rows (links by INSERT … SELECT), and a credit note per corrected invoice', async () => {
+			await ledger.stageCdrs('run-2', 'a', [staged('S-1', '1|X', 1), staged('S-2', '1|X', 2), staged('S-3', '1|Y', 3)]);
+			expect(await ledger.stagedDocumentKeys('run-2', null, 10)).toEqual(['1|X', '1|Y']);
+			expect(await ledger.stagedDocumentKeys('run-2', '1|X', 10)).toEqual(['1|Y']);
+			const number = await issued(ledger, invoice([], { series: 'ST', staged: { runId: 'run-2', docKey: '1|X', count: 2 } }));
+			expect((await ledger.getInvoice(number))!.cdrs.map((c) => c.id)).toEqual(['S-1', 'S-2']);
+			const credit = [staged('S-1-C', '2|X', 4, 'FR*CPO*S-1'), staged('S-9-C', '2|X', 5, 'FR*CPO*S-9')];
+			await ledger.stageCdrs('run-2', 'a', credit);
+			const documents = await ledger.stagedDocuments('run-2', '2|X');
+			expect(documents).toEqual([
+				{ docKey: '2|X', correctsNumber: number, count: 1 },
+				{ docKey: '2|X', correctsNumber: null, count: 1 },
+			]);
+			const cn = await issued(
+				ledger,
+				creditNote(number, { staged: { runId: 'run-2', docKey: '2|X', correctsNumber: number, count: 1 } }),
+			);
+			expect((await ledger.getInvoice(cn))!.cdrs.map((c) => c.id)).toEqual(['S-1-C']);
+			// Staged again by another run: the document reports them already invoiced and uses no number.
+			await ledger.stageCdrs('run-3', 'b', [staged('S-1', '1|X', 1)]);
+			await ledger.unstage('run-2');
+			expect(await ledger.stagedDocumentKeys('run-2', null, 10)).toEqual([]);
+		});
+
+		it('reports a staged document another run billed meanwhile, consuming no number', async () => {
+			await ledger.stageCdrs('run-4', 'a', [staged('R-1', '1|Z', 1), staged('R-2', '1|Z', 2)]);
+			await issued(ledger, invoice([cdr('R-2')], { series: 'RZ' }));
+			const result = await ledger.issue(invoice([], { series: 'RZ', staged: { runId: 'run-4', docKey: '1|Z', count: 2 } }));
+			expect(result).toEqual({ kind: 'already_invoiced', conflicts: new Map([['FR*CPO*R-2', 'RZ-2025-000001']]) });
+			expect(await issued(ledger, invoice([cdr('R-9')], { series: 'RZ' }))).toBe('RZ-2025-000002');
+			expect(await ledger.pruneStaged('2999-01-01T00:00:00Z')).toBe(2);
+		});
+	});
+
 	describe('records', () => {
 		it('stores the document built with its number, the CDRs, totals and payment reference', async () => {
 			const cdrs = [cdr('B'), cdr('A')];

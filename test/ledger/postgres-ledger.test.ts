@@ -33,6 +33,7 @@ describe('PostgreSQL ledger', () => {
 			{ version: 1, name: 'invoices' },
 			{ version: 2, name: 'event keys' },
 			{ version: 3, name: 'console lists' },
+			{ version: 4, name: 'run journal' },
 		]);
 	});
 

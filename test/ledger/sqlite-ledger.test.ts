@@ -24,6 +24,7 @@ describe('SQLite ledger', () => {
 			{ version: 1, name: 'invoices' },
 			{ version: 2, name: 'event keys' },
 			{ version: 3, name: 'console lists' },
+			{ version: 4, name: 'run journal' },
 		]);
 		db.close();
 	});
