@@ -78,7 +78,28 @@ async function main() {
 	if (want('validate') || want('price') || want('invoice') || want('invoice-lib')) Object.assign(results, await cdrRuns(want));
 	if (want('record')) results.record = await largeRecordRuns();
 	if (want('camt')) results.camt = await camtImportRun();
+	if (only?.includes('n8n')) results.n8n = await n8nMonthlyRun();
 	fs.writeFileSync(path.join(dir, 'last-result.json'), JSON.stringify(results, null, 2));
+}
+
+/** The monthly workflow in a real n8n: its own process tree is measured from outside (scripts/bench/n8n-monthly.js). */
+function n8nMonthlyRun() {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [path.join(__dirname, 'bench', 'n8n-monthly.js'), String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
+		let out = '';
+		child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (code !== 0) return reject(new Error(`scripts/bench/n8n-monthly.js exited with ${code}`));
+			const r = JSON.parse(out.trim().split('\n').pop());
+			process.stdout.write(
+				`\nn8n monthly workflow (batch mode), ${count.toLocaleString('en-US')} CDRs: ${r.seconds.toFixed(1)} s | ${r.cdrsPerSecond.toLocaleString('en-US')} CDRs/s | ` +
+					`n8n peak ${r.n8nPeakRssMb} MB (process tree ${r.n8nTreePeakRssMb} MB) | run data ${r.runDataMb} MB | ${r.report.documents} documents, ${r.emails} e-mails\n` +
+					`  per node (s): ${Object.entries(r.nodeSeconds).filter(([, s]) => s >= 0.5).map(([n, s]) => `${n} ${s.toFixed(1)}`).join(', ')}\n`,
+			);
+			resolve(r);
+		});
+	});
 }
 
 async function largeRecordRuns() {

@@ -17,7 +17,8 @@ function derivedFields(summary: InvoiceSummaryJson): Record<string, string> {
 	return {
 		documentType: type,
 		documentTypeLower: type.toLowerCase(),
-		cdrCount: String(summary.cdrIds?.length ?? 0),
+		// A batch-mode document lists only its first CDR ids and says how many it has.
+		cdrCount: String((summary as { cdrCount?: number }).cdrCount ?? summary.cdrIds?.length ?? 0),
 		defaultSubject: defaultMessage(summary).subject,
 		defaultBody: defaultMessage(summary).body,
 	};

@@ -7,6 +7,8 @@ import { Decimal, ZERO } from '../money';
 import type { AgingLine, InvoicePaymentStatus } from '../payments/status';
 import { AGING_BUCKETS } from '../payments/status';
 import type { PricedCdrJson } from '../pricing';
+import { batchTotals } from './batch-counts';
+import type { BatchCounts } from './batch-counts';
 
 export interface ReportVerdict {
 	id: string | null;
@@ -47,6 +49,8 @@ export interface ClearingReportInput {
 	rejectedListed?: number;
 	/** The Clearing Console's address: documents link to their page there. */
 	consoleUrl?: string;
+	/** Counts of CDRs that came as files (batch mode): added to those of the per-CDR items. */
+	batches?: readonly BatchCounts[];
 }
 
 export interface RejectedCdr {
@@ -233,19 +237,27 @@ export function buildClearingReport(input: ClearingReportInput): ClearingReport 
 		perEmsp.set(key, row);
 	}
 
-	const valid = input.verdicts.length - rejected.length;
+	const batch = batchTotals(input.batches ?? []);
+	for (const [code, count] of batch.rejectedByCode) {
+		const entry = byCode.get(code) ?? { count: 0, example: '' };
+		entry.count += count;
+		byCode.set(code, entry);
+	}
+	for (const status of Object.keys(byStatus) as Array<keyof typeof byStatus>) byStatus[status] += batch.byStatus[status];
+	const valid = input.verdicts.length - rejected.length + batch.valid;
+	const priced = input.priced.length + batch.priced;
 	const consoleUrl = input.consoleUrl?.trim() || null;
 	return {
 		title: input.title ?? 'Clearing report',
 		generatedAt: input.generatedAt,
 		consoleUrl,
 		cdrs: {
-			received: input.verdicts.length,
+			received: input.verdicts.length + batch.received,
 			valid,
-			rejected: rejected.length,
+			rejected: rejected.length + batch.rejected,
 			withWarnings: input.verdicts.filter((v) => v.valid && v.issues.length > 0).length,
-			priced: input.priced.length,
-			notPriced: Math.max(0, valid - input.priced.length),
+			priced,
+			notPriced: Math.max(0, valid - priced),
 			rejectedCdrs: rejected.slice(0, input.rejectedListed ?? 500).map((v) => {
 				const errors = v.issues.filter((i) => i.severity === 'error');
 				return { id: v.id, codes: [...new Set(errors.map((i) => i.code))], message: errors[0]?.message ?? '' };
@@ -253,7 +265,7 @@ export function buildClearingReport(input: ClearingReportInput): ClearingReport 
 			rejectedByCode: [...byCode].map(([code, e]) => ({ code, ...e })).sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
 		},
 		pricing: {
-			priced: input.priced.length,
+			priced,
 			byStatus,
 			deviationSum: [...sums].map(([currency, amount]) => ({ currency, amount: money(amount) })),
 			top: deviations.slice(0, input.topDeviations ?? 10).map(({ size: _size, ...row }) => row),

@@ -12,6 +12,8 @@
 import type { InvoiceSummaryJson } from '../invoice/summary';
 import type { PricedCdrJson } from '../pricing';
 import { RUN_SUMMARY_KIND } from '../issuing/run-summary';
+import { readBatchCounts } from './batch-counts';
+import type { BatchCounts } from './batch-counts';
 import type { ReportDelivery, ReportDocument, ReportVerdict } from './clearing-report';
 
 type Json = Record<string, unknown>;
@@ -22,6 +24,8 @@ export interface RunItems {
 	verdicts: ReportVerdict[];
 	priced: PricedCdrJson[];
 	documents: ReportDocument[];
+	/** Summaries of batch-mode steps (files of CDRs), one per step and source file. */
+	batches: BatchCounts[];
 	ignored: number;
 }
 
@@ -34,7 +38,8 @@ export function cdrIdentity(json: Json): string {
 }
 
 export function sortRunItems(items: readonly unknown[]): RunItems {
-	const out: RunItems = { verdicts: [], priced: [], documents: [], ignored: 0 };
+	const out: RunItems = { verdicts: [], priced: [], documents: [], batches: [], ignored: 0 };
+	const batchKeys = new Set<string>();
 	const validKeys: string[] = [];
 	const priced: Array<{ key: string; priced: PricedCdrJson }> = [];
 	const documents = new Map<string, ReportDocument>();
@@ -46,7 +51,14 @@ export function sortRunItems(items: readonly unknown[]): RunItems {
 		const json = item as Json;
 		// Build Invoice's account of a run that issued nothing: its CDRs reach the report on their own outputs.
 		if (json.kind === RUN_SUMMARY_KIND) continue;
-		if (json.kind === 'ev-clearing.invoice') {
+		const batch = readBatchCounts(json);
+		if (batch) {
+			const key = `${batch.step}|${batch.source}`;
+			if (!batchKeys.has(key)) out.batches.push(batch);
+			batchKeys.add(key);
+		} else if (json.kind === 'ev-clearing.batch') {
+			// A batch step's other summaries (Build Invoice's failed lines, an unreadable file): not CDR counts.
+		} else if (json.kind === 'ev-clearing.invoice') {
 			const s = json as unknown as InvoiceSummaryJson & { delivery?: { channel?: unknown; status?: unknown } };
 			const [countryCode, partyId] = (s.buyer.ocpiParty ?? `${s.buyer.countryCode}*?`).split('*');
 			const document = documents.get(s.number) ?? {

@@ -24,6 +24,8 @@ import {
 } from '../shared/ledger-parameters';
 import { invoicingProperties, readInvoicingConfig } from './parameters';
 import { addPagePreviews, dryRunItem, reportRun } from './run-outcome';
+import { batchProperties, inputMode } from '../shared/batch-files';
+import { batchInvoiceProperties, invoiceBatches } from './batch';
 
 export class BuildInvoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -56,7 +58,7 @@ export class BuildInvoice implements INodeType {
 				displayOptions: { show: { ledger: ['credential'] } },
 			},
 		],
-		properties: [...ledgerProperties, ...invoicingProperties],
+		properties: [...batchProperties, ...batchInvoiceProperties, ...ledgerProperties, ...invoicingProperties],
 	};
 
 	methods = { credentialTest: { ledgerCredentialTest, postgresLedgerTest } };
@@ -76,6 +78,17 @@ export class BuildInvoice implements INodeType {
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
 			items.forEach((_, i) => fail(i, 'INVOICING_CONFIG_INVALID', (error as Error).message));
 			return [invoices, already, failed];
+		}
+		if (inputMode(this) === 'file') {
+			// The run journal is a ledger write: a batch has no dry run (issue the file to a test ledger instead).
+			if ((this.getNodeParameter('options', 0, {}) as IDataObject).dryRun === true) {
+				throw new NodeOperationError(
+					this.getNode(),
+					'Dry Run works on one item per CDR: set Input to "One Item per CDR", or run the file against a test ledger.',
+					{ description: 'DRY_RUN_UNSUPPORTED' },
+				);
+			}
+			return await invoiceBatches(this, config);
 		}
 
 		// Items that are not priced CDRs are refused one by one; the rest is invoiced in one run.

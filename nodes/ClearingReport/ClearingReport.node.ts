@@ -100,6 +100,7 @@ export class ClearingReport implements INodeType {
 			generatedAt: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
 			verdicts: run.verdicts,
 			priced: run.priced,
+			batches: run.batches,
 			documents,
 			consoleUrl: (this.getNodeParameter('consoleUrl', 0, '') as string).trim() || undefined,
 			aging,

@@ -17,6 +17,8 @@ import type { Pricer, PricerOptions, RoundingPolicy, TariffSource } from '../../
 import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../shared/cdr-items';
 import type { CdrSource } from '../shared/cdr-items';
 import { priceVerdict } from '../shared/verdict';
+import { batchProperties, inputMode, itemModeOnly } from '../shared/batch-files';
+import { priceBatches } from './batch';
 
 type TariffMode = 'cdr' | 'parameter' | 'field';
 
@@ -99,7 +101,8 @@ export class PriceCdr implements INodeType {
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Priced', 'Price Deviation'],
 		properties: [
-			...cdrSourceProperties,
+			...batchProperties,
+			...itemModeOnly(cdrSourceProperties),
 			ocpiVersionProperty,
 			{
 				displayName: 'Tariffs',
@@ -265,6 +268,14 @@ export class PriceCdr implements INodeType {
 			if (!this.continueOnFail()) throw new NodeOperationError(this.getNode(), error as Error);
 			const message = (error as Error).message;
 			return [[], items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }))];
+		}
+		if (inputMode(this) === 'file') {
+			return await priceBatches(this, (itemIndex) => {
+				if (runPricer) return runPricer;
+				const path = this.getNodeParameter('tariffField', itemIndex) as string;
+				const value = path.split('.').reduce<unknown>((v, k) => (v as IDataObject | undefined)?.[k], items[itemIndex].json);
+				return createPricer({ ...baseOptions, tariffs: tariffList(this.getNode(), value, `Field "${path}"`) });
+			}, baseOptions.ocpiVersion ?? '2.2.1');
 		}
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {

@@ -13,6 +13,8 @@ import { cdrSourceProperties, ocpiVersionProperty, readCdrCandidates } from '../
 import type { CdrSource } from '../shared/cdr-items';
 import { validationVerdict } from '../shared/verdict';
 import { qualityOptionProperties, qualityOptionsFromParameters } from './options';
+import { batchProperties, inputMode, itemModeOnly } from '../shared/batch-files';
+import { validateBatches } from './batch';
 
 export class ValidateCdr implements INodeType {
 	description: INodeTypeDescription = {
@@ -29,7 +31,12 @@ export class ValidateCdr implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Valid', 'Rejected'],
-		properties: [...cdrSourceProperties, ocpiVersionProperty, ...qualityOptionProperties],
+		properties: [
+			...batchProperties,
+			...itemModeOnly(cdrSourceProperties),
+			ocpiVersionProperty,
+			...qualityOptionProperties,
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -46,6 +53,7 @@ export class ValidateCdr implements INodeType {
 			const message = (error as Error).message;
 			return [[], items.map((_, item) => ({ json: { error: message }, pairedItem: { item } }))];
 		}
+		if (inputMode(this) === 'file') return await validateBatches(this, validator);
 
 		for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 			const pairedItem = { item: itemIndex };

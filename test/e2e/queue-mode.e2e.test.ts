@@ -2,6 +2,8 @@
  * n8n queue mode with the PostgreSQL ledger, proven once: a main n8n enqueues the per-CDR webhook workflow, one worker
  * runs it (Redis queue, n8n's own data in PostgreSQL), and a burst of 200 pushed CDRs leaves 200 invoices numbered
  * 1..200 with no duplicate and no gap; pushing 20 of them again invoices nothing new.
+ * EV_CLEARING_QUEUE_WORKERS (default 1) and EV_CLEARING_QUEUE_BURST (default 200) scale it: scripts/bench/n8n-queue.js
+ * runs it with 1 and 2 workers and reports the throughput from the timings it prints.
  *
  * Needs redis-server and PostgreSQL (scripts/ci/install-system-packages.sh); everything listens on 127.0.0.1 only.
  */
@@ -29,7 +31,8 @@ const QUEUE_SCRIPTS = path.join(REPO_ROOT, 'scripts/n8n/queue');
 const SAMPLES = path.join(REPO_ROOT, 'samples');
 const NODE = path.join(REPO_ROOT, 'node_modules/.bin/node');
 
-const BURST = 200;
+const BURST = Number(process.env.EV_CLEARING_QUEUE_BURST ?? 200);
+const WORKERS = Number(process.env.EV_CLEARING_QUEUE_WORKERS ?? 1);
 const IN_FLIGHT = 20;
 const REPOSTED = 20;
 const WORKER_CONCURRENCY = 5;
@@ -158,14 +161,14 @@ const cdrs = burstCdrs();
 let n8nDbUrl = '';
 let ledgerUrl = '';
 let redis: Daemon | undefined;
-let worker: Daemon | undefined;
+const workers: Daemon[] = [];
 let mainSandbox: N8nSandbox | undefined;
-let workerSandbox: N8nSandbox | undefined;
+let workerSandboxes: N8nSandbox[] = [];
 let main: N8nServer | undefined;
 let ledger: Ledger | undefined;
 let workflowId = '';
 const createdDatabases: string[] = [];
-const timings: Record<string, number> = {};
+const timings: Record<string, number | number[]> = {};
 
 async function createDatabase(name: string): Promise<string> {
 	const { stdout } = await run('bash', [path.join(QUEUE_SCRIPTS, 'n8n-database.sh'), 'create', name], {
@@ -203,10 +206,9 @@ beforeAll(async () => {
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
 	};
-	[mainSandbox, workerSandbox] = await Promise.all([
-		N8nSandbox.create({ env: queueEnv }),
-		N8nSandbox.create({ env: queueEnv }),
-	]);
+	[mainSandbox, ...workerSandboxes] = await Promise.all(
+		Array.from({ length: 1 + WORKERS }, () => N8nSandbox.create({ env: queueEnv })),
+	);
 	timings.setupMs = Date.now() - started;
 
 	// The ledger credential, created headless: import:credentials encrypts plain `data` with N8N_ENCRYPTION_KEY.
@@ -244,37 +246,40 @@ beforeAll(async () => {
 	workflowId = await mainSandbox.importWorkflow(workflow);
 	await mainSandbox.publishWorkflow(workflowId);
 
-	const [healthPort, brokerPort] = [await freePort(), await freePort()];
 	const startMain = mainSandbox.startN8n({ readyTimeoutMs: 90_000 });
 	startMain.catch(() => undefined); // awaited below; a worker failure first must not leave it unhandled
-	worker = daemon(
-		NODE,
-		[workerSandbox.install.bin, 'worker', `--concurrency=${WORKER_CONCURRENCY}`],
-		workerSandbox.env({
-			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-		}),
-		workerSandbox.userFolder,
-	);
-	await waitUntil(
-		'n8n worker',
-		async () => (await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`)).ok,
-		90_000,
-		() => worker!.log(),
-	);
+	for (const workerSandbox of workerSandboxes) {
+		const [healthPort, brokerPort] = [await freePort(), await freePort()];
+		const worker = daemon(
+			NODE,
+			[workerSandbox.install.bin, 'worker', `--concurrency=${WORKER_CONCURRENCY}`],
+			workerSandbox.env({
+				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			}),
+			workerSandbox.userFolder,
+		);
+		workers.push(worker);
+		await waitUntil(
+			'n8n worker',
+			async () => (await fetch(`http://127.0.0.1:${healthPort}/healthz/readiness`)).ok,
+			90_000,
+			() => worker.log(),
+		);
+	}
 	main = await startMain;
 	await main.waitForWebhook('cdrs');
 	timings.readyMs = Date.now() - started;
 
 	ledger = await openLedger({ kind: 'postgres', connectionString: ledgerUrl, schema: LEDGER_SCHEMA });
-}, 150_000);
+}, 150_000 + 90_000 * (WORKERS - 1));
 
 afterAll(async () => {
 	// Everything this file started, whatever failed: n8n main and worker, redis, the two databases.
 	await ledger?.close().catch(() => undefined);
-	await Promise.allSettled([worker?.stop(), main?.stop()]);
-	await Promise.allSettled([mainSandbox?.dispose(), workerSandbox?.dispose()]);
+	await Promise.allSettled([...workers.map((w) => w.stop()), main?.stop()]);
+	await Promise.allSettled([mainSandbox?.dispose(), ...workerSandboxes.map((w) => w.dispose())]);
 	await redis?.stop();
 	for (const name of createdDatabases) {
 		await run('bash', [path.join(QUEUE_SCRIPTS, 'n8n-database.sh'), 'drop', name], { timeout: 60_000 }).catch(
@@ -284,7 +289,7 @@ afterAll(async () => {
 	if (Object.keys(timings).length > 0) process.stderr.write(`[queue e2e] timings ${JSON.stringify(timings)}\n`);
 }, 60_000);
 
-describe('n8n queue mode: main + one worker, the per-CDR webhook workflow, the PostgreSQL ledger', () => {
+describe(`n8n queue mode: main + ${WORKERS} worker(s), the per-CDR webhook workflow, the PostgreSQL ledger`, () => {
 	let burst: Posted[];
 	let reposted: Posted[];
 	let invoices: InvoiceSummary[];
@@ -303,6 +308,8 @@ describe('n8n queue mode: main + one worker, the per-CDR webhook workflow, the P
 		const started = Date.now();
 		burst = await boundedAll(cdrs, IN_FLIGHT, (cdr) => postCdr(main!.baseUrl, cdr));
 		timings.burstMs = Date.now() - started;
+		timings.burst = BURST;
+		timings.workers = WORKERS;
 
 		const unexpected = burst.filter((p) => p.status !== 200 || p.body.status_code !== 1000);
 		expect(unexpected.slice(0, 3)).toEqual([]);
@@ -316,9 +323,9 @@ describe('n8n queue mode: main + one worker, the per-CDR webhook workflow, the P
 		}
 		expect(new Set(burst.map(ownNumber)).size).toBe(BURST);
 		timings.answersWithRecoveredDocuments = burst.filter((p) => answered(p).some((i) => i.recovered !== false)).length;
-	}, 90_000);
+	}, 90_000 + BURST * 500);
 
-	it('records 200 invoices numbered QUEUE-000001..QUEUE-000200: no duplicate, no gap, each CDR exactly once', async () => {
+	it(`records ${BURST} invoices numbered QUEUE-000001..QUEUE-${String(BURST).padStart(6, '0')}: no duplicate, no gap, each CDR exactly once`, async () => {
 		invoices = await ledger!.listInvoices({ series: SERIES });
 		expect(invoices).toHaveLength(BURST);
 		expect(invoices.map((i) => i.sequence)).toEqual(Array.from({ length: BURST }, (_, k) => k + 1));
@@ -370,7 +377,7 @@ describe('n8n queue mode: main + one worker, the per-CDR webhook workflow, the P
 		expect(await ledger!.listInvoices({ series: `${SERIES}CN` })).toEqual([]);
 	}, 60_000);
 
-	it('ran all 220 executions on the worker, none on main', async () => {
+	it(`ran all ${BURST + REPOSTED} executions on the worker(s), none on main`, async () => {
 		const executions = async () => {
 			const client = new Client({ connectionString: n8nDbUrl });
 			await client.connect();
@@ -382,8 +389,8 @@ describe('n8n queue mode: main + one worker, the per-CDR webhook workflow, the P
 			}
 		};
 		// The worker logs each job it runs; main, in queue mode, only enqueues.
-		const finishedOnWorker = () =>
-			new Set([...worker!.log().matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]));
+		const finishedBy = (worker: Daemon) => [...worker.log().matchAll(/Worker finished execution (\d+)/g)].map((match) => match[1]);
+		const finishedOnWorker = () => new Set(workers.flatMap(finishedBy));
 		// Respond to Webhook answers before the execution ends: wait (bounded) for the worker to finish the last ones.
 		const finished = (row: { id: string; status: string }, logged: Set<string>) =>
 			!['new', 'running'].includes(row.status) && logged.has(row.id);
@@ -394,7 +401,7 @@ describe('n8n queue mode: main + one worker, the per-CDR webhook workflow, the P
 				return (await executions()).filter((row) => finished(row, logged)).length >= BURST + REPOSTED;
 			},
 			30_000,
-			() => worker!.log(),
+			() => workers.map((w) => w.log()).join('\n'),
 		);
 		const rows = await executions();
 		expect(rows).toHaveLength(BURST + REPOSTED);
@@ -404,5 +411,6 @@ describe('n8n queue mode: main + one worker, the per-CDR webhook workflow, the P
 		expect(rows.filter((r) => !logged.has(r.id)).map((r) => r.id)).toEqual([]);
 		expect(main!.log()).not.toMatch(/Worker (started|finished) execution/);
 		timings.executions = rows.length;
+		timings.perWorker = workers.map((w) => finishedBy(w).length);
 	});
 });
