@@ -17,13 +17,11 @@
  */
 import { amountDecimals, dec, Decimal, roundMoney, ZERO } from '../money';
 import type { PricedCdr } from '../pricing';
-import type { InvoicingConfig, PartnerConfig } from './config';
+import type { InvoicingConfig, LineGrouping, PartnerConfig } from './config';
 import { siteAddress, siteText } from './delivery';
 import { COMPONENT_UNITS, vatGroups, vatKey, vatOfKey, WORDS } from './line-parts';
 import type { Language } from './line-parts';
 import type { DeliverTo, InvoiceLine } from './model';
-
-export type LineGrouping = 'site' | 'day';
 
 /** One CDR reduced to what aggregated lines need: [vatKey, category, unit price | "", billed quantity, amount excl. VAT]. */
 export interface CdrLineParts {

@@ -8,7 +8,6 @@ import type { CiiProfile, EInvoiceFormat } from './formats';
 import { CII_PROFILES, EINVOICE_FORMATS } from './formats';
 import { isValidIban } from './business-rules';
 import { electronicAddressProblem, EAS_SCHEMES, isValidSiren, legalRegistrationProblem, PEPPOL_EAS_SCHEMES } from './identifiers';
-import type { LineGrouping } from './aggregated-lines';
 import type { InvoiceNote, Party, PostalAddress, SchemedIdentifier } from './model';
 import { createCreditorReference } from './creditor-reference';
 import { invoiceNumberFormatter, sharedReferenceBody } from './numbering';
@@ -66,7 +65,8 @@ export type InvoiceMode = 'per_cdr' | 'per_emsp_period';
 export type LineMode = 'per_cdr' | 'per_component';
 /** Lines of a monthly document: aggregated (with the CDR list as a CSV supporting document), or per CDR. */
 export type LineDetail = 'aggregated' | 'per_cdr';
-export type { LineGrouping } from './aggregated-lines';
+/** What aggregated monthly lines are split by besides VAT, price component and unit price (README, "lineGrouping"). */
+export type LineGrouping = 'site' | 'day';
 
 /**
  * The most CDRs a document with per-CDR lines may bill (invoicing.lineDetail "per_cdr"): above it the document is
