@@ -35,6 +35,8 @@ export class EvClearingLedgerApi implements ICredentialType {
 			description: 'Path of the SQLite ledger file on the n8n server; empty: ev-clearing/ledger.sqlite in the n8n user folder. Created on first use.',
 			displayOptions: { show: { kind: ['sqlite'] } },
 		},
+		// A PostgreSQL URL carries the database password (postgresql://user:password@host/db): kept hidden.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{
 			displayName: 'Connection URL',
 			name: 'connectionString',
