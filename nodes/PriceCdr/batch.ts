@@ -5,7 +5,8 @@ import type { AnyCdr } from '../../lib/ocpi/types-v230';
 import { pricedCdrToJson } from '../../lib/pricing';
 import type { Pricer, QualityStamp } from '../../lib/pricing';
 import { createCdrValidator } from '../../lib/quality';
-import type { CdrValidator } from '../../lib/quality';
+import type { CdrValidator, CdrVerdict } from '../../lib/quality';
+import { qualityStamp } from '../../lib/invoice/quality-stamp';
 import { runBatchStep, unreadableLineIssue } from '../shared/batch-files';
 
 const PRICED = 0;
@@ -22,11 +23,10 @@ function unpriceable(id: string | null, record: number, issue: { code: string; s
  * itself, and remembering every key here would make memory grow with the month).
  */
 function qualityOf(value: Record<string, unknown>, validator: () => CdrValidator): QualityStamp {
-	const issues = Array.isArray(value.issues)
-		? (value.issues as Array<{ code?: unknown; severity?: unknown }>)
-		: validator().validate(value).issues;
-	const codes = [...new Set(issues.filter((i) => i.severity === 'error').map((i) => String(i.code)))];
-	return { valid: codes.length === 0, codes };
+	if (!Array.isArray(value.issues)) return qualityStamp(validator().validate(value));
+	const issues = value.issues as CdrVerdict['issues'];
+	const valid = typeof value.valid === 'boolean' ? value.valid : !issues.some((i) => i.severity === 'error');
+	return qualityStamp({ ...(value as object), valid, issues } as CdrVerdict);
 }
 
 /**
