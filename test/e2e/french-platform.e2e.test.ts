@@ -4,7 +4,7 @@
  * deposits the French eMSP's invoice on the platform and e-mails the others; then the scheduled lifecycle workflow
  * reads the standard's example CDAR flows for it into the ledger and reports the payment as 212 Encaissée.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -16,11 +16,18 @@ import type { MailSink } from './mail-sink';
 import type { JsonObject, N8nRun } from './n8n';
 import { N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { generate } = require('../../scripts/bench/generate') as { generate: (count: number, cdrFile: string, tariffFile: string) => void };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { lastExecution } = require('../../scripts/demo') as { lastExecution: (userFolder: string) => { runDataBytes: number } };
+
 const MONTHLY = path.join(REPO_ROOT, 'workflows/french-platform-monthly-clearing.json');
 const LIFECYCLE = path.join(REPO_ROOT, 'workflows/french-platform-lifecycle.json');
 const INSTALL_TIMEOUT = 30 * 60_000;
 const SELLER_SIREN = '884123456';
 const BUYER_SIREN = '901543215';
+/** Mobilis (FR*MOB), the French eMSP: its October invoice is the third of the month (documents in order of eMSP). */
+const FRENCH_INVOICE = 'EVC-2026-000003';
 
 const describeWithReference = HAVE_FR_REFORM ? describe : describe.skip;
 if (!HAVE_FR_REFORM) console.warn('french-platform e2e skipped: ../shared/reference/fr-reform is not beside this clone.');
@@ -32,8 +39,8 @@ let out: string;
 let monthly: N8nRun;
 let monthlyId: string;
 
-function pinned(file: string) {
-	const workflow = loadWorkflow(file, { __OUT__: out });
+function pinned(file: string, outDir = out) {
+	const workflow = loadWorkflow(file, { __OUT__: outDir });
 	const node = (name: string) => workflow.nodes.find((n) => n.name === name)?.parameters as JsonObject | undefined;
 	const validate = node('Validate CDR');
 	if (validate) validate.options = { now: '2026-11-01T00:00:00Z' };
@@ -68,22 +75,48 @@ afterAll(async () => {
 }, 60_000);
 
 describeWithReference('French seller: monthly clearing on its accredited platform, then the lifecycle', () => {
-	it('deposits the French eMSP invoice on the platform, e-mails the others, and reports every item', () => {
+	it('moves the month as files: one summary item per step output, never one item per CDR', () => {
 		expect(monthly.status).toBe('success');
+		expect(monthly.items('Validate CDR', 0)).toEqual([
+			expect.objectContaining({ kind: 'ev-clearing.batch', step: 'validate', read: 26, counts: { valid: 26, rejected: 0 }, path: path.join(out, 'batches', 'cdrs.valid.ndjson') }),
+		]);
+		expect(monthly.items('Price CDR', 0)).toEqual([
+			expect.objectContaining({ step: 'price', read: 26, counts: { priced: 26, deviating: 0, unpriceable: 0 }, codes: { match: 25, not_declared: 1 } }),
+		]);
+		// The other CPO's CDRs are refused by Build Invoice and reach the report as one summary with the file of their lines.
+		expect(monthly.items('Build Invoice', 2)).toEqual([
+			expect.objectContaining({ step: 'invoice', read: 26, documents: 5, cdrsInvoiced: 15, failed: 11, failuresByCode: { SELLER_MISMATCH: 11 }, lines: 11 }),
+		]);
+		expect(monthly.items('Build Invoice', 1)).toEqual([]);
+		const items = monthly.nodesRun.flatMap((node) => [0, 1, 2].flatMap((o) => monthly.items(node, o)));
+		expect(items.length).toBeLessThan(40);
+	});
+
+	it('deposits the French eMSP invoice on the platform, e-mails the others, and reports every document', () => {
+		// Documents in order of eMSP (BE*EMS, DE*CHP, FR*MOB, NL*ROM), then the credit note of DE*CHP's credit CDR.
+		expect(monthly.items('Build Invoice', 0).map((i) => [i.number, (i.buyer as JsonObject).ocpiParty, (i.totals as JsonObject).withVat])).toEqual([
+			['EVC-2026-000001', 'BE*EMS', '21.28'],
+			['EVC-2026-000002', 'DE*CHP', '48.90'],
+			['EVC-2026-000003', 'FR*MOB', '79.84'],
+			['EVC-2026-000004', 'NL*ROM', '55.18'],
+			['EVC-AV-2026-000001', 'DE*CHP', '26.19'],
+		]);
 		const deposited = monthly.items('Deposit on platform', 0);
 		expect(deposited.map((i) => [i.number, (i.delivery as JsonObject).status, (i.delivery as JsonObject).remoteId])).toEqual([
-			['EVC-2026-000001', 'sent', pa.deposits[0].flowId],
+			['EVC-2026-000003', 'sent', pa.deposits[0].flowId],
 		]);
 		expect(pa.deposits.map((d) => [d.trackingId, d.flowSyntax, d.flowProfile, d.contentType])).toEqual([
-			['EVC-2026-000001', 'Factur-X', 'CIUS', 'application/pdf'],
+			['EVC-2026-000003', 'Factur-X', 'CIUS', 'application/pdf'],
 		]);
 		expect(monthly.items('Deposit on platform', 1)).toEqual([]);
 		const mailed = monthly.items('E-mail (cross-border)', 0).map((i) => i.number);
-		expect(mailed).toEqual(['EVC-2026-000002', 'EVC-2026-000003', 'EVC-2026-000004', 'EVC-AV-2026-000001']);
+		expect(mailed).toEqual(['EVC-2026-000001', 'EVC-2026-000002', 'EVC-2026-000004', 'EVC-AV-2026-000001']);
 		expect(sink.messages).toHaveLength(4);
-		// The other CPO's CDRs are refused by Build Invoice and reach the report, not nowhere.
-		expect(monthly.items('Build Invoice', 2)).toHaveLength(11);
-		expect(monthly.items('Clearing Report', 0)[0]).toMatchObject({ invoices: { documentCount: 5 } });
+		expect(monthly.items('Clearing Report', 0)[0]).toMatchObject({
+			cdrs: { received: 26, valid: 26, rejected: 0, priced: 26 },
+			invoices: { documentCount: 5 },
+		});
+		expect(readdirSync(path.join(out, 'invoices'))).toHaveLength(15);
 		expect(pa.invalidRequests).toEqual([]);
 		expect(pa.invalidResponses).toEqual([]);
 	});
@@ -92,14 +125,14 @@ describeWithReference('French seller: monthly clearing on its accredited platfor
 		const again = await sandbox.execute(monthlyId);
 		expect(again.status).toBe('success');
 		// Every CDR is already on its invoice: Build Invoice says so on its second output, nothing reaches the platform.
-		expect(again.items('Build Invoice', 1)).toHaveLength(15);
+		expect(again.items('Build Invoice', 1)).toEqual([expect.objectContaining({ documents: 0, alreadyInvoiced: 15, lines: 15 })]);
 		expect(again.nodesRun).not.toContain('Deposit on platform');
 		expect(pa.deposits).toHaveLength(1);
 		expect(sink.messages).toHaveLength(4);
 	});
 
 	it('the scheduled lifecycle workflow records the statuses and reports the payment cashed (212), once', async () => {
-		const replace = { invoiceNumber: 'EVC-2026-000001', sellerSiren: SELLER_SIREN, buyerSiren: BUYER_SIREN };
+		const replace = { invoiceNumber: FRENCH_INVOICE, sellerSiren: SELLER_SIREN, buyerSiren: BUYER_SIREN };
 		for (const example of [
 			'UC1_F202500003_01-CDV-200_Deposee.xml',
 			'UC1_F202500003_02-CDV-202_Recue.xml',
@@ -110,27 +143,27 @@ describeWithReference('French seller: monthly clearing on its accredited platfor
 		}
 		const ledgerPath = path.join(out, 'ledger.sqlite');
 		const ledger = await openLedger({ kind: 'sqlite', path: ledgerPath });
-		await recordPayment(ledger, 'EVC-2026-000001', { paymentId: 'CAMT-2026-12-04-01', amount: '79.85', currency: 'EUR', date: '2026-12-04' });
+		await recordPayment(ledger, FRENCH_INVOICE, { paymentId: 'CAMT-2026-12-04-01', amount: '79.84', currency: 'EUR', date: '2026-12-04' });
 		await ledger.close();
 
 		const id = await sandbox.importWorkflow(pinned(LIFECYCLE));
 		const run = await sandbox.execute(id);
 		expect(run.status).toBe('success');
 		expect(run.items('Pull statuses', 0).map((i) => [i.invoiceNumber, i.code, i.status])).toEqual([
-			['EVC-2026-000001', '200', 'recorded'],
-			['EVC-2026-000001', '202', 'recorded'],
-			['EVC-2026-000001', '203', 'recorded'],
-			['EVC-2026-000001', '205', 'recorded'],
+			[FRENCH_INVOICE, '200', 'recorded'],
+			[FRENCH_INVOICE, '202', 'recorded'],
+			[FRENCH_INVOICE, '203', 'recorded'],
+			[FRENCH_INVOICE, '205', 'recorded'],
 		]);
 		expect(run.items('Report payments cashed (212)', 0).map((i) => [i.invoiceNumber, i.paymentId, i.status, i.amount])).toEqual([
-			['EVC-2026-000001', 'CAMT-2026-12-04-01', 'deposited', '79.85'],
+			[FRENCH_INVOICE, 'CAMT-2026-12-04-01', 'deposited', '79.84'],
 		]);
 		// whatever "Invoices to correct" lists reaches the ops review node wired to it
 		const toCorrect = run.items('Invoices to correct', 0);
 		expect(run.nodesRun.includes('Ops review: invoices to correct') ? run.items('Ops review: invoices to correct') : []).toEqual(toCorrect);
 		expect(pa.depositedStatuses).toHaveLength(1);
 		expect(pa.invalidCdars).toEqual([]);
-		expect(pa.depositedStatuses[0].file.toString('utf8')).toContain('<ram:ValueAmount currencyID="EUR">79.85</ram:ValueAmount>');
+		expect(pa.depositedStatuses[0].file.toString('utf8')).toContain('<ram:ValueAmount currencyID="EUR">79.84</ram:ValueAmount>');
 
 		const again = await sandbox.execute(id);
 		expect(again.status).toBe('success');
@@ -139,18 +172,84 @@ describeWithReference('French seller: monthly clearing on its accredited platfor
 
 		const check = await openLedger({ kind: 'sqlite', path: ledgerPath });
 		try {
-			expect((await check.events({ invoiceNumber: 'EVC-2026-000001', type: 'LIFECYCLE_STATUS' })).map((e) => (e.payload as JsonObject).code)).toEqual([
+			expect((await check.events({ invoiceNumber: FRENCH_INVOICE, type: 'LIFECYCLE_STATUS' })).map((e) => (e.payload as JsonObject).code)).toEqual([
 				'200',
 				'202',
 				'203',
 				'205',
 				'212',
 			]);
-			const [status] = (await statusReport(check, '2026-12-05', { invoice: 'EVC-2026-000001' })).statuses;
+			const [status] = (await statusReport(check, '2026-12-05', { invoice: FRENCH_INVOICE })).statuses;
 			expect(status).toMatchObject({ status: 'paid', lifecycle: { code: '212', label: 'Encaissée', source: 'seller' } });
 		} finally {
 			await check.close();
 		}
 		expect(pa.invalidRequests).toEqual([]);
+	});
+});
+
+describeWithReference('French seller: the same workflow on a month of generated CDRs', () => {
+	const COUNT = 3000;
+	let gen: string;
+	let genPa: FakePa;
+	let run: N8nRun;
+	let runDataBytes: number;
+	let mailsBefore: number;
+
+	beforeAll(async () => {
+		gen = path.join(out, 'generated');
+		mkdirSync(path.join(gen, 'invoices'), { recursive: true });
+		const cdrFile = path.join(gen, 'cdrs.ndjson');
+		const tariffFile = path.join(gen, 'tariffs.json');
+		generate(COUNT, cdrFile, tariffFile);
+		// A platform of its own: the numbers of this month's ledger are those of the sample month's.
+		genPa = await new FakePa().start();
+		genPa.addDirectoryLine({ addressingIdentifier: BUYER_SIREN, siren: BUYER_SIREN, businessName: 'Mobilis France SAS' });
+		const paCredential = { id: 'evcPaGenerated01', name: 'French e-invoicing platform - generated month', type: 'evClearingFrenchPlatformApi' };
+		await sandbox.importCredentials([{ ...paCredential, data: { ...genPa.connection(), clientAuthentication: 'basic' } as JsonObject }]);
+		const workflow = pinned(MONTHLY, gen);
+		workflow.id = 'evcFrPlatGen0001';
+		const node = (name: string) => workflow.nodes.find((n) => n.name === name)!;
+		(node('Read CDRs').parameters as JsonObject).fileSelector = cdrFile;
+		(node('Read Tariffs').parameters as JsonObject).fileSelector = tariffFile;
+		node('Deposit on platform').credentials = { evClearingFrenchPlatformApi: { id: paCredential.id, name: paCredential.name } };
+		mailsBefore = sink.messages.length;
+		run = await sandbox.execute(await sandbox.importWorkflow(workflow));
+		runDataBytes = lastExecution(sandbox.userFolder).runDataBytes;
+	}, 10 * 60_000);
+
+	afterAll(async () => {
+		await genPa?.stop();
+	});
+
+	it('keeps the run data small and issues one invoice per eMSP, the French one deposited on the platform', () => {
+		expect(run.status).toBe('success');
+		const items = run.nodesRun.flatMap((node) => [0, 1, 2].flatMap((o) => run.items(node, o)));
+		expect(items.length).toBeLessThan(40);
+		// A few summaries and documents, whatever the month: far under the 10 MB of issue 12.3 (the 26-CDR month is ~60 KB).
+		expect(runDataBytes).toBeLessThan(300_000);
+		const [validated] = run.items('Validate CDR', 0);
+		expect(validated).toMatchObject({ read: COUNT });
+		const [priced] = run.items('Price CDR', 0);
+		const [invoicing] = run.items('Build Invoice', 2);
+		// generate.js: half the CDRs are the other CPO's (refused at Build Invoice); one in 50 (30 of each CPO) declares 5 %
+		// too much and goes to review; every other CDR of ours is billed.
+		expect(invoicing).toMatchObject({ read: (priced.counts as JsonObject).priced, failuresByCode: { SELLER_MISMATCH: COUNT / 2 - 30 }, documents: 4 });
+		expect(invoicing.cdrsInvoiced).toBe(COUNT / 2 - 30);
+		const documents = run.items('Build Invoice', 0);
+		expect(documents.map((d) => [d.number, (d.buyer as JsonObject).ocpiParty])).toEqual([
+			['EVC-2026-000001', 'BE*EMS'],
+			['EVC-2026-000002', 'DE*CHP'],
+			['EVC-2026-000003', 'FR*MOB'],
+			['EVC-2026-000004', 'NL*ROM'],
+		]);
+		expect(documents.reduce((n, d) => n + Number(d.cdrCount), 0)).toBe(invoicing.cdrsInvoiced);
+		expect(documents.every((d) => d.cdrIdsTruncated === true)).toBe(true);
+		expect(run.items('Deposit on platform', 0).map((i) => [i.number, (i.delivery as JsonObject).status])).toEqual([['EVC-2026-000003', 'sent']]);
+		expect(genPa.deposits.map((d) => d.trackingId)).toEqual(['EVC-2026-000003']);
+		expect(run.items('E-mail (cross-border)', 0).map((i) => i.number)).toEqual(['EVC-2026-000001', 'EVC-2026-000002', 'EVC-2026-000004']);
+		expect(sink.messages.length - mailsBefore).toBe(3);
+		expect(readdirSync(path.join(gen, 'invoices'))).toHaveLength(12);
+		expect(genPa.invalidRequests).toEqual([]);
 	});
 });
