@@ -17,7 +17,7 @@ const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
-const { generate } = require('./bench/generate');
+const { benchInput } = require('./bench/cdr-files');
 const { generateCamt } = require('./bench/generate-camt');
 
 const root = path.resolve(__dirname, '..');
@@ -35,9 +35,8 @@ const count = Number(values.cdrs ?? values.count);
 const only = values.only ? values.only.split(',') : null;
 const dir = path.join(root, '.cache', 'bench');
 fs.mkdirSync(dir, { recursive: true });
-// v2: one month, declared prices as the pricer finds them (older files are not reused).
-const cdrFile = path.join(dir, `cdrs-v2-${count}.ndjson`);
-const tariffFile = path.join(dir, 'tariffs.json');
+// One month, declared prices as the pricer finds them; files of an older generator are not reused (bench/cdr-files.js).
+const cdrFiles = () => benchInput(count, { dir, say: (m) => process.stdout.write(`${m}\n`) });
 
 // The runtime flags of the real CLI (its shebang), used for every measured process alike.
 const cliFlags = (fs.readFileSync(path.join(root, 'bin', 'ev-clearing.js'), 'utf8').split('\n')[0].match(/node (.*)$/) ?? [])[1]?.split(/\s+/) ?? [];
@@ -95,6 +94,7 @@ function n8nMonthlyRun() {
 			process.stdout.write(
 				`\nn8n monthly workflow (batch mode), ${count.toLocaleString('en-US')} CDRs: ${r.seconds.toFixed(1)} s | ${r.cdrsPerSecond.toLocaleString('en-US')} CDRs/s | ` +
 					`n8n peak ${r.n8nPeakRssMb} MB (process tree ${r.n8nTreePeakRssMb} MB) | run data ${r.runDataMb} MB | ${r.report.documents} documents, ${r.emails} e-mails\n` +
+					`  billed: ${r.billing.billed.toLocaleString('en-US')} CDRs (${(r.billing.matchShare * 100).toFixed(1)} % priced as declared; ${r.billing.deviating} deviating; refused at invoicing ${JSON.stringify(r.billing.refusedAtInvoicing)})\n` +
 					`  per node (s): ${Object.entries(r.nodeSeconds).filter(([, s]) => s >= 0.5).map(([n, s]) => `${n} ${s.toFixed(1)}`).join(', ')}\n`,
 			);
 			resolve(r);
@@ -139,10 +139,7 @@ function benchInvoicingConfig() {
 }
 
 async function cdrRuns(want) {
-	if (!fs.existsSync(cdrFile)) {
-		process.stdout.write(`Generating ${count.toLocaleString('en-US')} CDRs into ${path.relative(root, cdrFile)} ...\n`);
-		generate(count, cdrFile, tariffFile);
-	}
+	const { cdrFile, tariffFile } = cdrFiles();
 	const size = fs.statSync(cdrFile).size;
 	process.stdout.write(`Input: ${count.toLocaleString('en-US')} CDRs, ${(size / 1e6).toFixed(0)} MB NDJSON; node ${process.version} ${cliFlags.join(' ')}${pin.length ? ', pinned to one core' : ''}\n\n`);
 	const bare = await run('bare read+parse+stringify', 'bare-pass.js', [cdrFile]);
@@ -152,7 +149,7 @@ async function cdrRuns(want) {
 		results.validate = await run('ev-clearing validate', 'measured-cli.js', ['validate', '--now', '2027-01-01T00:00:00Z', cdrFile]);
 		process.stdout.write(line(results.validate, bare) + '\n');
 	}
-	const pricedFile = path.join(dir, `priced-${count}.ndjson`);
+	const pricedFile = path.join(dir, path.basename(cdrFile).replace(/^cdrs-/, 'priced-'));
 	if (want('price') || (want('invoice') && !fs.existsSync(pricedFile))) {
 		results.price = await run('ev-clearing price', 'measured-cli.js', ['price', '--tariffs', tariffFile, cdrFile], pricedFile);
 		process.stdout.write(line(results.price, bare) + '\n');

@@ -6,9 +6,11 @@
  * documents are e-mailed to a local SMTP sink.
  *
  * Usage: node scripts/bench/n8n-monthly.js <count> [--keep]    (npm run bench -- --only n8n --cdrs 100000)
- * generate.js declares prices the tariffs do not give for most CDRs: the run prices with a tolerance of 1,000,000 so
- * that every CDR takes the full path (priced, invoiced or refused, documented). The FR*EVC half is invoiced, the
- * DE*LDN half is refused by Build Invoice (another CPO): both outputs carry half the month.
+ * The CDRs are generate.js's month (shared with `npm run bench`, scripts/bench/cdr-files.js): each declares the price
+ * the tariffs give, except one in 50 declaring 5 % more, so the run prices with the workflow's own tolerance and the
+ * common path is measured: priced, invoiced per eMSP, e-mailed. The FR*EVC half is invoiced, the DE*LDN half is
+ * refused by Build Invoice (another CPO's CDRs); the run fails unless 90 % of the CDRs price as declared and every
+ * priced CDR of FR*EVC is billed.
  * Prints one JSON line of results on stdout; progress on stderr.
  */
 const { spawn } = require('node:child_process');
@@ -17,7 +19,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const demo = require('../demo');
-const { generate } = require('./generate');
+const { benchInput } = require('./cdr-files');
 
 const root = path.resolve(__dirname, '../..');
 const nodeBin = path.join(root, 'node_modules/.bin');
@@ -73,31 +75,50 @@ function runMeasured(command, args, options) {
 	});
 }
 
-/** Each node's execution time, read from the run data n8n stored (flatted JSON, n8n's own dependency). */
-function nodeTimes(userFolder, n8nDir, executionId) {
+/**
+ * From the run data n8n stored (flatted JSON, n8n's own dependency): each node's execution time, and the first summary
+ * item of a node's output (`summary('Price CDR', 0)`).
+ */
+function storedRun(userFolder, n8nDir, executionId) {
 	const { DatabaseSync } = require('node:sqlite');
 	const { parse } = require(path.join(n8nDir, 'node_modules/flatted'));
 	const db = new DatabaseSync(path.join(userFolder, '.n8n', 'database.sqlite'), { readOnly: true });
 	try {
 		const row = db.prepare('SELECT data FROM execution_data WHERE executionId = ?').get(executionId);
 		const runData = parse(row.data).resultData.runData;
-		return Object.fromEntries(Object.entries(runData).map(([node, runs]) => [node, Math.round(runs[0].executionTime) / 1000]));
+		return {
+			nodeSeconds: Object.fromEntries(Object.entries(runData).map(([node, runs]) => [node, Math.round(runs[0].executionTime) / 1000])),
+			summary: (node, output) => runData[node]?.[0]?.data?.main?.[output]?.[0]?.json ?? {},
+		};
 	} finally {
 		db.close();
 	}
+}
+
+/**
+ * How many CDRs took the common path: priced as they declare (`match`), then billed. Build Invoice refuses another
+ * CPO's CDRs (SELLER_MISMATCH); every other priced CDR it reads must be billed.
+ */
+function billing(stored, count) {
+	const priced = stored.summary('Price CDR', 0);
+	const invoicing = stored.summary('Build Invoice', 2);
+	const otherCpo = invoicing.failuresByCode?.SELLER_MISMATCH ?? 0;
+	return {
+		matchShare: Number(((priced.codes?.match ?? 0) / count).toFixed(4)),
+		priceCodes: priced.codes ?? {},
+		deviating: priced.counts?.deviating ?? 0,
+		unpriceable: priced.counts?.unpriceable ?? 0,
+		billed: invoicing.cdrsInvoiced ?? 0,
+		ownPriced: (invoicing.read ?? 0) - otherCpo,
+		refusedAtInvoicing: invoicing.failuresByCode ?? {},
+	};
 }
 
 async function main() {
 	const count = Number(process.argv[2]);
 	if (!Number.isInteger(count) || count <= 0) throw new Error('Usage: node scripts/bench/n8n-monthly.js <count of CDRs>');
 	const dir = path.join(root, '.cache', 'bench');
-	const cdrFile = path.join(dir, `cdrs-${count}.ndjson`);
-	const tariffFile = path.join(dir, 'tariffs.json');
-	fs.mkdirSync(dir, { recursive: true });
-	if (!fs.existsSync(cdrFile) || !fs.existsSync(tariffFile)) {
-		say(`generating ${count.toLocaleString('en-US')} CDRs into ${path.relative(root, cdrFile)}`);
-		generate(count, cdrFile, tariffFile);
-	}
+	const { cdrFile, tariffFile } = benchInput(count, { dir, say });
 	const env = { ...process.env, PATH: `${nodeBin}${path.delimiter}${process.env.PATH ?? ''}` };
 	const install = await demo.run('bash', [path.join(root, 'scripts/n8n/install.sh')], { env, echo: true });
 	if (install.code !== 0) throw new Error(`scripts/n8n/install.sh failed:\n${install.stderr.slice(-3000)}`);
@@ -128,8 +149,6 @@ async function main() {
 		fs.writeFileSync(credentials, JSON.stringify([{ ...demo.SMTP_CREDENTIAL, data: smtp }]));
 		if ((await n8n(['import:credentials', `--input=${credentials}`])).code !== 0) throw new Error('import:credentials failed');
 		const workflow = demo.demoWorkflow(out, { now: '2027-01-15T00:00:00Z', issueDate: '2027-01-15', asOf: '2027-01-15' }, { cdrFile, tariffFile });
-		const price = workflow.nodes.find((n) => n.name === 'Price CDR');
-		price.parameters.options = { ...price.parameters.options, tolerance: 1000000 };
 		const file = path.join(userFolder, 'workflow.json');
 		fs.writeFileSync(file, JSON.stringify(workflow));
 		if ((await n8n(['import:workflow', `--input=${file}`])).code !== 0) throw new Error('import:workflow failed');
@@ -142,6 +161,11 @@ async function main() {
 			throw new Error(`execution ${execution?.id}: ${execution?.status ?? 'not recorded'}\n${measured.stderr.slice(-3000)}`);
 		}
 		const report = demo.readRunSummary(out);
+		const stored = storedRun(userFolder, n8nDir, execution.id);
+		const billed = billing(stored, count);
+		if (billed.matchShare < 0.9 || billed.billed < billed.ownPriced) {
+			throw new Error(`the common path was not taken (most CDRs priced as declared, each of the CPO's billed): ${JSON.stringify(billed)}`);
+		}
 		const result = {
 			cdrs: count,
 			seconds: Number(measured.seconds.toFixed(1)),
@@ -150,7 +174,8 @@ async function main() {
 			n8nTreePeakRssMb: measured.peakTreeMb,
 			runDataMb: Number((execution.runDataBytes / 1e6).toFixed(3)),
 			stdoutMb: Number((fs.statSync(stdoutFile).size / 1e6).toFixed(3)),
-			nodeSeconds: nodeTimes(userFolder, n8nDir, execution.id),
+			nodeSeconds: stored.nodeSeconds,
+			billing: billed,
 			report: { cdrs: report.cdrs && { received: report.cdrs.received, valid: report.cdrs.valid, rejected: report.cdrs.rejected, priced: report.cdrs.priced }, documents: report.invoices.documentCount },
 			emails: sink.messages.length,
 		};
