@@ -28,6 +28,8 @@ const out = path.resolve(process.env.EV_CLEARING_OUT || path.join(repo, 'out'));
 const nodeBin = path.join(repo, 'node_modules/.bin');
 const WORKFLOW = path.join(repo, 'workflows/monthly-clearing.json');
 const SMTP_CREDENTIAL = { id: 'evcSmtpSample001', name: 'SMTP (EV Clearing) - your relay', type: 'evClearingSmtp' };
+/** The credentials the sample workflows name that need no secret (the ledger: a SQLite file in the output folder). */
+const SAMPLE_CREDENTIALS = path.join(repo, 'scripts/n8n/sample-credentials.json');
 
 /** The sample CDRs are from October 2026: the run is pinned to early November so that it is the same every day. */
 const DEMO_DATES = { now: '2026-11-01T00:00:00Z', issueDate: '2026-11-02', asOf: '2026-11-02' };
@@ -102,6 +104,11 @@ function demoWorkflow(outDir, dates = DEMO_DATES, input = undefined) {
 		byName('Read Tariffs').parameters.fileSelector = input.tariffFile;
 	}
 	return workflow;
+}
+
+/** The sample credentials (scripts/n8n/sample-credentials.json) for `n8n import:credentials`, the ledger in `outDir`. */
+function sampleCredentials(outDir) {
+	return fill(JSON.parse(fs.readFileSync(SAMPLE_CREDENTIALS, 'utf8')), { __SAMPLES__: path.join(repo, 'samples'), __REPO__: repo, __OUT__: outDir });
 }
 
 /** A local SMTP sink: accepts everything without TLS or login and keeps each message as .eml in `dir`. */
@@ -286,8 +293,8 @@ async function main() {
 		// import:credentials encrypts a plain `data` object with the instance's key (n8n 2.41.1).
 		const credentials = path.join(userFolder, 'credentials.json');
 		const smtp = { host: '127.0.0.1', port: sink.port, secure: false, user: '', password: '', rejectUnauthorized: true };
-		fs.writeFileSync(credentials, JSON.stringify([{ ...SMTP_CREDENTIAL, data: smtp }]));
-		say('importing the SMTP credential and the monthly clearing workflow');
+		fs.writeFileSync(credentials, JSON.stringify([{ ...SMTP_CREDENTIAL, data: smtp }, ...sampleCredentials(out)]));
+		say('importing the SMTP and ledger credentials and the monthly clearing workflow');
 		const credImport = await n8n(['import:credentials', `--input=${credentials}`]);
 		if (credImport.code !== 0) throw failed('n8n import:credentials', credImport);
 		const workflow = demoWorkflow(out, generated?.dates ?? DEMO_DATES, generated);
@@ -314,7 +321,7 @@ async function main() {
 	}
 }
 
-module.exports = { demoWorkflow, prepareOutput, lastExecution, readRunSummary, startSmtpSink, freePort, run, DEMO_DATES, SMTP_CREDENTIAL };
+module.exports = { demoWorkflow, sampleCredentials, prepareOutput, lastExecution, readRunSummary, startSmtpSink, freePort, run, DEMO_DATES, SMTP_CREDENTIAL };
 
 if (require.main === module) {
 	main().catch((error) => {

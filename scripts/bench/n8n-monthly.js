@@ -146,7 +146,7 @@ async function main() {
 		const n8n = (args) => demo.run(path.join(nodeBin, 'node'), [n8nBin, ...args], { env: n8nEnv, cwd: userFolder });
 		const credentials = path.join(userFolder, 'credentials.json');
 		const smtp = { host: '127.0.0.1', port: sink.port, secure: false, user: '', password: '', rejectUnauthorized: true };
-		fs.writeFileSync(credentials, JSON.stringify([{ ...demo.SMTP_CREDENTIAL, data: smtp }]));
+		fs.writeFileSync(credentials, JSON.stringify([{ ...demo.SMTP_CREDENTIAL, data: smtp }, ...demo.sampleCredentials(out)]));
 		if ((await n8n(['import:credentials', `--input=${credentials}`])).code !== 0) throw new Error('import:credentials failed');
 		const workflow = demo.demoWorkflow(out, { now: '2027-01-15T00:00:00Z', issueDate: '2027-01-15', asOf: '2027-01-15' }, { cdrFile, tariffFile });
 		const file = path.join(userFolder, 'workflow.json');

@@ -22,10 +22,20 @@ export N8N_RESTRICT_FILE_ACCESS_TO=${N8N_RESTRICT_FILE_ACCESS_TO:-$repo/samples;
 EV_CLEARING_N8N_DIR="$n8n_dir" bash "$here/link-package.sh" "$N8N_USER_FOLDER" >/dev/null
 
 shopt -s nullglob
+staged=$(mktemp -d "${TMPDIR:-/tmp}/ev-clearing-workflows.XXXXXX")
+trap 'rm -rf "$staged"' EXIT
+# The sample workflows name the ledger credential "EV Clearing Ledger - your ledger": created once (a SQLite file in the
+# output folder), then left as the user edits it (a PostgreSQL URL, another file).
+marker="$N8N_USER_FOLDER/.ev-clearing-sample-credentials"
+if [ ! -e "$marker" ]; then
+	fill_workflows "$staged" "$here/sample-credentials.json"
+	say "creating the credential \"EV Clearing Ledger - your ledger\" ($out/ledger.sqlite)"
+	"${n8n[@]}" import:credentials --input="$staged/sample-credentials.json" >"$staged/credentials.log" 2>&1 ||
+		{ tail -40 "$staged/credentials.log" >&2; say 'n8n import:credentials failed'; exit 1; }
+	touch "$marker"
+fi
 workflows=("$repo"/workflows/*.json)
 if [ ${#workflows[@]} -gt 0 ]; then
-	staged=$(mktemp -d "${TMPDIR:-/tmp}/ev-clearing-workflows.XXXXXX")
-	trap 'rm -rf "$staged"' EXIT
 	mkdir "$staged/workflows"
 	fill_workflows "$staged/workflows" "${workflows[@]}"
 	say "importing ${#workflows[@]} sample workflow(s) from workflows/"

@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { openLedger } from '../../lib/ledger';
 import { clearMonth } from '../console/fixtures';
 import type { JsonObject, N8nServer } from './n8n';
-import { N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
+import { N8nSandbox, REPO_ROOT, loadWorkflow, sampleCredentials } from './n8n';
 
 const WORKFLOW = path.join(REPO_ROOT, 'workflows/clearing-console.json');
 const INSTALL_TIMEOUT = 30 * 60_000;
@@ -35,7 +35,7 @@ beforeAll(async () => {
 	await clearMonth(ledger);
 	await ledger.close();
 	sandbox = await N8nSandbox.create({ fileAccess: [path.join(REPO_ROOT, 'samples'), out] });
-	await sandbox.importCredentials([{ id: 'evcConsoleUsers1', name: 'Clearing Console users', type: 'httpBasicAuth', data: { user: USER, password: PASSWORD } }]);
+	await sandbox.importCredentials([...sampleCredentials(out), { id: 'evcConsoleUsers1', name: 'Clearing Console users', type: 'httpBasicAuth', data: { user: USER, password: PASSWORD } }]);
 	const workflow = loadWorkflow(WORKFLOW, { __OUT__: out });
 	(workflow.nodes.find((n) => n.name === 'Clearing Console')!.parameters as JsonObject).admins = USER;
 	await sandbox.publishWorkflow(await sandbox.importWorkflow(workflow));

@@ -13,7 +13,7 @@ import { issueDemoInvoices } from './demo-ledger';
 import { attachments, header, startMailSink } from './mail-sink';
 import type { MailSink } from './mail-sink';
 import type { JsonObject, N8nServer } from './n8n';
-import { N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
+import { N8nSandbox, REPO_ROOT, loadWorkflow, sampleCredentials } from './n8n';
 
 const WORKFLOW = path.join(REPO_ROOT, 'workflows/dispute-handling.json');
 const INSTALL_TIMEOUT = 30 * 60_000;
@@ -31,6 +31,7 @@ beforeAll(async () => {
 	sink = await startMailSink();
 	sandbox = await N8nSandbox.create({ fileAccess: [path.join(REPO_ROOT, 'samples'), out] });
 	await sandbox.importCredentials([
+		...sampleCredentials(out),
 		{ id: 'evcDisputeToken1', name: 'Dispute token (incoming)', type: 'httpHeaderAuth', data: { name: 'Authorization', value: TOKEN } },
 		{
 			id: 'evcSmtpSample001',

@@ -2,7 +2,8 @@
  * The editor as the ops team meets it (issue 17): a real n8n 2.41.1 started with this package, its editor opened in
  * Debian's chromium (playwright-core). The sample workflows are imported; Send Factur-X's panel shows the Channel
  * parameter; a small tour workflow with every node of the package is executed in the editor, and the Factur-X PDF
- * Build Invoice made is opened in n8n's binary preview. Each node's panel is photographed into docs/images/panel-*.png.
+ * Build Invoice made is opened in n8n's binary preview. Each node's panel is photographed into docs/images/panel-*.png,
+ * the two monthly workflows' canvases into docs/images/*-workflow.png (the README's pictures).
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 import type { JsonObject, N8nServer, N8nWorkflow } from './n8n';
-import { N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
+import { N8nSandbox, REPO_ROOT, loadWorkflow, sampleCredentials } from './n8n';
 
 const CHROMIUM = '/usr/bin/chromium';
 const INSTALL_TIMEOUT = 30 * 60_000;
@@ -126,7 +127,13 @@ beforeAll(async () => {
 	mkdirSync(IMAGES, { recursive: true });
 	sandbox = await N8nSandbox.create({ fileAccess: [path.join(REPO_ROOT, 'samples'), out] });
 	const ledgerCredential = { id: 'evcLedgerTour001', name: 'EV Clearing Ledger - this n8n' };
-	await sandbox.importCredentials([{ ...ledgerCredential, type: 'evClearingLedgerApi', data: { kind: 'sqlite', path: path.join(out, 'ledger.sqlite') } }]);
+	// The sample workflows' credentials as an ops team creates them (placeholders: nothing is sent), so that their
+	// canvases show no missing credential.
+	await sandbox.importCredentials([
+		{ ...ledgerCredential, type: 'evClearingLedgerApi', data: { kind: 'sqlite', path: path.join(out, 'ledger.sqlite') } },
+		...sampleCredentials(out),
+		{ id: 'evcSmtpSample001', name: 'SMTP (EV Clearing) - your relay', type: 'evClearingSmtp', data: { host: 'smtp.example', port: 587, secure: false, user: 'billing', password: 'placeholder', rejectUnauthorized: true } },
+	]);
 	for (const file of readdirSync(path.join(REPO_ROOT, 'workflows')).filter((f) => f.endsWith('.json'))) {
 		sampleIds[file.replace(/\.json$/, '')] = await sandbox.importWorkflow(loadWorkflow(path.join(REPO_ROOT, 'workflows', file), { __OUT__: out }));
 	}
@@ -223,4 +230,23 @@ describe('the n8n editor with the EV clearing package', () => {
 		}
 		expect(shots.every((file) => existsSync(file))).toBe(true);
 	}, 240_000);
+
+	it('photographs the canvases of the monthly workflows, every node of each on the picture', async () => {
+		for (const [workflow, image] of [
+			['monthly-clearing', 'monthly-workflow.png'],
+			['french-platform-monthly-clearing', 'french-platform-workflow.png'],
+		]) {
+			await openWorkflow(sampleIds[workflow]);
+			const fit = page.locator('[data-test-id="zoom-to-fit"]');
+			if ((await fit.count()) > 0) await fit.first().click();
+			const nodes = loadWorkflow(path.join(REPO_ROOT, 'workflows', `${workflow}.json`)).nodes.map((n) => String(n.name));
+			for (const name of nodes) await canvasNode(name).waitFor({ timeout: 15_000 });
+			// the canvas shows what the file holds: nothing more (no node left over from an older version)
+			expect(await page.locator('[data-test-id="canvas-node"]').count()).toBe(nodes.length);
+			await page.mouse.move(0, 0);
+			await page.waitForTimeout(500);
+			await page.screenshot({ path: path.join(IMAGES, image) });
+		}
+	}, 180_000);
 });
+

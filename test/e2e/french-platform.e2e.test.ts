@@ -14,7 +14,7 @@ import { FakePa, HAVE_FR_REFORM } from '../helpers/fake-pa';
 import { startMailSink } from './mail-sink';
 import type { MailSink } from './mail-sink';
 import type { JsonObject, N8nRun } from './n8n';
-import { N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
+import { N8nSandbox, REPO_ROOT, loadWorkflow, sampleCredentials } from './n8n';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { generate } = require('../../scripts/bench/generate') as { generate: (count: number, cdrFile: string, tariffFile: string) => void };
@@ -60,6 +60,7 @@ beforeAll(async () => {
 	sink = await startMailSink();
 	sandbox = await N8nSandbox.create({ fileAccess: [path.join(REPO_ROOT, 'samples'), out] });
 	await sandbox.importCredentials([
+		...sampleCredentials(out),
 		{ id: 'evcSmtpSample001', name: 'SMTP (EV Clearing) - your relay', type: 'evClearingSmtp', data: { host: '127.0.0.1', port: sink.port, secure: false, user: '', password: '', rejectUnauthorized: true } },
 		{ id: 'evcPaSample00001', name: 'French e-invoicing platform - your PA', type: 'evClearingFrenchPlatformApi', data: { ...pa.connection(), clientAuthentication: 'basic' } as JsonObject },
 	]);
@@ -202,17 +203,28 @@ describeWithReference('French seller: the same workflow on a month of generated 
 		const cdrFile = path.join(gen, 'cdrs.ndjson');
 		const tariffFile = path.join(gen, 'tariffs.json');
 		generate(COUNT, cdrFile, tariffFile);
-		// A platform of its own: the numbers of this month's ledger are those of the sample month's.
+		// A ledger and a platform of its own: the numbers of this month are those of the sample month.
 		genPa = await new FakePa().start();
 		genPa.addDirectoryLine({ addressingIdentifier: BUYER_SIREN, siren: BUYER_SIREN, businessName: 'Mobilis France SAS' });
 		const paCredential = { id: 'evcPaGenerated01', name: 'French e-invoicing platform - generated month', type: 'evClearingFrenchPlatformApi' };
-		await sandbox.importCredentials([{ ...paCredential, data: { ...genPa.connection(), clientAuthentication: 'basic' } as JsonObject }]);
+		const ledgerCredential = { id: 'evcLedgerGen0001', name: 'EV Clearing Ledger - generated month', type: 'evClearingLedgerApi' };
+		await sandbox.importCredentials([
+			{ ...paCredential, data: { ...genPa.connection(), clientAuthentication: 'basic' } as JsonObject },
+			{ ...ledgerCredential, data: { kind: 'sqlite', path: path.join(gen, 'ledger.sqlite') } },
+		]);
 		const workflow = pinned(MONTHLY, gen);
 		workflow.id = 'evcFrPlatGen0001';
 		const node = (name: string) => workflow.nodes.find((n) => n.name === name)!;
 		(node('Read CDRs').parameters as JsonObject).fileSelector = cdrFile;
 		(node('Read Tariffs').parameters as JsonObject).fileSelector = tariffFile;
-		node('Deposit on platform').credentials = { evClearingFrenchPlatformApi: { id: paCredential.id, name: paCredential.name } };
+		node('Deposit on platform').credentials = {
+			...(node('Deposit on platform').credentials as JsonObject),
+			evClearingFrenchPlatformApi: { id: paCredential.id, name: paCredential.name },
+		};
+		for (const n of workflow.nodes) {
+			const credentials = n.credentials as JsonObject | undefined;
+			if (credentials?.evClearingLedgerApi) credentials.evClearingLedgerApi = { id: ledgerCredential.id, name: ledgerCredential.name };
+		}
 		mailsBefore = sink.messages.length;
 		run = await sandbox.execute(await sandbox.importWorkflow(workflow));
 		runDataBytes = lastExecution(sandbox.userFolder).runDataBytes;

@@ -19,7 +19,7 @@ import { fatalFindings, validateEInvoices } from '../helpers/einvoice-validator'
 import { attachments, header, startMailSink } from './mail-sink';
 import type { MailSink } from './mail-sink';
 import type { JsonObject, N8nRun } from './n8n';
-import { N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
+import { N8nSandbox, REPO_ROOT, loadWorkflow, sampleCredentials } from './n8n';
 
 const WORKFLOW = path.join(REPO_ROOT, 'workflows/monthly-clearing.json');
 const INSTALL_TIMEOUT = 30 * 60_000;
@@ -61,6 +61,7 @@ beforeAll(async () => {
 	sink = await startMailSink();
 	sandbox = await N8nSandbox.create({ fileAccess: [path.join(REPO_ROOT, 'samples'), out] });
 	await sandbox.importCredentials([
+		...sampleCredentials(out),
 		{ ...SMTP, data: { host: '127.0.0.1', port: sink.port, secure: false, user: '', password: '', rejectUnauthorized: true } },
 	]);
 	workflowId = await sandbox.importWorkflow(pinnedWorkflow(out));

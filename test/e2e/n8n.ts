@@ -38,16 +38,33 @@ interface CommandResult {
  * folder, `__REPO__` the repository; `vars` adds or overrides (`{ __OUT__: dir }`).
  */
 export function loadWorkflow(file: string, vars: Record<string, string> = {}): N8nWorkflow {
+	return fillPlaceholders(JSON.parse(readFileSync(file, 'utf8')), vars) as N8nWorkflow;
+}
+
+function fillPlaceholders(value: unknown, vars: Record<string, string>): unknown {
 	const all: Record<string, string> = { __SAMPLES__: path.join(REPO_ROOT, 'samples'), __REPO__: REPO_ROOT, ...vars };
-	const fill = (value: unknown): unknown => {
-		if (typeof value === 'string') return Object.entries(all).reduce((s, [key, v]) => s.split(key).join(v), value);
-		if (Array.isArray(value)) return value.map(fill);
-		if (typeof value === 'object' && value !== null) {
-			return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, fill(v)]));
-		}
-		return value;
+	const fill = (v: unknown): unknown => {
+		if (typeof v === 'string') return Object.entries(all).reduce((s, [key, x]) => s.split(key).join(x), v);
+		if (Array.isArray(v)) return v.map(fill);
+		if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([key, x]) => [key, fill(x)]));
+		return v;
 	};
-	return fill(JSON.parse(readFileSync(file, 'utf8'))) as N8nWorkflow;
+	return fill(value);
+}
+
+export interface CredentialImport {
+	id: string;
+	name: string;
+	type: string;
+	data: JsonObject;
+}
+
+/**
+ * The credentials the sample workflows name that need no secret (scripts/n8n/sample-credentials.json, as `npm run demo`
+ * and `npm start` create them): the ledger "EV Clearing Ledger - your ledger", a SQLite file `<out>/ledger.sqlite`.
+ */
+export function sampleCredentials(out: string): CredentialImport[] {
+	return fillPlaceholders(JSON.parse(readFileSync(path.join(SCRIPTS, 'sample-credentials.json'), 'utf8')), { __OUT__: out }) as CredentialImport[];
 }
 
 /** Runs a command to its end; rejects only when it cannot start or exceeds the timeout. */
@@ -356,7 +373,7 @@ export class N8nSandbox {
 	 * Imports credentials (`n8n import:credentials`): n8n 2.41.1 encrypts a plain `data` object with the instance's key,
 	 * so a workflow naming `{ <type>: { id, name } }` finds them. Ids are 16 letters or digits.
 	 */
-	async importCredentials(credentials: Array<{ id: string; name: string; type: string; data: JsonObject }>): Promise<void> {
+	async importCredentials(credentials: CredentialImport[]): Promise<void> {
 		const dir = path.join(this.userFolder, 'credentials');
 		mkdirSync(dir, { recursive: true });
 		const file = path.join(dir, `credentials-${++workflowCounter}.json`);

@@ -14,7 +14,7 @@ import { openLedger } from '../../lib/ledger';
 import type { Cdr } from '../../lib/ocpi/types';
 import { fatalFindings, validateEInvoices } from '../helpers/einvoice-validator';
 import type { JsonObject, N8nServer } from './n8n';
-import { N8nRun, N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
+import { N8nRun, N8nSandbox, REPO_ROOT, loadWorkflow, sampleCredentials } from './n8n';
 import { startFakeOdoo } from './odoo-fake';
 import type { FakeOdoo } from './odoo-fake';
 
@@ -36,6 +36,7 @@ beforeAll(async () => {
 	odoo = await startFakeOdoo({ partners: [{ name: 'Mobilis France SAS', vat: 'FR94901543215', is_company: true }] });
 	sandbox = await N8nSandbox.create({ fileAccess: [path.join(REPO_ROOT, 'samples'), out] });
 	await sandbox.importCredentials([
+		...sampleCredentials(out),
 		{ id: 'evcOcpiTokenIn01', name: 'OCPI token (incoming)', type: 'httpHeaderAuth', data: { name: 'Authorization', value: TOKEN } },
 		{
 			id: 'evcOdooSample001',

@@ -13,7 +13,7 @@ import { issueDemoInvoices } from './demo-ledger';
 import { header, startMailSink } from './mail-sink';
 import type { MailSink } from './mail-sink';
 import type { JsonObject, N8nRun } from './n8n';
-import { N8nSandbox, REPO_ROOT, loadWorkflow } from './n8n';
+import { N8nSandbox, REPO_ROOT, loadWorkflow, sampleCredentials } from './n8n';
 
 const WORKFLOW = path.join(REPO_ROOT, 'workflows/payment-reconciliation.json');
 const INSTALL_TIMEOUT = 30 * 60_000;
@@ -38,6 +38,7 @@ beforeAll(async () => {
 	sink = await startMailSink();
 	sandbox = await N8nSandbox.create({ fileAccess: [path.join(REPO_ROOT, 'samples'), out] });
 	await sandbox.importCredentials([
+		...sampleCredentials(out),
 		{
 			id: 'evcSmtpN8nSmp001',
 			name: 'SMTP account - your relay',
