@@ -238,7 +238,7 @@ describeWithReference('French seller: the same workflow on a month of generated 
 		expect(run.status).toBe('success');
 		const items = run.nodesRun.flatMap((node) => [0, 1, 2].flatMap((o) => run.items(node, o)));
 		expect(items.length).toBeLessThan(40);
-		// A few summaries and documents, whatever the month: far under the 10 MB of issue 12.3 (the 26-CDR month is ~60 KB).
+		// A few summaries and documents, whatever the month: far under the 10 MB per execution of issue 12.3.
 		expect(runDataBytes).toBeLessThan(300_000);
 		const [validated] = run.items('Validate CDR', 0);
 		expect(validated).toMatchObject({ read: COUNT });
