@@ -29,6 +29,10 @@ staged="$N8N_USER_FOLDER/workflows/$(basename "$workflow")"
 id=$(node -e "const w = require(process.argv[1]); if (!w.id) process.exit(1); console.log(w.id)" "$staged") ||
 	{ say "$workflow has no \"id\": give it one (16 letters or digits) so that it can be executed by id."; exit 2; }
 
+# The sample credentials that need no secret (the ledger "EV Clearing Ledger - your ledger": <out>/ledger.sqlite).
+fill_workflows "$N8N_USER_FOLDER" "$here/sample-credentials.json"
+"${n8n[@]}" import:credentials --input="$N8N_USER_FOLDER/sample-credentials.json" >"$N8N_USER_FOLDER/credentials.log" 2>&1 ||
+	{ tail -40 "$N8N_USER_FOLDER/credentials.log" >&2; say 'n8n import:credentials failed'; exit 1; }
 say "importing $(basename "$workflow") (id $id)"
 "${n8n[@]}" import:workflow --input="$staged" >"$N8N_USER_FOLDER/import.log" 2>&1 ||
 	{ tail -40 "$N8N_USER_FOLDER/import.log" >&2; say "n8n import:workflow failed for $workflow"; exit 1; }
