@@ -11,7 +11,9 @@
  *    invoiced by the same run); each document's rows are streamed once to fold its aggregated lines and write its CSV,
  *    then it takes the one issuing path (issue-document.ts): numbered and recorded with its CDR links in one ledger
  *    transaction (INSERT … SELECT from the journal), rendered, handed to onRendered, marked rendered. Its rows then
- *    leave the journal. Credit CDRs of one eMSP and period make one credit note per invoice their originals are on.
+ *    leave the journal. Credit CDRs of one eMSP, period and currency make one credit note, referencing (BT-25) every
+ *    invoice their originals are on and allocating to each the amount of the credit CDRs whose original it billed
+ *    (credit-allocation.ts); the ledger checks each allocation against what remains creditable on its invoice.
  *
  * A killed run: what was issued is in the ledger; a re-run (the same runId resumes the journal, a new one re-stages)
  * reports those CDRs as already_invoiced and issues the rest. Journals of runs killed and never resumed are dropped
@@ -22,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import type { SupportingAttachment } from '../einvoice';
 import { currencyProfileProblem } from '../einvoice';
 import { cdrLineParts, LineAggregator } from '../invoice/aggregated-lines';
+import { CreditAllocator } from '../invoice/credit-allocation';
 import type { CdrLineParts } from '../invoice/aggregated-lines';
 import { admitPriced, draftDocument, draftInvoice, languageOf } from '../invoice/build';
 import type { DocumentFrame, InvoicePlan } from '../invoice/build';
@@ -294,7 +297,7 @@ class StagedIssuer {
 			await this.failAll(document, credited, 'PARTNER_UNKNOWN', `No partner for eMSP ${key.countryCode}*${key.partyId}: add it to the partner table.`);
 			return 0;
 		}
-		if (credited && document.correctsNumber === null) {
+		if (credited && document.corrects === null) {
 			await this.failAll(
 				document,
 				credited,
@@ -318,9 +321,9 @@ class StagedIssuer {
 			return 0;
 		}
 		const frame: DocumentFrame = { kind: key.kind, partner, currency: key.currency, period: { start: key.start, end: key.end } };
-		const corrects = document.correctsNumber
-			? { number: document.correctsNumber, issueDate: (await this.ledger.getInvoice(document.correctsNumber))?.issueDate }
-			: undefined;
+		const corrects: Array<{ number: string; issueDate?: string }> = [];
+		for (const number of credited ? (document.corrects ?? []) : []) corrects.push({ number, issueDate: (await this.ledger.getInvoice(number))?.issueDate });
+		const allocator = new CreditAllocator();
 
 		// One pass over the rows: the lines (or the members, for per-CDR lines), the CSV, the first ids.
 		const aggregator = new LineAggregator(this.config.invoicing.lineGrouping);
@@ -329,6 +332,7 @@ class StagedIssuer {
 		const ids: string[] = [];
 		await this.ledger.forEachStaged(this.runId, document, credited, (row) => {
 			const data = JSON.parse(row.data) as JournalData;
+			if (row.corrects !== undefined) allocator.add(row.corrects, data.parts);
 			if (ids.length < STREAM_CDR_IDS_CAP) ids.push(row.ref.id);
 			if (this.perCdrLines) members.push(parsePricedCdrJson(data.priced!));
 			else {
@@ -345,7 +349,7 @@ class StagedIssuer {
 			delivery = aggregator.delivery(partner.address);
 		}
 		const draft = (number: string): InvoiceDraft => {
-			const ctx = { number, issueDate: this.issueDate, paymentReference: createCreditorReference(number), corrects };
+			const ctx = { number, issueDate: this.issueDate, paymentReference: createCreditorReference(number), ...(credited ? { corrects } : {}) };
 			if (this.perCdrLines) {
 				const plan = {
 					...frame,
@@ -384,7 +388,7 @@ class StagedIssuer {
 			buyer,
 			currency: key.currency,
 			cdrs: [],
-			staged: { runId: this.runId, docKey: document.docKey, correctsNumber: document.correctsNumber, count: document.count },
+			staged: { runId: this.runId, docKey: document.docKey, count: document.count },
 			formatNumber: this.formatNumber,
 			paymentReferenceFor: (number: string) => createCreditorReference(number),
 		};
@@ -392,7 +396,7 @@ class StagedIssuer {
 		try {
 			result = await issueDocument(
 				this.ledger,
-				credited ? { ...common, typeCode: '381', correctsInvoiceNumber: document.correctsNumber! } : { ...common, typeCode: '380' },
+				credited ? { ...common, typeCode: '381', allocations: (total) => allocator.allocate(total, key.currency) } : { ...common, typeCode: '380' },
 				build,
 				{ ...renderingFor(buyer, this.config, this.options), attachments },
 				{ onRendered: async (invoice, files) => this.options.onRendered?.(documentOf(invoice, files)) },

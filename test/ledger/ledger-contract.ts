@@ -256,7 +256,7 @@ export function describeLedgerContract(harness: StoreHarness): void {
 			expect(rows).toEqual(['J-1', 'J-2', 'J-3']);
 		});
 
-		it('issues a document from its staged rows (links by INSERT … SELECT), and a credit note per corrected invoice', async () => {
+		it('issues a document from its staged rows (links by INSERT … SELECT), and one credit note for the invoiced originals', async () => {
 			await ledger.stageCdrs('run-2', 'a', [staged('S-1', '1|X', 1), staged('S-2', '1|X', 2), staged('S-3', '1|Y', 3)]);
 			expect(await ledger.stagedDocumentKeys('run-2', null, 10)).toEqual(['1|X', '1|Y']);
 			expect(await ledger.stagedDocumentKeys('run-2', '1|X', 10)).toEqual(['1|Y']);
@@ -266,13 +266,10 @@ export function describeLedgerContract(harness: StoreHarness): void {
 			await ledger.stageCdrs('run-2', 'a', credit);
 			const documents = await ledger.stagedDocuments('run-2', '2|X');
 			expect(documents).toEqual([
-				{ docKey: '2|X', correctsNumber: number, count: 1 },
-				{ docKey: '2|X', correctsNumber: null, count: 1 },
+				{ docKey: '2|X', corrects: [number], count: 1 },
+				{ docKey: '2|X', corrects: null, count: 1 },
 			]);
-			const cn = await issued(
-				ledger,
-				creditNote(number, { staged: { runId: 'run-2', docKey: '2|X', correctsNumber: number, count: 1 } }),
-			);
+			const cn = await issued(ledger, creditNote(number, { staged: { runId: 'run-2', docKey: '2|X', count: 1 } }));
 			expect((await ledger.getInvoice(cn))!.cdrs.map((c) => c.id)).toEqual(['S-1-C']);
 			// Staged again by another run: the document reports them already invoiced and uses no number.
 			await ledger.stageCdrs('run-3', 'b', [staged('S-1', '1|X', 1)]);
