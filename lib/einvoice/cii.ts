@@ -212,7 +212,7 @@ function headerDelivery(w: XmlWriter, invoice: Invoice): void {
 	});
 }
 
-function headerSettlement(w: XmlWriter, invoice: Invoice, profile: CiiProfile, d16b: boolean): void {
+function headerSettlement(w: XmlWriter, invoice: Invoice, d16b: boolean): void {
 	w.group('ram:ApplicableHeaderTradeSettlement', NONE, () => {
 		const payment = invoice.payment;
 		w.leaf('ram:PaymentReference', payment?.remittanceInformation);
@@ -305,7 +305,7 @@ export function renderCii(invoice: Invoice, options: CiiOptions = {}): string {
 			for (const line of invoice.lines) lineItem(w, line, exemptions, invoice.currency);
 			headerAgreement(w, invoice, options.attachments);
 			headerDelivery(w, invoice);
-			headerSettlement(w, invoice, profile, guideline === SPECIFICATION_IDS.xrechnung);
+			headerSettlement(w, invoice, guideline === SPECIFICATION_IDS.xrechnung);
 		});
 	});
 	return w.toString();

@@ -105,11 +105,13 @@ export async function stagedDocumentKeys(driver: SqlDriver, runId: string, after
 export async function stagedDocuments(driver: SqlDriver, runId: string, docKey: string): Promise<StagedDocument[]> {
 	const rows = await driver.read((db) =>
 		db.all(
-			'SELECT ic.invoice_number AS corrects, COUNT(*) AS n FROM staged_cdrs s LEFT JOIN invoice_cdrs ic ON ic.cdr_key = s.credited_key ' +
+			'SELECT ic.invoice_number AS corrects, COUNT(*) AS n, COUNT(s.credited_key) AS credits FROM staged_cdrs s LEFT JOIN invoice_cdrs ic ON ic.cdr_key = s.credited_key ' +
 				'WHERE s.run_id = ? AND s.doc_key = ? GROUP BY ic.invoice_number ORDER BY ic.invoice_number',
 			[runId, docKey],
 		),
 	);
+	// Rows of an invoice have no credited key (a key holds one kind of document).
+	if (rows.length === 1 && Number(rows[0].credits) === 0) return [{ docKey, corrects: [], count: Number(rows[0].n) }];
 	const invoiced = rows.filter((r) => r.corrects !== null);
 	const uninvoiced = rows.find((r) => r.corrects === null);
 	const documents: StagedDocument[] = [];
