@@ -19,6 +19,7 @@ import { createPricer, pricedCdrToJson } from '../../lib/pricing';
 import type { PricedCdr } from '../../lib/pricing';
 import { fatalFindings, validateEInvoices, withValidator } from '../helpers/einvoice-validator';
 import { frenchFatalIds, frenchRulesAvailable, frenchRulesChecker } from '../helpers/french-rules';
+import { creditOf, CREDITED, monthlyConfig, monthlyCreditScenario, pricedJson, streamRun } from '../helpers/monthly-credit';
 
 const samples = path.resolve(__dirname, '../../samples');
 const load = (file: string) => JSON.parse(readFileSync(path.join(samples, file), 'utf8'));
@@ -272,39 +273,22 @@ describe('issueStream: a killed run resumes without re-billing', () => {
 });
 
 describe('issueStream: one monthly credit note for every invoice its credit CDRs correct (issue 13.6)', () => {
-	// Three runs of October bill MOB's October CDRs on three invoices (late CDRs: one run per batch); a fourth run
-	// brings a credit CDR for one CDR of each invoice.
-	const mob = french.filter((c) => !c.credit && (c.cdr_token as { party_id: string }).party_id === 'MOB');
-	const batches = [[mob[0], mob[1]], [mob[2]], [mob[3], mob[4]]];
-	const creditOf = (c: Record<string, unknown>) => {
-		const cost = c.total_cost as { excl_vat: number; incl_vat: number };
-		return { ...c, id: `${String(c.id)}-C`, credit: true, credit_reference_id: c.id, total_cost: { excl_vat: -cost.excl_vat, incl_vat: -cost.incl_vat } };
-	};
-	const credited = [batches[0][1], batches[1][0], batches[2][0]];
-
-	async function scenario(ledger: Ledger) {
-		const invoices: IssuedDocument[] = [];
-		for (const batch of batches) invoices.push(...(await run(ledger, priceAll(batch).map(pricedCdrToJson))).documents);
-		const credit = await run(ledger, priceAll(credited.map(creditOf)).map(pricedCdrToJson));
-		return { invoices, credit };
-	}
-
 	it('issues ONE credit note with three BT-25 references, its allocations in the ledger to the cent, each invoice\'s status reduced by exactly its allocation', async () => {
 		const ledger = await freshLedger();
-		const { invoices, credit } = await scenario(ledger);
+		const { invoices, credit } = await monthlyCreditScenario(ledger);
 		expect(invoices.map((d) => d.invoice.typeCode)).toEqual(['380', '380', '380']);
-		expect(credit.outcomes).toEqual([]);
-		expect(credit.documents).toHaveLength(1);
-		const note = credit.documents[0].invoice;
+		expect(credit!.outcomes).toEqual([]);
+		expect(credit!.documents).toHaveLength(1);
+		const note = credit!.documents[0].invoice;
 		expect(note.typeCode).toBe('381');
 		const numbers = invoices.map((d) => d.invoice.number);
 		expect(note.precedingInvoices).toEqual(invoices.map((d) => ({ number: d.invoice.number, issueDate: d.invoice.issueDate })));
 		// Each credit CDR credits its original's amount with VAT (what an invoice of that CDR alone totals), on the
 		// invoice that billed it; the second invoice billed only that CDR, so it is credited in full.
 		const expected: string[] = [];
-		for (const c of credited) {
+		for (const c of CREDITED) {
 			const alone = await freshLedger();
-			expected.push((await run(alone, priceAll([c]).map(pricedCdrToJson))).documents[0].invoice.totals.taxInclusive.toFixed(2));
+			expected.push((await streamRun(alone, pricedJson([c]))).documents[0].invoice.totals.taxInclusive.toFixed(2));
 			await alone.close();
 		}
 		expect(expected[1]).toBe(invoices[1].invoice.totals.taxInclusive.toFixed(2));
@@ -318,7 +302,7 @@ describe('issueStream: one monthly credit note for every invoice its credit CDRs
 		expect(allocations).toEqual(numbers.map((invoiceNumber, i) => ({ creditNoteNumber: note.number, invoiceNumber, amountWithVat: expected[i] })));
 		expect(sum(allocations.map((a) => dec(a.amountWithVat))).toFixed(2)).toBe(note.totals.taxInclusive.toFixed(2));
 		expect((await ledger.getInvoice(note.number))!.creditAllocations.map((a) => a.invoiceNumber)).toEqual(numbers);
-		expect((await ledger.getInvoice(note.number))!.cdrs.map((c) => c.id).sort()).toEqual(credited.map((c) => `${String(c.id)}-C`).sort());
+		expect((await ledger.getInvoice(note.number))!.cdrs.map((c) => c.id).sort()).toEqual(CREDITED.map((c) => `${String(c.id)}-C`).sort());
 		// Payment status: each invoice's open amount is its total less its own allocation, not the whole credit note.
 		const events = paymentEventsOf(await ledger.events());
 		for (const [i, doc] of invoices.entries()) {
@@ -335,16 +319,16 @@ describe('issueStream: one monthly credit note for every invoice its credit CDRs
 		'the credit note with three references passes the official validator (CII, UBL, Factur-X PDF)',
 		async () => {
 			const ledger = await freshLedger();
-			const { credit } = await scenario(ledger);
+			const { credit } = await monthlyCreditScenario(ledger);
 			const out = mkdtempSync(path.join(tmpdir(), 'issue-stream-credit-'));
-			const files = credit.documents[0].files.map((f) => {
+			const files = credit!.documents[0].files.map((f) => {
 				const file = path.join(out, f.fileName);
 				writeFileSync(file, f.data);
 				return file;
 			});
 			expect(files).toHaveLength(3);
-			const cii = credit.documents[0].files.find((f) => f.format === 'cii')!.data.toString('utf8');
-			const ubl = credit.documents[0].files.find((f) => f.format === 'ubl')!.data.toString('utf8');
+			const cii = credit!.documents[0].files.find((f) => f.format === 'cii')!.data.toString('utf8');
+			const ubl = credit!.documents[0].files.find((f) => f.format === 'ubl')!.data.toString('utf8');
 			expect(cii.match(/<ram:InvoiceReferencedDocument>/g)).toHaveLength(3);
 			expect(ubl.match(/<cac:BillingReference>/g)).toHaveLength(3);
 			for (const verdict of await validateEInvoices(files)) expect({ file: verdict.file, fatal: fatalFindings(verdict) }).toEqual({ file: verdict.file, fatal: '' });
@@ -355,17 +339,17 @@ describe('issueStream: one monthly credit note for every invoice its credit CDRs
 
 	it('refuses the whole credit note when one allocation exceeds what remains on its invoice: nothing recorded', async () => {
 		const ledger = await freshLedger();
-		const invoices: IssuedDocument[] = [];
-		for (const batch of batches) invoices.push(...(await run(ledger, priceAll(batch).map(pricedCdrToJson))).documents);
+		const { invoices } = await monthlyCreditScenario(ledger, monthlyConfig(), false);
 		// A dispute already credited all but 0.01 of the second invoice.
 		const second = invoices[1].invoice;
+		const almost = second.totals.taxInclusive.minus('0.01').toFixed(2);
 		const cn = await ledger.issue({
 			series: 'AV',
 			typeCode: '381',
 			issueDate: '2026-11-05',
 			buyer: { countryCode: 'FR', partyId: 'MOB' },
 			currency: 'EUR',
-			totals: { withoutVat: second.totals.taxInclusive.minus('0.01').toFixed(2), vat: '0.00', withVat: second.totals.taxInclusive.minus('0.01').toFixed(2) },
+			totals: { withoutVat: almost, vat: '0.00', withVat: almost },
 			correctsInvoiceNumber: second.number,
 			cdrs: [],
 			formatNumber: ({ sequence }) => `AV-${sequence}`,
@@ -373,27 +357,24 @@ describe('issueStream: one monthly credit note for every invoice its credit CDRs
 		});
 		expect(cn.kind).toBe('issued');
 		const before = await ledger.listInvoices();
-		const credit = await run(ledger, priceAll(credited.map(creditOf)).map(pricedCdrToJson));
+		const credit = await streamRun(ledger, pricedJson(CREDITED.map(creditOf)));
 		expect(credit.documents).toEqual([]);
-		expect(new Set(credit.outcomes.map((o) => o.code))).toEqual(new Set(['CREDIT_EXCEEDS_INVOICE']));
-		expect(credit.outcomes).toHaveLength(3);
+		expect(credit.outcomes.map((o) => o.code)).toEqual(['CREDIT_EXCEEDS_INVOICE', 'CREDIT_EXCEEDS_INVOICE', 'CREDIT_EXCEEDS_INVOICE']);
 		expect(credit.outcomes[0].message).toContain(`invoice ${second.number}`);
 		expect(await ledger.listInvoices()).toEqual(before);
 		expect(await ledger.creditAllocations({ invoiceNumbers: invoices.map((d) => d.invoice.number) })).toEqual([
-			{ creditNoteNumber: 'AV-1', invoiceNumber: second.number, amountWithVat: second.totals.taxInclusive.minus('0.01').toFixed(2) },
+			{ creditNoteNumber: 'AV-1', invoiceNumber: second.number, amountWithVat: almost },
 		]);
 		await ledger.close();
 	});
 
-	it('per-CDR lines (lineDetail per_cdr): still one credit note, one line per credit CDR, the same allocations', async () => {
+	it('per-CDR lines (lineDetail per_cdr): still one credit note, one line per credit CDR, the allocations adding up to it', async () => {
 		const ledger = await freshLedger();
-		const invoices: IssuedDocument[] = [];
-		for (const batch of batches) invoices.push(...(await run(ledger, priceAll(batch).map(pricedCdrToJson), monthly({ lineDetail: 'per_cdr' }))).documents);
-		const credit = await run(ledger, priceAll(credited.map(creditOf)).map(pricedCdrToJson), monthly({ lineDetail: 'per_cdr' }));
-		expect(credit.documents).toHaveLength(1);
-		const note = credit.documents[0].invoice;
+		const { invoices, credit } = await monthlyCreditScenario(ledger, monthlyConfig({ lineDetail: 'per_cdr' }));
+		expect(credit!.documents).toHaveLength(1);
+		const note = credit!.documents[0].invoice;
 		expect(note.precedingInvoices.map((p) => p.number)).toEqual(invoices.map((d) => d.invoice.number));
-		expect(new Set(note.lines.map((l) => l.objectId?.value))).toEqual(new Set(credited.map((c) => `${String(c.id)}-C`)));
+		expect(new Set(note.lines.map((l) => l.objectId?.value))).toEqual(new Set(CREDITED.map((c) => `${String(c.id)}-C`)));
 		const allocations = await ledger.creditAllocations({ creditNoteNumbers: [note.number] });
 		expect(allocations.map((a) => a.invoiceNumber)).toEqual(invoices.map((d) => d.invoice.number));
 		expect(sum(allocations.map((a) => dec(a.amountWithVat))).toFixed(2)).toBe(note.totals.taxInclusive.toFixed(2));
