@@ -61,6 +61,25 @@ export function creditNote(corrects: string, overrides: Partial<IssueCreditNoteR
 	};
 }
 
+/** A credit note allocating the given amounts (with VAT) on several invoices; its total is their sum. */
+export function allocatedCreditNote(allocations: Array<[invoiceNumber: string, amountWithVat: string]>, overrides: Partial<IssueCreditNoteRequest> = {}): IssueCreditNoteRequest {
+	const cents = allocations.reduce((sum, [, amount]) => sum + Math.round(Number(amount) * 100), 0);
+	const withVat = `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+	return {
+		series: 'CN',
+		typeCode: '381',
+		allocations: allocations.map(([invoiceNumber, amountWithVat]) => ({ invoiceNumber, amountWithVat })),
+		issueDate: '2025-04-02',
+		buyer: { countryCode: 'NL', partyId: 'EMS' },
+		currency: 'EUR',
+		totals: { withoutVat: withVat, vat: '0.00', withVat },
+		cdrs: [],
+		formatNumber,
+		buildDocument: (number) => ({ number, corrects: allocations.map(([invoiceNumber]) => invoiceNumber) }),
+		...overrides,
+	};
+}
+
 /**
  * An older ledger (schema 4: one corrects_number per credit note, CREDIT_NOTE_ISSUED events without allocations)
  * reopened by this version: migration 5 moves each credit note into credit_allocations, and every reader reports the
@@ -449,12 +468,7 @@ export function describeLedgerContract(harness: StoreHarness): void {
 			await issued(ledger, invoice([cdr('M2')], { totals: { withoutVat: '50.00', vat: '10.00', withVat: '60.00' } })),
 			await issued(ledger, invoice([cdr('M3')], { totals: { withoutVat: '10.00', vat: '2.00', withVat: '12.00' } })),
 		];
-		const multi = (allocations: Array<[string, string]>, overrides: Partial<IssueCreditNoteRequest> = {}): IssueCreditNoteRequest => {
-			const total = allocations.reduce((sum, [, amount]) => sum + Math.round(Number(amount) * 100), 0);
-			const withVat = `${Math.trunc(total / 100)}.${String(total % 100).padStart(2, '0')}`;
-			const { correctsInvoiceNumber: _single, ...base } = creditNote(allocations[0][0], { totals: { withoutVat: withVat, vat: '0.00', withVat } });
-			return { ...base, allocations: allocations.map(([invoiceNumber, amountWithVat]) => ({ invoiceNumber, amountWithVat })), ...overrides };
-		};
+		const multi = allocatedCreditNote;
 
 		it('record one credit note, every corrected invoice with its amount; what is credited on each is its allocations', async () => {
 			const [a, b, c] = await three();
