@@ -24,7 +24,6 @@ import { randomUUID } from 'node:crypto';
 import type { SupportingAttachment } from '../einvoice';
 import { currencyProfileProblem } from '../einvoice';
 import { cdrLineParts, LineAggregator } from '../invoice/aggregated-lines';
-import { CreditAllocator } from '../invoice/credit-allocation';
 import type { CdrLineParts } from '../invoice/aggregated-lines';
 import { admitPriced, draftDocument, draftInvoice, languageOf } from '../invoice/build';
 import type { DocumentFrame, InvoicePlan } from '../invoice/build';
@@ -41,6 +40,7 @@ import { cdrRefProblem, LedgerError } from '../ledger';
 import { cdrKey } from '../ocpi/types';
 import { parsePricedCdrJson, pricedCdrToJson, readPricedCdrJson } from '../pricing';
 import type { PricedCdr, PricedCdrJson } from '../pricing';
+import { CreditAllocator } from './credit-allocation';
 import { DocumentRefusedError, issueDocument } from './issue-document';
 import { completionOptions, DocumentInvalidError, recoverStaleDocuments, renderingFor } from './issue-invoices';
 import type { IssuedDocument, IssueOptions } from './issue-invoices';
@@ -321,8 +321,14 @@ class StagedIssuer {
 			return 0;
 		}
 		const frame: DocumentFrame = { kind: key.kind, partner, currency: key.currency, period: { start: key.start, end: key.end } };
-		const corrects: Array<{ number: string; issueDate?: string }> = [];
-		for (const number of credited ? (document.corrects ?? []) : []) corrects.push({ number, issueDate: (await this.ledger.getInvoice(number))?.issueDate });
+		// BT-25/26 of every invoice corrected, read as summaries (getInvoice would load each invoice's CDR list).
+		const issued = new Map<string, string>();
+		const numbers = credited ? (document.corrects ?? []) : [];
+		for (let start = 0; start < numbers.length; start += 1000) {
+			const page = await this.ledger.pageInvoices({ numbers: numbers.slice(start, start + 1000), limit: 1000 });
+			for (const row of page.rows) issued.set(row.number, row.issueDate);
+		}
+		const corrects = numbers.map((number) => ({ number, issueDate: issued.get(number) }));
 		const allocator = new CreditAllocator();
 
 		// One pass over the rows: the lines (or the members, for per-CDR lines), the CSV, the first ids.

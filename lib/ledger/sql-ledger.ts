@@ -125,10 +125,12 @@ async function toRecord(db: SqlSession, row: Row): Promise<InvoiceRecord> {
 	return { ...summary, cdrs: cdrs.map(toCdrRef), document: JSON.parse(String(row.document)), creditAllocations };
 }
 
-/** The invoices a credit note corrects, locked one by one in number order, with what is credited on each so far. */
+/**
+ * The invoices a credit note corrects, locked one by one in the order given (number order: concurrent writers take
+ * shared invoices in the same order and cannot deadlock); those not found are left out. creditedWithVat is read after.
+ */
 async function lockCorrected(tx: SqlSession, dialect: SqlDialect, numbers: string[]): Promise<Map<string, CorrectedDocument>> {
 	const corrected = new Map<string, CorrectedDocument>();
-	if (numbers.length === 0) return corrected;
 	for (const number of numbers) {
 		const row = await tx.one(
 			`SELECT number, type_code, buyer_country_code, buyer_party_id, currency, total_with_vat FROM invoices WHERE number = ?${dialect.forUpdate}`,

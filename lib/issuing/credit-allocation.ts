@@ -4,11 +4,11 @@
  * rounded to the currency's decimals, and the rounding difference to the document's total (whose VAT is rounded per
  * rate, once) goes to the invoice with the largest share, so the allocations add up to the credit note exactly.
  */
-import type { CreditAllocation } from '../ledger/types';
+import type { CdrLineParts } from '../invoice/aggregated-lines';
+import { vatOfKey } from '../invoice/line-parts';
+import type { CreditAllocation } from '../ledger';
 import type { Decimal } from '../money';
 import { amountDecimals, dec, roundMoney, sum, ZERO } from '../money';
-import type { CdrLineParts } from './aggregated-lines';
-import { vatOfKey } from './line-parts';
 
 export class CreditAllocator {
 	private readonly shares = new Map<string, Decimal>();
