@@ -21,7 +21,8 @@ export function defaultMessage(s: InvoiceSummaryJson): { subject: string; body: 
 	const due = date(s.dueDate, language);
 	const seller = s.seller.name;
 	const credit = s.typeCode === '381';
-	const corrects = s.correctsInvoiceNumber ?? '';
+	const several = s.correctsInvoiceNumbers.length > 1;
+	const corrects = s.correctsInvoiceNumbers.join(', ');
 	const texts: Record<Language, { subject: string; lines: string[] }> = {
 		fr: credit
 			? {
@@ -29,7 +30,7 @@ export function defaultMessage(s: InvoiceSummaryJson): { subject: string; body: 
 					lines: [
 						'Bonjour,',
 						'',
-						`Veuillez trouver ci-joint notre avoir ${s.number} du ${issued}, d'un montant de ${total} TTC, sur la facture ${corrects}.`,
+						`Veuillez trouver ci-joint notre avoir ${s.number} du ${issued}, d'un montant de ${total} TTC, sur ${several ? 'les factures' : 'la facture'} ${corrects}.`,
 						"Il ne demande aucun paiement de votre part : son montant vient en déduction de ce que vous nous devez.",
 						'',
 						'Le PDF est un avoir Factur-X : ses données structurées (EN 16931) sont incluses dans le fichier.',
@@ -52,7 +53,7 @@ export function defaultMessage(s: InvoiceSummaryJson): { subject: string; body: 
 					lines: [
 						'Guten Tag,',
 						'',
-						`anbei erhalten Sie unsere Gutschrift ${s.number} vom ${issued} über ${total} brutto zur Rechnung ${corrects}.`,
+						`anbei erhalten Sie unsere Gutschrift ${s.number} vom ${issued} über ${total} brutto ${several ? 'zu den Rechnungen' : 'zur Rechnung'} ${corrects}.`,
 						'Sie erfordert keine Zahlung Ihrerseits: der Betrag wird mit Ihren offenen Posten verrechnet.',
 						'',
 						'Das PDF ist eine Factur-X/ZUGFeRD-Gutschrift: die strukturierten Daten (EN 16931) sind in der Datei enthalten.',
@@ -75,7 +76,7 @@ export function defaultMessage(s: InvoiceSummaryJson): { subject: string; body: 
 					lines: [
 						'Hello,',
 						'',
-						`Please find attached our credit note ${s.number} of ${issued} for ${total} on invoice ${corrects}.`,
+						`Please find attached our credit note ${s.number} of ${issued} for ${total} on ${several ? 'invoices' : 'invoice'} ${corrects}.`,
 						'It asks for no payment: its amount is deducted from what you owe us.',
 						'',
 						'The PDF is a Factur-X credit note: its structured data (EN 16931) is embedded in the file.',

@@ -49,6 +49,10 @@ export function readInvoiceSummary(json: unknown): InvoiceSummaryJson {
 	if (typeof json.issueDate !== 'string') throw invalid('issueDate', 'is missing');
 	if (!isObject(json.buyer) || typeof json.buyer.name !== 'string') throw invalid('buyer.name', 'is missing');
 	if (!isObject(json.totals) || typeof json.totals.withVat !== 'string') throw invalid('totals.withVat', 'is missing');
+	// Items from before credit notes corrected several invoices name only the first.
+	if (!Array.isArray(json.correctsInvoiceNumbers)) {
+		return { ...json, correctsInvoiceNumbers: typeof json.correctsInvoiceNumber === 'string' ? [json.correctsInvoiceNumber] : [] } as unknown as InvoiceSummaryJson;
+	}
 	return json as unknown as InvoiceSummaryJson;
 }
 

@@ -26,7 +26,11 @@ export interface OdooInvoiceOptions {
 	/** Confirm the invoice (action_post); otherwise it stays a draft for review. */
 	post: boolean;
 	journalId?: number;
-	/** The Odoo move id of the invoice a credit note corrects, as recorded in the ledger. */
+	/**
+	 * The Odoo move id of the invoice a credit note corrects, as recorded in the ledger. Odoo's reversed_entry_id links
+	 * one move: a monthly credit note correcting several invoices links the first (its first BT-25); the others are in
+	 * its attached Factur-X and in `narration`.
+	 */
 	reversedMoveId?: number;
 	/** Odoo context, e.g. { lang: 'fr_FR' }. */
 	context?: Record<string, unknown>;
@@ -160,6 +164,7 @@ function moveValues(
 		...(s.paymentReference ? { payment_reference: s.paymentReference } : {}),
 		...(options.journalId ? { journal_id: options.journalId } : {}),
 		...(credit && options.reversedMoveId ? { reversed_entry_id: options.reversedMoveId } : {}),
+		...(credit && s.correctsInvoiceNumbers.length > 1 ? { narration: `Credit note for invoices ${s.correctsInvoiceNumbers.join(', ')}` } : {}),
 		invoice_line_ids: lines.map((line) => [
 			0,
 			0,

@@ -212,7 +212,7 @@ function headerDelivery(w: XmlWriter, invoice: Invoice): void {
 	});
 }
 
-function headerSettlement(w: XmlWriter, invoice: Invoice, profile: CiiProfile): void {
+function headerSettlement(w: XmlWriter, invoice: Invoice, d16b: boolean): void {
 	w.group('ram:ApplicableHeaderTradeSettlement', NONE, () => {
 		const payment = invoice.payment;
 		w.leaf('ram:PaymentReference', payment?.remittanceInformation);
@@ -262,8 +262,10 @@ function headerSettlement(w: XmlWriter, invoice: Invoice, profile: CiiProfile): 
 			if (!totals.paid.isZero()) w.leaf('ram:TotalPrepaidAmount', amount(totals.paid, invoice.currency));
 			w.leaf('ram:DuePayableAmount', amount(totals.due, invoice.currency));
 		});
-		// The EN 16931 CII subset has room for one preceding invoice; EXTENDED for all of them.
-		const preceding = profile === 'EN16931' ? invoice.precedingInvoices.slice(0, 1) : invoice.precedingInvoices;
+		// BG-3 is 0..n: the Factur-X XSDs (EN 16931 and EXTENDED) repeat InvoiceReferencedDocument (maxOccurs unbounded);
+		// the UN/CEFACT D16B subset, which a CII declaring its own specification (XRechnung) is checked against, has
+		// room for one: there only the first is written (business-rules.ts warns).
+		const preceding = d16b ? invoice.precedingInvoices.slice(0, 1) : invoice.precedingInvoices;
 		for (const reference of preceding) {
 			w.group('ram:InvoiceReferencedDocument', NONE, () => {
 				w.leaf('ram:IssuerAssignedID', reference.number);
@@ -278,15 +280,13 @@ export function renderCii(invoice: Invoice, options: CiiOptions = {}): string {
 	const profile = options.profile ?? 'EN16931';
 	const w = new XmlWriter(options.prettyPrint ?? true);
 	const namespaces = { 'xmlns:rsm': NS.rsm, 'xmlns:qdt': NS.qdt, 'xmlns:ram': NS.ram, 'xmlns:udt': NS.udt };
+	const guideline =
+		options.declareSpecification && profile === 'EN16931' && invoice.specification === 'xrechnung' ? SPECIFICATION_IDS.xrechnung : CII_GUIDELINES[profile];
 	w.group('rsm:CrossIndustryInvoice', namespaces, () => {
 		w.group('rsm:ExchangedDocumentContext', NONE, () => {
 			if (invoice.businessProcess) {
 				w.group('ram:BusinessProcessSpecifiedDocumentContextParameter', NONE, () => w.leaf('ram:ID', invoice.businessProcess));
 			}
-			const guideline =
-				options.declareSpecification && profile === 'EN16931' && invoice.specification === 'xrechnung'
-					? SPECIFICATION_IDS.xrechnung
-					: CII_GUIDELINES[profile];
 			w.group('ram:GuidelineSpecifiedDocumentContextParameter', NONE, () => w.leaf('ram:ID', guideline));
 		});
 		w.group('rsm:ExchangedDocument', NONE, () => {
@@ -305,7 +305,7 @@ export function renderCii(invoice: Invoice, options: CiiOptions = {}): string {
 			for (const line of invoice.lines) lineItem(w, line, exemptions, invoice.currency);
 			headerAgreement(w, invoice, options.attachments);
 			headerDelivery(w, invoice);
-			headerSettlement(w, invoice, profile);
+			headerSettlement(w, invoice, guideline === SPECIFICATION_IDS.xrechnung);
 		});
 	});
 	return w.toString();

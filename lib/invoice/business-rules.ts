@@ -114,12 +114,12 @@ function checkCore(invoice: Invoice, add: Add): void {
 	if (invoice.precedingInvoices.some((ref) => !ref.number)) {
 		add('PRECEDING_INVOICE_NUMBER_MISSING', 'BR-55', 'precedingInvoices[].number (BT-25)', 'A preceding invoice reference needs the invoice number.');
 	}
-	if (invoice.precedingInvoices.length > 1) {
+	if (invoice.precedingInvoices.length > 1 && invoice.specification === 'xrechnung') {
 		add(
 			'PRECEDING_INVOICES_MULTIPLE',
 			'ev-clearing',
 			'precedingInvoices (BG-3)',
-			'The CII EN 16931 profile carries one preceding invoice: only the first is kept there (EXTENDED and UBL keep all).',
+			'A CII declaring XRechnung (UN/CEFACT D16B subset) carries one preceding invoice: only the first is kept there (Factur-X CII and UBL keep all).',
 			'warning',
 		);
 	}

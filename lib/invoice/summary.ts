@@ -31,7 +31,10 @@ export interface InvoiceSummaryJson {
 	vatBreakdown: Array<{ category: string; rate: string | null; taxable: string; tax: string }>;
 	/** ISO 11649 RF creditor reference the payer quotes. */
 	paymentReference: string | null;
+	/** Credit notes: the first invoice corrected (BT-25). */
 	correctsInvoiceNumber: string | null;
+	/** Credit notes: every invoice corrected (BT-25 repeated), in document order. */
+	correctsInvoiceNumbers: string[];
 	cdrIds: string[];
 	lineCount: number;
 	/** File names by format, as attached to the item (binary properties facturx, cii, ubl). */
@@ -76,6 +79,7 @@ export function invoiceSummary(
 		})),
 		paymentReference: invoice.payment?.remittanceInformation ?? null,
 		correctsInvoiceNumber: invoice.precedingInvoices[0]?.number ?? null,
+		correctsInvoiceNumbers: invoice.precedingInvoices.map((reference) => reference.number),
 		cdrIds: extra.cdrIds,
 		lineCount: invoice.lines.length,
 		files: extra.files,

@@ -5,6 +5,7 @@
  * (issueInvoices → issueDocument) runs unchanged on top of it.
  */
 import type {
+	CreditAllocationFilter,
 	EventFilter,
 	InvoiceFilter,
 	InvoicePage,
@@ -16,6 +17,7 @@ import type {
 	Ledger,
 	LedgerEvent,
 	NewLedgerEvent,
+	RecordedCreditAllocation,
 	RenderedFile,
 } from '../ledger';
 import { LedgerError } from '../ledger';
@@ -51,6 +53,10 @@ export function dryRunLedger(ledger: Ledger): Ledger {
 			const sequence = await sequenceFor(request.series);
 			const number = request.formatNumber({ series: request.series, sequence, issueDate: request.issueDate });
 			const document = request.buildDocument(number);
+			const creditAllocations =
+				request.typeCode !== '381'
+					? []
+					: (request.allocations ?? [{ invoiceNumber: request.correctsInvoiceNumber!, amountWithVat: request.totals.withVat }]);
 			planned.set(number, {
 				series: request.series,
 				typeCode: request.typeCode,
@@ -59,7 +65,8 @@ export function dryRunLedger(ledger: Ledger): Ledger {
 				buyer: request.buyer,
 				currency: request.currency,
 				totals: request.totals,
-				correctsInvoiceNumber: request.typeCode === '381' ? request.correctsInvoiceNumber : undefined,
+				correctsInvoiceNumber: creditAllocations[0]?.invoiceNumber,
+				creditAllocations,
 				cdrs: request.cdrs,
 				number,
 				sequence,
@@ -72,6 +79,9 @@ export function dryRunLedger(ledger: Ledger): Ledger {
 		},
 		async getInvoice(number: string) {
 			return planned.get(number) ?? (await ledger.getInvoice(number));
+		},
+		async creditAllocations(filter: CreditAllocationFilter): Promise<RecordedCreditAllocation[]> {
+			return await ledger.creditAllocations(filter);
 		},
 		async listInvoices(filter?: InvoiceFilter): Promise<InvoiceSummary[]> {
 			return await ledger.listInvoices(filter);

@@ -13,8 +13,9 @@ import { blockingViolations, checkBusinessRules, describeViolations } from '../i
 import type { EInvoiceFormat } from '../invoice/formats';
 import { invoiceFromDocument, invoiceToDocument } from '../invoice/document-json';
 import type { Invoice } from '../invoice/model';
-import type { IssueCreditNoteRequest, IssueInvoiceRequest, InvoiceRecord, Ledger } from '../ledger';
-import { toFixedAmount } from '../money';
+import type { CreditAllocation, IssueCreditNoteRequest, IssueInvoiceRequest, InvoiceRecord, Ledger } from '../ledger';
+import type { Decimal } from '../money';
+import { roundMoney, toFixedAmount } from '../money';
 
 /** How a document's files are made: which syntaxes, and the renderer's options. */
 export interface Rendering extends Omit<RenderAllOptions, 'attachments'> {
@@ -25,8 +26,15 @@ export interface Rendering extends Omit<RenderAllOptions, 'attachments'> {
 
 type WithoutDocument<R> = Omit<R, 'totals' | 'dueDate' | 'buildDocument'>;
 
-/** What the ledger needs beside the document; totals and due date are taken from the document itself. */
-export type DocumentRequest = WithoutDocument<IssueInvoiceRequest> | WithoutDocument<IssueCreditNoteRequest>;
+/**
+ * What the ledger needs beside the document; totals and due date are taken from the document itself. A credit note's
+ * allocations may be computed from its total with VAT (known once the document is built).
+ */
+export type DocumentRequest =
+	| WithoutDocument<IssueInvoiceRequest>
+	| (Omit<WithoutDocument<IssueCreditNoteRequest>, 'allocations'> & {
+			allocations?: CreditAllocation[] | ((totalWithVat: Decimal) => CreditAllocation[]);
+	  });
 
 export type IssuedDocumentResult =
 	| { kind: 'issued'; invoice: Invoice; files: RenderedInvoiceFile[] }
@@ -77,7 +85,11 @@ export async function issueDocument(
 	const document = { totals, dueDate: preview.dueDate, buildDocument };
 	const result =
 		request.typeCode === '381'
-			? await ledger.issue({ ...request, ...document })
+			? await ledger.issue({
+					...request,
+					...document,
+					allocations: typeof request.allocations === 'function' ? request.allocations(roundMoney(preview.totals.taxInclusive)) : request.allocations,
+				})
 			: await ledger.issue({ ...request, ...document });
 	if (result.kind === 'already_invoiced') return result;
 	// The document the ledger stored, not a rebuild: one build per number.

@@ -11,7 +11,9 @@
  *    invoiced by the same run); each document's rows are streamed once to fold its aggregated lines and write its CSV,
  *    then it takes the one issuing path (issue-document.ts): numbered and recorded with its CDR links in one ledger
  *    transaction (INSERT … SELECT from the journal), rendered, handed to onRendered, marked rendered. Its rows then
- *    leave the journal. Credit CDRs of one eMSP and period make one credit note per invoice their originals are on.
+ *    leave the journal. Credit CDRs of one eMSP, period and currency make one credit note, referencing (BT-25) every
+ *    invoice their originals are on and allocating to each the amount of the credit CDRs whose original it billed
+ *    (credit-allocation.ts); the ledger checks each allocation against what remains creditable on its invoice.
  *
  * A killed run: what was issued is in the ledger; a re-run (the same runId resumes the journal, a new one re-stages)
  * reports those CDRs as already_invoiced and issues the rest. Journals of runs killed and never resumed are dropped
@@ -38,6 +40,7 @@ import { cdrRefProblem, LedgerError } from '../ledger';
 import { cdrKey } from '../ocpi/types';
 import { parsePricedCdrJson, pricedCdrToJson, readPricedCdrJson } from '../pricing';
 import type { PricedCdr, PricedCdrJson } from '../pricing';
+import { CreditAllocator } from './credit-allocation';
 import { DocumentRefusedError, issueDocument } from './issue-document';
 import { completionOptions, DocumentInvalidError, recoverStaleDocuments, renderingFor } from './issue-invoices';
 import type { IssuedDocument, IssueOptions } from './issue-invoices';
@@ -294,7 +297,7 @@ class StagedIssuer {
 			await this.failAll(document, credited, 'PARTNER_UNKNOWN', `No partner for eMSP ${key.countryCode}*${key.partyId}: add it to the partner table.`);
 			return 0;
 		}
-		if (credited && document.correctsNumber === null) {
+		if (credited && document.corrects === null) {
 			await this.failAll(
 				document,
 				credited,
@@ -318,9 +321,15 @@ class StagedIssuer {
 			return 0;
 		}
 		const frame: DocumentFrame = { kind: key.kind, partner, currency: key.currency, period: { start: key.start, end: key.end } };
-		const corrects = document.correctsNumber
-			? { number: document.correctsNumber, issueDate: (await this.ledger.getInvoice(document.correctsNumber))?.issueDate }
-			: undefined;
+		// BT-25/26 of every invoice corrected, read as summaries (getInvoice would load each invoice's CDR list).
+		const issued = new Map<string, string>();
+		const numbers = credited ? (document.corrects ?? []) : [];
+		for (let start = 0; start < numbers.length; start += 1000) {
+			const page = await this.ledger.pageInvoices({ numbers: numbers.slice(start, start + 1000), limit: 1000 });
+			for (const row of page.rows) issued.set(row.number, row.issueDate);
+		}
+		const corrects = numbers.map((number) => ({ number, issueDate: issued.get(number) }));
+		const allocator = new CreditAllocator();
 
 		// One pass over the rows: the lines (or the members, for per-CDR lines), the CSV, the first ids.
 		const aggregator = new LineAggregator(this.config.invoicing.lineGrouping);
@@ -329,6 +338,7 @@ class StagedIssuer {
 		const ids: string[] = [];
 		await this.ledger.forEachStaged(this.runId, document, credited, (row) => {
 			const data = JSON.parse(row.data) as JournalData;
+			if (row.corrects !== undefined) allocator.add(row.corrects, data.parts);
 			if (ids.length < STREAM_CDR_IDS_CAP) ids.push(row.ref.id);
 			if (this.perCdrLines) members.push(parsePricedCdrJson(data.priced!));
 			else {
@@ -345,7 +355,7 @@ class StagedIssuer {
 			delivery = aggregator.delivery(partner.address);
 		}
 		const draft = (number: string): InvoiceDraft => {
-			const ctx = { number, issueDate: this.issueDate, paymentReference: createCreditorReference(number), corrects };
+			const ctx = { number, issueDate: this.issueDate, paymentReference: createCreditorReference(number), ...(credited ? { corrects } : {}) };
 			if (this.perCdrLines) {
 				const plan = {
 					...frame,
@@ -384,7 +394,7 @@ class StagedIssuer {
 			buyer,
 			currency: key.currency,
 			cdrs: [],
-			staged: { runId: this.runId, docKey: document.docKey, correctsNumber: document.correctsNumber, count: document.count },
+			staged: { runId: this.runId, docKey: document.docKey, count: document.count },
 			formatNumber: this.formatNumber,
 			paymentReferenceFor: (number: string) => createCreditorReference(number),
 		};
@@ -392,7 +402,7 @@ class StagedIssuer {
 		try {
 			result = await issueDocument(
 				this.ledger,
-				credited ? { ...common, typeCode: '381', correctsInvoiceNumber: document.correctsNumber! } : { ...common, typeCode: '380' },
+				credited ? { ...common, typeCode: '381', allocations: (total) => allocator.allocate(total, key.currency) } : { ...common, typeCode: '380' },
 				build,
 				{ ...renderingFor(buyer, this.config, this.options), attachments },
 				{ onRendered: async (invoice, files) => this.options.onRendered?.(documentOf(invoice, files)) },

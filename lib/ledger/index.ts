@@ -32,6 +32,6 @@ export async function openLedger(config: LedgerConfig): Promise<Ledger> {
 
 export { parseLedgerConfig } from './config';
 export { LedgerError, type LedgerErrorCode } from './errors';
-export { cdrRefProblem } from './issue-request';
+export { cdrRefProblem, creditedByEvent } from './issue-request';
 export { LATEST_SCHEMA_VERSION } from './migrations';
 export type * from './types';

@@ -5,7 +5,7 @@
  */
 import { LedgerError } from './errors';
 import { DUE_DATE_KEY } from './migrations';
-import { SUMMARY_COLUMNS, toCdrRef, toSummary } from './rows';
+import { CREDITING_INVOICE, SUMMARY_COLUMNS, toCdrRef, toSummary } from './rows';
 import type { SqlDialect, SqlParam, SqlSession, SqlValue } from './sql-driver';
 import type { InvoicedCdr, InvoicePage, InvoicePageQuery, InvoiceSortKey } from './types';
 
@@ -48,11 +48,11 @@ function filters(dialect: SqlDialect, query: InvoicePageQuery): { conditions: st
 	if (query.series !== undefined) add('series = ?', query.series);
 	if (query.typeCode !== undefined) add('type_code = ?', query.typeCode);
 	if (query.buyer !== undefined) add('buyer_country_code = ? AND buyer_party_id = ?', query.buyer.countryCode.toUpperCase(), query.buyer.partyId.toUpperCase());
-	if (query.correctsInvoiceNumber !== undefined) add('corrects_number = ?', query.correctsInvoiceNumber);
+	if (query.correctsInvoiceNumber !== undefined) add(CREDITING_INVOICE, query.correctsInvoiceNumber);
 	if (query.issuedFrom !== undefined) add('issue_date >= ?', query.issuedFrom);
 	if (query.issuedTo !== undefined) add('issue_date <= ?', query.issuedTo);
 	if (query.numbers !== undefined) add(dialect.inList('number'), [...query.numbers]);
-	if (query.correcting !== undefined) add(dialect.inList('corrects_number'), [...query.correcting]);
+	if (query.correcting !== undefined) add(`number IN (SELECT credit_note_number FROM credit_allocations WHERE ${dialect.inList('invoice_number')})`, [...query.correcting]);
 	if (query.search !== undefined && query.search.trim() !== '') {
 		// By index: the number as typed or upper-cased, or the RF reference whole (without spaces).
 		const typed = query.search.trim();

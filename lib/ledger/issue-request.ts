@@ -6,7 +6,7 @@ import { assertIsoDate, assertValidInvoiceNumber, assertValidSeries } from '../i
 import { dec, type Decimal } from '../money';
 import { cdrKey } from '../ocpi/types';
 import { LedgerError } from './errors';
-import type { BuyerParty, CdrRef, InvoiceTotals, IssueRequest } from './types';
+import type { BuyerParty, CdrRef, CreditAllocation, InvoiceTotals, IssueRequest } from './types';
 
 export interface PreparedCdr {
 	ref: CdrRef;
@@ -23,6 +23,18 @@ export interface PreparedIssue {
 	totalWithVat: Decimal;
 	/** Sorted by uniqueKey: concurrent writers then lock CDR rows in the same order and cannot deadlock. */
 	cdrs: PreparedCdr[];
+	/**
+	 * Credit notes: the invoices corrected, sorted by number (writers lock them in this order and cannot deadlock),
+	 * amounts normalised to 2 decimals; they sum to the total with VAT. Invoices: [].
+	 */
+	allocations: PreparedAllocation[];
+}
+
+export interface PreparedAllocation {
+	invoiceNumber: string;
+	amount: Decimal;
+	/** amount.toFixed(2), as stored. */
+	amountWithVat: string;
 }
 
 export interface FinishedDocument {
@@ -108,14 +120,50 @@ export function prepareIssue(request: IssueRequest): PreparedIssue {
 	if (request.typeCode === '380' && cdrs.length === 0 && !request.staged) {
 		throw new LedgerError('INVOICE_WITHOUT_CDRS', 'cdrs is empty: an invoice bills at least one CDR.', 'cdrs');
 	}
-	if (request.typeCode === '381') assertValidInvoiceNumber(request.correctsInvoiceNumber, 'correctsInvoiceNumber');
+	const allocations = request.typeCode === '381' ? prepareAllocations(request.allocations, request.correctsInvoiceNumber, withVat) : [];
 	return {
 		request,
 		buyer: { countryCode: request.buyer.countryCode.toUpperCase(), partyId: request.buyer.partyId.toUpperCase() },
 		totals: { withoutVat: withoutVat.toFixed(2), vat: vat.toFixed(2), withVat: withVat.toFixed(2) },
 		totalWithVat: withVat,
 		cdrs,
+		allocations,
 	};
+}
+
+/** A credit note's allocations, checked (one per invoice, positive, summing to its total) and sorted by invoice number. */
+function prepareAllocations(given: readonly CreditAllocation[] | undefined, correctsInvoiceNumber: string | undefined, total: Decimal): PreparedAllocation[] {
+	if ((given === undefined) === (correctsInvoiceNumber === undefined) || (given !== undefined && given.length === 0)) {
+		throw new LedgerError(
+			'CREDIT_ALLOCATIONS_INVALID',
+			'A credit note names the invoices it corrects: give either correctsInvoiceNumber (one invoice, the whole credit) or allocations (at least one).',
+			'allocations',
+		);
+	}
+	const list = given ?? [{ invoiceNumber: correctsInvoiceNumber!, amountWithVat: total.toFixed(2) }];
+	const seen = new Set<string>();
+	const prepared = list.map((allocation, index) => {
+		const field = given ? `allocations[${index}]` : 'correctsInvoiceNumber';
+		assertValidInvoiceNumber(allocation.invoiceNumber, given ? `${field}.invoiceNumber` : field);
+		if (seen.has(allocation.invoiceNumber)) {
+			throw new LedgerError('CREDIT_ALLOCATIONS_INVALID', `allocations lists invoice ${allocation.invoiceNumber} twice: give one allocation per invoice.`, field);
+		}
+		seen.add(allocation.invoiceNumber);
+		const value = amount(allocation.amountWithVat, `${field}.amountWithVat`);
+		if (given && !value.greaterThan(0)) {
+			throw new LedgerError('CREDIT_ALLOCATIONS_INVALID', `${field}.amountWithVat ${allocation.amountWithVat} must be positive.`, `${field}.amountWithVat`);
+		}
+		return { invoiceNumber: allocation.invoiceNumber, amount: value, amountWithVat: value.toFixed(2) };
+	});
+	const sum = prepared.reduce((all, a) => all.plus(a.amount), dec(0));
+	if (!sum.equals(total)) {
+		throw new LedgerError(
+			'CREDIT_ALLOCATIONS_INVALID',
+			`allocations sum to ${sum.toFixed(2)}, the credit note's totals.withVat is ${total.toFixed(2)}: allocate exactly its total.`,
+			'allocations',
+		);
+	}
+	return prepared.sort((a, b) => (a.invoiceNumber < b.invoiceNumber ? -1 : a.invoiceNumber > b.invoiceNumber ? 1 : 0));
 }
 
 /** Inside the transaction, once the sequence is allocated: the number, the stored document, the payment reference. */
@@ -140,59 +188,52 @@ export function finishDocument(prepared: PreparedIssue, sequence: number): Finis
 	return { number, documentJson, paymentReference };
 }
 
-/** What a credit note is checked against: the corrected document and the credit notes already issued for it. */
+/** What a credit allocation is checked against: the corrected document and what is already credited on it. */
 export interface CorrectedDocument {
 	typeCode: string;
 	buyer: BuyerParty;
 	currency: string;
 	totalWithVat: string;
+	/** The allocations of earlier credit notes on it (with VAT). */
 	creditedWithVat: string[];
 }
 
-export function checkCorrection(prepared: PreparedIssue, corrected: CorrectedDocument | undefined): void {
+/** Checks every allocation of a credit note against its invoice; the first that fails refuses the whole credit note. */
+export function checkCorrections(prepared: PreparedIssue, corrected: ReadonlyMap<string, CorrectedDocument>): void {
 	const request = prepared.request;
-	if (request.typeCode !== '381') return;
-	const target = request.correctsInvoiceNumber;
-	if (!corrected) {
-		throw new LedgerError(
-			'CORRECTED_INVOICE_NOT_FOUND',
-			`correctsInvoiceNumber ${target} is not in this ledger: a credit note corrects an invoice issued here.`,
-			'correctsInvoiceNumber',
-		);
-	}
-	if (corrected.typeCode !== '380') {
-		throw new LedgerError(
-			'CORRECTED_DOCUMENT_NOT_AN_INVOICE',
-			`correctsInvoiceNumber ${target} is a credit note: reference the invoice it corrected instead.`,
-			'correctsInvoiceNumber',
-		);
-	}
-	const { countryCode, partyId } = prepared.buyer;
-	if (corrected.buyer.countryCode !== countryCode || corrected.buyer.partyId !== partyId) {
-		throw new LedgerError(
-			'CREDIT_NOTE_BUYER_MISMATCH',
-			`buyer ${prepared.buyer.countryCode}*${prepared.buyer.partyId} differs from invoice ${target}'s buyer ` +
-				`${corrected.buyer.countryCode}*${corrected.buyer.partyId}.`,
-			'buyer',
-		);
-	}
-	if (corrected.currency !== request.currency) {
-		throw new LedgerError(
-			'CREDIT_NOTE_CURRENCY_MISMATCH',
-			`currency ${request.currency} differs from invoice ${target}'s currency ${corrected.currency}.`,
-			'currency',
-		);
-	}
-	const alreadyCredited = corrected.creditedWithVat.reduce((total, value) => total.plus(value), dec(0));
-	const remaining = dec(corrected.totalWithVat).minus(alreadyCredited);
-	if (prepared.totalWithVat.greaterThan(remaining)) {
-		throw new LedgerError(
-			'CREDIT_EXCEEDS_INVOICE',
-			`totals.withVat ${prepared.totals.withVat} exceeds what remains creditable on invoice ${target} ` +
-				`(${remaining.toFixed(2)} ${corrected.currency} of ${corrected.totalWithVat}).`,
-			'totals.withVat',
-		);
-	}
+	const single = request.typeCode === '381' && request.allocations === undefined;
+	prepared.allocations.forEach((allocation, index) => {
+		const target = allocation.invoiceNumber;
+		const field = single ? 'correctsInvoiceNumber' : 'allocations';
+		const invoice = corrected.get(target);
+		if (!invoice) {
+			throw new LedgerError('CORRECTED_INVOICE_NOT_FOUND', `Invoice ${target} is not in this ledger: a credit note corrects an invoice issued here.`, field);
+		}
+		if (invoice.typeCode !== '380') {
+			throw new LedgerError('CORRECTED_DOCUMENT_NOT_AN_INVOICE', `${target} is a credit note: reference the invoice it corrected instead.`, field);
+		}
+		const { countryCode, partyId } = prepared.buyer;
+		if (invoice.buyer.countryCode !== countryCode || invoice.buyer.partyId !== partyId) {
+			throw new LedgerError(
+				'CREDIT_NOTE_BUYER_MISMATCH',
+				`buyer ${countryCode}*${partyId} differs from invoice ${target}'s buyer ${invoice.buyer.countryCode}*${invoice.buyer.partyId}.`,
+				'buyer',
+			);
+		}
+		if (invoice.currency !== request.currency) {
+			throw new LedgerError('CREDIT_NOTE_CURRENCY_MISMATCH', `currency ${request.currency} differs from invoice ${target}'s currency ${invoice.currency}.`, 'currency');
+		}
+		const alreadyCredited = invoice.creditedWithVat.reduce((total, value) => total.plus(value), dec(0));
+		const remaining = dec(invoice.totalWithVat).minus(alreadyCredited);
+		if (allocation.amount.greaterThan(remaining)) {
+			throw new LedgerError(
+				'CREDIT_EXCEEDS_INVOICE',
+				`${single ? `totals.withVat ${prepared.totals.withVat}` : `allocations[${index}].amountWithVat ${allocation.amountWithVat}`} exceeds what ` +
+					`remains creditable on invoice ${target} (${remaining.toFixed(2)} ${invoice.currency} of ${invoice.totalWithVat}).`,
+				single ? 'totals.withVat' : `allocations[${index}].amountWithVat`,
+			);
+		}
+	});
 }
 
 export function issueDateBeforePrevious(series: string, issueDate: string, lastIssueDate: string): LedgerError {
@@ -231,6 +272,23 @@ export function issuedPayload(prepared: PreparedIssue, sequence: number): Record
 		currency: request.currency,
 		totals: prepared.totals,
 		cdrCount: request.staged ? request.staged.count : prepared.cdrs.length,
-		...(request.typeCode === '381' ? { correctsInvoiceNumber: request.correctsInvoiceNumber } : {}),
+		...(request.typeCode === '381'
+			? {
+					correctsInvoiceNumber: prepared.allocations[0].invoiceNumber,
+					allocations: prepared.allocations.map(({ invoiceNumber, amountWithVat }) => ({ invoiceNumber, amountWithVat })),
+				}
+			: {}),
 	};
+}
+
+/**
+ * What a CREDIT_NOTE_ISSUED event credits, on which invoice: its `allocations`, or for events written before credit
+ * notes had several (one `correctsInvoiceNumber`), the whole credit note on that invoice.
+ */
+export function creditedByEvent(payload: unknown): CreditAllocation[] {
+	const p = (payload ?? {}) as { allocations?: CreditAllocation[]; correctsInvoiceNumber?: string; totals?: { withVat?: string } };
+	if (Array.isArray(p.allocations)) return p.allocations;
+	return typeof p.correctsInvoiceNumber === 'string' && typeof p.totals?.withVat === 'string'
+		? [{ invoiceNumber: p.correctsInvoiceNumber, amountWithVat: p.totals.withVat }]
+		: [];
 }

@@ -115,6 +115,24 @@ CREATE INDEX staged_cdrs_document ON staged_cdrs (run_id, doc_key, sort_key);
 CREATE INDEX staged_cdrs_age ON staged_cdrs (staged_at);
 `;
 
+/**
+ * Monthly credit notes (issue 13.6): one credit note corrects several invoices, crediting an amount on each. One row
+ * per credit note × corrected invoice; what is credited on an invoice is the sum of its rows. Credit notes recorded
+ * before (one `corrects_number`, the whole credit on it) become one row each, so older ledgers answer the same.
+ * `invoices.corrects_number` stays: the first invoice a credit note corrects (its CHECK still holds).
+ */
+const CREDIT_ALLOCATIONS_V5 = `
+CREATE TABLE credit_allocations (
+	credit_note_number TEXT NOT NULL REFERENCES invoices (number),
+	invoice_number TEXT NOT NULL REFERENCES invoices (number),
+	amount_with_vat TEXT NOT NULL,
+	PRIMARY KEY (credit_note_number, invoice_number)
+);
+CREATE INDEX credit_allocations_invoice ON credit_allocations (invoice_number, credit_note_number);
+INSERT INTO credit_allocations (credit_note_number, invoice_number, amount_with_vat)
+	SELECT number, corrects_number, total_with_vat FROM invoices WHERE type_code = '381' AND corrects_number IS NOT NULL;
+`;
+
 /** The due date a list sorts by: a document without one (a credit note) is due when issued. */
 export const DUE_DATE_KEY = 'COALESCE(due_date, issue_date)';
 
@@ -123,6 +141,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	{ version: 2, name: 'event keys', sql: EVENT_KEYS_V2 },
 	{ version: 3, name: 'console lists', sql: consoleListsV3 },
 	{ version: 4, name: 'run journal', sql: RUN_JOURNAL_V4 },
+	{ version: 5, name: 'credit allocations', sql: CREDIT_ALLOCATIONS_V5 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -9,6 +9,9 @@ export const SUMMARY_COLUMNS =
 	'total_without_vat, total_vat, total_with_vat, corrects_number, payment_reference, recorded_at, rendered_at, ' +
 	'rendered_files';
 
+/** The condition selecting the credit notes that allocate credit on one invoice (its number the parameter). */
+export const CREDITING_INVOICE = 'number IN (SELECT credit_note_number FROM credit_allocations WHERE invoice_number = ?)';
+
 export function toSummary(row: Row): InvoiceSummary {
 	const summary: InvoiceSummary = {
 		number: String(row.number),

@@ -3,19 +3,21 @@
  *
  * Numbers: the series counter row is read with the dialect's row lock inside the transaction that records the
  * document, so writers of one series queue on that row and a rolled-back (or killed) writer releases its number with
- * everything else — no SEQUENCE objects, which are not transactional and leave gaps. A credit note locks the invoice
- * it corrects first, so concurrent credit notes for it queue and the remaining amount stays true.
+ * everything else — no SEQUENCE objects, which are not transactional and leave gaps. A credit note locks the invoices
+ * it corrects first, one by one in number order (two credit notes sharing invoices cannot deadlock), so concurrent
+ * credit notes for an invoice queue and what remains creditable on it (credit_allocations) stays true.
  * CDRs: the primary key on invoice_cdrs.cdr_key; rows are inserted in key order, so two writers racing for overlapping
  * CDRs wait on each other instead of deadlocking, and the loser sees the winner's rows and reports them as invoiced.
  */
 import {
-	checkCorrection,
+	checkCorrections,
 	checkRenderedFiles,
 	finishDocument,
 	issueDateBeforePrevious,
 	issuedPayload,
 	prepareCdrs,
 	prepareIssue,
+	type CorrectedDocument,
 	type FinishedDocument,
 	type PreparedCdr,
 	type PreparedIssue,
@@ -24,6 +26,7 @@ import { countInvoices, findCdrsById, pageInvoices } from './invoice-pages';
 import { migrate } from './migrations';
 import {
 	checkEventType,
+	CREDITING_INVOICE,
 	invoiceNotFound,
 	numberTaken,
 	paymentReferenceTaken,
@@ -35,6 +38,8 @@ import {
 import { insertRows, where, type Row, type SqlDialect, type SqlDriver, type SqlParam, type SqlSession } from './sql-driver';
 import type {
 	CdrRef,
+	CreditAllocation,
+	CreditAllocationFilter,
 	EventFilter,
 	InvoiceFilter,
 	InvoicedCdr,
@@ -47,6 +52,7 @@ import type {
 	Ledger,
 	LedgerEvent,
 	NewLedgerEvent,
+	RecordedCreditAllocation,
 	RenderedFile,
 	StagedCdr,
 	StagedDocument,
@@ -67,6 +73,12 @@ class AlreadyInvoiced extends Error {
 }
 
 const EVENT_COLUMNS = 'id, at, type, invoice_number, payload';
+const ALLOCATION_COLUMNS = [
+	['credit_note_number', 'text'],
+	['invoice_number', 'text'],
+	['amount_with_vat', 'text'],
+] as const;
+
 const CDR_COLUMNS = [
 	['cdr_key', 'text'],
 	['country_code', 'text'],
@@ -108,12 +120,37 @@ async function toRecord(db: SqlSession, row: Row): Promise<InvoiceRecord> {
 		'SELECT country_code, party_id, cdr_id FROM invoice_cdrs WHERE invoice_number = ? ORDER BY cdr_key',
 		[summary.number],
 	);
-	return { ...summary, cdrs: cdrs.map(toCdrRef), document: JSON.parse(String(row.document)) };
+	const allocations = summary.typeCode === '381' ? await db.all('SELECT invoice_number, amount_with_vat FROM credit_allocations WHERE credit_note_number = ? ORDER BY invoice_number', [summary.number]) : [];
+	const creditAllocations: CreditAllocation[] = allocations.map((r) => ({ invoiceNumber: String(r.invoice_number), amountWithVat: String(r.amount_with_vat) }));
+	return { ...summary, cdrs: cdrs.map(toCdrRef), document: JSON.parse(String(row.document)), creditAllocations };
+}
+
+/**
+ * The invoices a credit note corrects, locked one by one in the order given (number order: concurrent writers take
+ * shared invoices in the same order and cannot deadlock); those not found are left out. creditedWithVat is read after.
+ */
+async function lockCorrected(tx: SqlSession, dialect: SqlDialect, numbers: string[]): Promise<Map<string, CorrectedDocument>> {
+	const corrected = new Map<string, CorrectedDocument>();
+	for (const number of numbers) {
+		const row = await tx.one(
+			`SELECT number, type_code, buyer_country_code, buyer_party_id, currency, total_with_vat FROM invoices WHERE number = ?${dialect.forUpdate}`,
+			[number],
+		);
+		if (!row) continue;
+		corrected.set(number, {
+			typeCode: String(row.type_code),
+			buyer: { countryCode: String(row.buyer_country_code), partyId: String(row.buyer_party_id) },
+			currency: String(row.currency),
+			totalWithVat: String(row.total_with_vat),
+			creditedWithVat: [],
+		});
+	}
+	return corrected;
 }
 
 /** The staged document's CDR links, in one INSERT … SELECT: how many were inserted (fewer: another run has some). */
 async function linkStaged(tx: SqlSession, staged: StagedSelectionRequest, credited: boolean, number: string): Promise<number> {
-	const { sql, params } = stagedSelection({ ...staged, correctsNumber: staged.correctsNumber ?? null }, credited);
+	const { sql, params } = stagedSelection({ ...staged, corrects: [] }, credited);
 	return tx.run(
 		`INSERT INTO invoice_cdrs (cdr_key, country_code, party_id, cdr_id, invoice_number) SELECT s.cdr_key, s.country_code, s.party_id, s.cdr_id, ? ${sql} ` +
 			'ON CONFLICT (cdr_key) DO NOTHING',
@@ -123,7 +160,7 @@ async function linkStaged(tx: SqlSession, staged: StagedSelectionRequest, credit
 
 /** The staged CDRs of a document already on another: cdrKey → number (as the caller wrote the key). */
 async function stagedConflicts(db: SqlSession, staged: StagedSelectionRequest, credited: boolean): Promise<Map<string, string>> {
-	const { sql, params } = stagedSelection({ ...staged, correctsNumber: staged.correctsNumber ?? null }, credited);
+	const { sql, params } = stagedSelection({ ...staged, corrects: [] }, credited);
 	const rows = await db.all(
 		`SELECT s.country_code, s.party_id, s.cdr_id, taken.invoice_number AS taken ${sql.replace(' WHERE ', ' JOIN invoice_cdrs taken ON taken.cdr_key = s.cdr_key WHERE ')}`,
 		params,
@@ -157,14 +194,7 @@ export class SqlLedger implements Ledger {
 				// Locks first, then the reads that rely on them: every writer of this series or of this corrected invoice
 				// that went before has committed, so its CDRs and credit notes are seen here. (Reading the CDRs before the
 				// locks made a concurrent duplicate credit note look like an excess credit: issue 13.7.)
-				const corrected =
-					request.typeCode === '381'
-						? await tx.one(
-								'SELECT type_code, buyer_country_code, buyer_party_id, currency, total_with_vat FROM invoices ' +
-									`WHERE number = ?${dialect.forUpdate}`,
-								[request.correctsInvoiceNumber],
-							)
-						: undefined;
+				const corrected = await lockCorrected(tx, dialect, prepared.allocations.map((a) => a.invoiceNumber));
 				await tx.run(
 					'INSERT INTO invoice_series (series, last_sequence, last_issue_date) VALUES (?, 0, ?) ON CONFLICT (series) DO NOTHING',
 					[request.series, request.issueDate],
@@ -176,20 +206,14 @@ export class SqlLedger implements Ledger {
 				const conflicts = await invoicedAmong(tx, dialect, prepared.cdrs);
 				if (conflicts.size > 0) throw new AlreadyInvoiced(conflicts);
 				if (request.typeCode === '381') {
-					const credits = await tx.all(
-						"SELECT total_with_vat FROM invoices WHERE corrects_number = ? AND type_code = '381'",
-						[request.correctsInvoiceNumber],
-					);
-					checkCorrection(
-						prepared,
-						corrected && {
-							typeCode: String(corrected.type_code),
-							buyer: { countryCode: String(corrected.buyer_country_code), partyId: String(corrected.buyer_party_id) },
-							currency: String(corrected.currency),
-							totalWithVat: String(corrected.total_with_vat),
-							creditedWithVat: credits.map((row) => String(row.total_with_vat)),
-						},
-					);
+					if (corrected.size > 0) {
+						const credits = await tx.all(
+							`SELECT invoice_number, amount_with_vat FROM credit_allocations WHERE ${dialect.inList('invoice_number')}`,
+							[[...corrected.keys()]],
+						);
+						for (const row of credits) corrected.get(String(row.invoice_number))!.creditedWithVat.push(String(row.amount_with_vat));
+					}
+					checkCorrections(prepared, corrected);
 				}
 				const lastIssueDate = String(counter!.last_issue_date);
 				if (request.issueDate < lastIssueDate) throw issueDateBeforePrevious(request.series, request.issueDate, lastIssueDate);
@@ -202,6 +226,8 @@ export class SqlLedger implements Ledger {
 				const finished = finishDocument(prepared, sequence);
 				const recordedAt = new Date().toISOString();
 				await this.insertInvoice(tx, prepared, finished, sequence, recordedAt);
+				const allocations = prepared.allocations.map((a) => [finished.number, a.invoiceNumber, a.amountWithVat]);
+				await insertRows(tx, dialect, 'credit_allocations', ALLOCATION_COLUMNS, allocations);
 				// ON CONFLICT: a concurrent writer holding one of these keys is waited for, and its row skipped if it committed.
 				const links = prepared.cdrs.map((cdr) => [cdr.uniqueKey, cdr.ref.country_code, cdr.ref.party_id, cdr.ref.id, finished.number]);
 				if ((await insertRows(tx, dialect, 'invoice_cdrs', CDR_COLUMNS, links, 'cdr_key')) !== links.length) {
@@ -252,7 +278,7 @@ export class SqlLedger implements Ledger {
 					prepared.totals.withoutVat,
 					prepared.totals.vat,
 					prepared.totals.withVat,
-					request.typeCode === '381' ? request.correctsInvoiceNumber : null,
+					prepared.allocations[0]?.invoiceNumber ?? null,
 					finished.paymentReference ?? null,
 					finished.documentJson,
 					recordedAt,
@@ -274,13 +300,32 @@ export class SqlLedger implements Ledger {
 		});
 	}
 
+	async creditAllocations(filter: CreditAllocationFilter): Promise<RecordedCreditAllocation[]> {
+		const { dialect } = this.driver;
+		const conditions: string[] = [];
+		const params: SqlParam[] = [];
+		for (const [column, values] of [['invoice_number', filter.invoiceNumbers], ['credit_note_number', filter.creditNoteNumbers]] as const) {
+			if (values === undefined) continue;
+			if (values.length === 0) return [];
+			conditions.push(dialect.inList(column));
+			params.push([...values]);
+		}
+		const rows = await this.driver.read((db) =>
+			db.all(
+				`SELECT credit_note_number, invoice_number, amount_with_vat FROM credit_allocations${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''} ORDER BY credit_note_number, invoice_number`,
+				params,
+			),
+		);
+		return rows.map((r) => ({ creditNoteNumber: String(r.credit_note_number), invoiceNumber: String(r.invoice_number), amountWithVat: String(r.amount_with_vat) }));
+	}
+
 	async listInvoices(filter: InvoiceFilter = {}): Promise<InvoiceSummary[]> {
 		const { sql, params } = where([
 			['series = ?', filter.series],
 			['type_code = ?', filter.typeCode],
 			['buyer_country_code = ?', filter.buyer?.countryCode.toUpperCase()],
 			['buyer_party_id = ?', filter.buyer?.partyId.toUpperCase()],
-			['corrects_number = ?', filter.correctsInvoiceNumber],
+			[CREDITING_INVOICE, filter.correctsInvoiceNumber],
 			['issue_date >= ?', filter.issuedFrom],
 			['issue_date <= ?', filter.issuedTo],
 		]);

@@ -99,27 +99,39 @@ export async function stagedDocumentKeys(driver: SqlDriver, runId: string, after
 }
 
 /**
- * The documents of one key: one row, or for credit CDRs one per invoice their originals are on (null: an original
- * on no invoice of this ledger).
+ * The documents of one key: one row; for credit CDRs, one credit note for those whose originals are on invoices of
+ * this ledger (`corrects`: those invoices, by number), and one (`corrects` null) for those whose original is on none.
  */
 export async function stagedDocuments(driver: SqlDriver, runId: string, docKey: string): Promise<StagedDocument[]> {
 	const rows = await driver.read((db) =>
 		db.all(
-			'SELECT ic.invoice_number AS corrects, COUNT(*) AS n FROM staged_cdrs s LEFT JOIN invoice_cdrs ic ON ic.cdr_key = s.credited_key ' +
-				'WHERE s.run_id = ? AND s.doc_key = ? GROUP BY ic.invoice_number ORDER BY ic.invoice_number IS NULL, ic.invoice_number',
+			'SELECT ic.invoice_number AS corrects, COUNT(*) AS n, COUNT(s.credited_key) AS credits FROM staged_cdrs s LEFT JOIN invoice_cdrs ic ON ic.cdr_key = s.credited_key ' +
+				'WHERE s.run_id = ? AND s.doc_key = ? GROUP BY ic.invoice_number ORDER BY ic.invoice_number',
 			[runId, docKey],
 		),
 	);
-	return rows.map((r) => ({ docKey, correctsNumber: r.corrects === null ? null : String(r.corrects), count: Number(r.n) }));
+	// Rows of an invoice have no credited key (a key holds one kind of document).
+	if (rows.length === 1 && Number(rows[0].credits) === 0) return [{ docKey, corrects: [], count: Number(rows[0].n) }];
+	const invoiced = rows.filter((r) => r.corrects !== null);
+	const uninvoiced = rows.find((r) => r.corrects === null);
+	const documents: StagedDocument[] = [];
+	if (invoiced.length > 0) {
+		documents.push({ docKey, corrects: invoiced.map((r) => String(r.corrects)), count: invoiced.reduce((n, r) => n + Number(r.n), 0) });
+	}
+	if (uninvoiced) documents.push({ docKey, corrects: null, count: Number(uninvoiced.n) });
+	return documents;
 }
 
-/** The FROM … WHERE of one staged document; the credit notes' original invoice joined when the document has one. */
-export function stagedSelection(document: StagedDocument & { runId: string }, credited: boolean): { sql: string; params: SqlValue[] } {
+/**
+ * The FROM … WHERE of one staged document; for credit CDRs the invoice of their original joined (`ic`), and only the
+ * rows whose original is on an invoice (`corrects` given) or on none (`corrects` null).
+ */
+export function stagedSelection(document: Pick<StagedDocument, 'docKey' | 'corrects'> & { runId: string }, credited: boolean): { sql: string; params: SqlValue[] } {
 	if (!credited) return { sql: 'FROM staged_cdrs s WHERE s.run_id = ? AND s.doc_key = ?', params: [document.runId, document.docKey] };
-	const corrects = document.correctsNumber === null ? 'ic.invoice_number IS NULL' : 'ic.invoice_number = ?';
+	const corrects = document.corrects === null ? 'ic.invoice_number IS NULL' : 'ic.invoice_number IS NOT NULL';
 	return {
 		sql: `FROM staged_cdrs s LEFT JOIN invoice_cdrs ic ON ic.cdr_key = s.credited_key WHERE s.run_id = ? AND s.doc_key = ? AND ${corrects}`,
-		params: document.correctsNumber === null ? [document.runId, document.docKey] : [document.runId, document.docKey, document.correctsNumber],
+		params: [document.runId, document.docKey],
 	};
 }
 
@@ -132,11 +144,13 @@ export async function forEachStaged(
 ): Promise<void> {
 	const { sql, params } = stagedSelection(document, credited);
 	await driver.read(async (db: SqlSession) => {
-		for await (const r of db.iterate(`SELECT s.country_code, s.party_id, s.cdr_id, s.line_no, s.data ${sql} ORDER BY s.sort_key, s.cdr_key`, params, 2_000)) {
+		const corrects = credited ? ', ic.invoice_number AS corrects' : '';
+		for await (const r of db.iterate(`SELECT s.country_code, s.party_id, s.cdr_id, s.line_no, s.data${corrects} ${sql} ORDER BY s.sort_key, s.cdr_key`, params, 2_000)) {
 			await each({
 				ref: { country_code: String(r.country_code), party_id: String(r.party_id), id: String(r.cdr_id) },
 				line: r.line_no === null || r.line_no === undefined ? undefined : Number(r.line_no),
 				data: String(r.data),
+				...(r.corrects === null || r.corrects === undefined ? {} : { corrects: String(r.corrects) }),
 			});
 		}
 	});

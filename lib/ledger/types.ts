@@ -58,10 +58,31 @@ interface IssueRequestBase {
 export interface StagedSelectionRequest {
 	runId: string;
 	docKey: string;
-	/** Credit notes: the invoice the staged credit CDRs' originals are on (stagedDocuments). */
-	correctsNumber?: string | null;
-	/** How many staged rows the document bills (stagedDocuments' count): fewer linked means another run took some. */
+	/**
+	 * How many staged rows the document bills (stagedDocuments' count): fewer linked means another run took some. A
+	 * credit note links the rows of its key whose original CDR is on an invoice of this ledger.
+	 */
 	count: number;
+}
+
+/** How much of a credit note (with VAT) is credited on one invoice it corrects. */
+export interface CreditAllocation {
+	/** The invoice corrected (BT-25). */
+	invoiceNumber: string;
+	/** Decimal string, at most 2 decimals, positive: what this credit note takes off that invoice's total. */
+	amountWithVat: string;
+}
+
+/** A credit allocation as the ledger records it: which credit note credits it. */
+export interface RecordedCreditAllocation extends CreditAllocation {
+	creditNoteNumber: string;
+}
+
+export interface CreditAllocationFilter {
+	/** The allocations on these invoices (what is credited on each). */
+	invoiceNumbers?: readonly string[];
+	/** The allocations of these credit notes (the invoices each corrects). */
+	creditNoteNumbers?: readonly string[];
 }
 
 export interface IssueInvoiceRequest extends IssueRequestBase {
@@ -73,8 +94,13 @@ export interface IssueInvoiceRequest extends IssueRequestBase {
 
 export interface IssueCreditNoteRequest extends IssueRequestBase {
 	typeCode: '381';
-	/** BT-25: the invoice corrected. Same buyer and currency; credit notes together never exceed its total. */
-	correctsInvoiceNumber: string;
+	/**
+	 * The invoices corrected (BT-25, one reference each) and how much of this credit note goes on each: they sum to
+	 * totals.withVat. Each has this buyer and currency, and the credit notes on it together never exceed its total.
+	 */
+	allocations?: CreditAllocation[];
+	/** Shorthand for one allocation: the whole credit note is credited on this invoice. Give this or `allocations`. */
+	correctsInvoiceNumber?: string;
 	/** OCPI credit CDRs (`credit: true`) this credit note carries; may be empty (dispute, cancellation). */
 	cdrs: CdrRef[];
 	staged?: StagedSelectionRequest;
@@ -106,8 +132,11 @@ export interface StageResult {
 
 export interface StagedDocument {
 	docKey: string;
-	/** Credit notes: the invoice their originals are on; null when on none. Invoices: null. */
-	correctsNumber: string | null;
+	/**
+	 * Credit notes: the invoices their credit CDRs' originals are on (one credit note for all of them), or null for
+	 * the rows of the key whose original is on no invoice of this ledger. Invoices: [].
+	 */
+	corrects: string[] | null;
 	count: number;
 }
 
@@ -115,6 +144,8 @@ export interface StagedRow {
 	ref: CdrRef;
 	line?: number;
 	data: string;
+	/** Credit CDRs: the invoice the CDR they correct is on. */
+	corrects?: string;
 }
 
 export type IssueRequest = IssueInvoiceRequest | IssueCreditNoteRequest;
@@ -140,6 +171,7 @@ export interface InvoiceSummary {
 	buyer: BuyerParty;
 	currency: string;
 	totals: InvoiceTotals;
+	/** Credit notes: the first invoice they correct (all of them: InvoiceRecord.creditAllocations, creditAllocations()). */
 	correctsInvoiceNumber?: string;
 	paymentReference?: string;
 	/** ISO 8601 UTC: when the ledger recorded it. */
@@ -152,12 +184,15 @@ export interface InvoiceSummary {
 export interface InvoiceRecord extends InvoiceSummary {
 	cdrs: CdrRef[];
 	document: unknown;
+	/** Credit notes: every invoice corrected, with the amount credited on it, by invoice number. Invoices: []. */
+	creditAllocations: CreditAllocation[];
 }
 
 export interface InvoiceFilter {
 	series?: string;
 	typeCode?: InvoiceTypeCode;
 	buyer?: BuyerParty;
+	/** Only the credit notes correcting this invoice (allocating credit on it). */
 	correctsInvoiceNumber?: string;
 	/** Inclusive `YYYY-MM-DD` bounds on the issue date. */
 	issuedFrom?: string;
@@ -239,6 +274,8 @@ export interface Ledger {
 	 */
 	issue(request: IssueRequest): Promise<IssueResult>;
 	getInvoice(number: string): Promise<InvoiceRecord | undefined>;
+	/** The credit allocations on some invoices or of some credit notes, by credit note then invoice number. */
+	creditAllocations(filter: CreditAllocationFilter): Promise<RecordedCreditAllocation[]>;
 	/** Ordered by series, then sequence. */
 	listInvoices(filter?: InvoiceFilter): Promise<InvoiceSummary[]>;
 	/** Records that the files of a document exist (re-rendering records again, with an event each time). */

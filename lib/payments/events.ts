@@ -5,9 +5,11 @@
  * time the event was recorded.
  *
  * CREDIT_NOTE_ISSUED is the ledger's own event (lib/ledger issues it with the credit note): it is filed under the
- * credit note's number and names the invoice it corrects in its payload; statuses read it as it is, nothing is
- * written twice.
+ * credit note's number and names the invoices it corrects, with the amount credited on each (`allocations`), in its
+ * payload; statuses read it as it is (creditedOn), nothing is written twice.
  */
+
+import { creditedByEvent } from '../ledger/issue-request';
 
 /** How a payment came to be tied to its invoice. */
 export type PaymentSource = 'manual' | 'creditor_reference' | 'invoice_number' | 'amount_and_payer' | 'odoo';
@@ -45,11 +47,19 @@ export interface PaymentReversedPayload {
 
 /** What payment tracking reads from the ledger's CREDIT_NOTE_ISSUED payload. */
 export interface CreditNoteIssuedPayload {
+	/** The first invoice corrected. */
 	correctsInvoiceNumber: string;
+	/** Every invoice corrected and what is credited on it (absent from events recorded before credit notes had several). */
+	allocations?: Array<{ invoiceNumber: string; amountWithVat: string }>;
 	issueDate: string;
 	currency: string;
-	/** Credit notes carry positive totals; withVat (BT-112) is what it takes off the amount due. */
+	/** Credit notes carry positive totals (BT-112). */
 	totals: { withVat: string };
+}
+
+/** What a credit note takes off one invoice's amount due: its allocation on it (undefined: it does not correct it). */
+export function creditedOn(payload: CreditNoteIssuedPayload, invoiceNumber: string): string | undefined {
+	return creditedByEvent(payload).find((allocation) => allocation.invoiceNumber === invoiceNumber)?.amountWithVat;
 }
 
 export interface DisputeOpenedPayload {

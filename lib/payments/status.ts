@@ -6,7 +6,7 @@ import type { Decimal } from '../money';
 import { dec, sum, ZERO } from '../money';
 import { checkIsoDate, daysBetween } from './calendar';
 import type { PaymentEvent } from './events';
-import { eventDate } from './events';
+import { creditedOn, eventDate } from './events';
 import { PaymentError } from './payment-error';
 
 export interface InvoiceFacts {
@@ -45,7 +45,7 @@ export interface InvoicePaymentStatus {
 	currency: string;
 	status: PaymentStatusCode;
 	total: Decimal;
-	/** Sum of the credit notes correcting it. */
+	/** Sum of what the credit notes correcting it allocate on it. */
 	credited: Decimal;
 	/** Payments minus reversals. */
 	paid: Decimal;
@@ -78,7 +78,7 @@ export function paymentStatus(invoice: InvoiceFacts, events: readonly PaymentEve
 		(event) =>
 			eventDate(event) <= asOf &&
 			(event.type === 'CREDIT_NOTE_ISSUED'
-				? event.payload.correctsInvoiceNumber === invoice.number
+				? creditedOn(event.payload, invoice.number) !== undefined
 				: event.invoiceNumber === invoice.number),
 	);
 	const amounts = (type: 'CREDIT_NOTE_ISSUED' | 'PAYMENT_RECORDED' | 'PAYMENT_REVERSED'): Decimal[] =>
@@ -92,7 +92,7 @@ export function paymentStatus(invoice: InvoiceFacts, events: readonly PaymentEve
 					'currency',
 				);
 			}
-			return [dec(event.type === 'CREDIT_NOTE_ISSUED' ? event.payload.totals.withVat : event.payload.amount)];
+			return [dec(event.type === 'CREDIT_NOTE_ISSUED' ? creditedOn(event.payload, invoice.number)! : event.payload.amount)];
 		});
 	const credited = sum(amounts('CREDIT_NOTE_ISSUED'));
 	const paid = sum(amounts('PAYMENT_RECORDED')).minus(sum(amounts('PAYMENT_REVERSED')));

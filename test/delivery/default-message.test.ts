@@ -16,6 +16,7 @@ const invoice: InvoiceSummaryJson = {
 	vatBreakdown: [],
 	paymentReference: 'RF71LDN2600001',
 	correctsInvoiceNumber: null,
+	correctsInvoiceNumbers: [],
 	cdrIds: ['A'],
 	lineCount: 1,
 	files: {},
@@ -43,11 +44,24 @@ describe('the default e-mail speaks the document\'s language', () => {
 
 	it('a credit note asks for no payment, in every language', () => {
 		for (const language of ['fr', 'de', 'en'] as const) {
-			const credit = { ...invoice, language, typeCode: '381' as const, number: 'EVC-AV-2026-000001', correctsInvoiceNumber: 'EVC-2026-000003' };
+			const credit = { ...invoice, language, typeCode: '381' as const, number: 'EVC-AV-2026-000001', correctsInvoiceNumber: 'EVC-2026-000003', correctsInvoiceNumbers: ['EVC-2026-000003'] };
 			const { subject, body } = mail(credit);
 			expect(subject).toMatch(/^(Avoir|Gutschrift|Credit note) EVC-AV-2026-000001/);
 			expect(body).toContain('EVC-2026-000003');
 			expect(body).not.toMatch(/RF71|référence de paiement|Verwendungszweck|payment reference|échéance|fällig|due /);
 		}
+	});
+
+	it('a monthly credit note names every invoice it corrects', () => {
+		const credit = {
+			...invoice,
+			typeCode: '381' as const,
+			number: 'EVC-AV-2026-000002',
+			correctsInvoiceNumber: 'EVC-2026-000003',
+			correctsInvoiceNumbers: ['EVC-2026-000003', 'EVC-2026-000007', 'EVC-2026-000011'],
+		};
+		expect(mail({ ...credit, language: 'fr' }).body).toContain('sur les factures EVC-2026-000003, EVC-2026-000007, EVC-2026-000011.');
+		expect(mail({ ...credit, language: 'de' }).body).toContain('zu den Rechnungen EVC-2026-000003, EVC-2026-000007, EVC-2026-000011.');
+		expect(mail({ ...credit, language: 'en' }).body).toContain('on invoices EVC-2026-000003, EVC-2026-000007, EVC-2026-000011.');
 	});
 });

@@ -12,6 +12,12 @@ import { completeInvoice } from '../../lib/invoice/totals';
 import { dec } from '../../lib/money';
 import { cdrLine, creditNote, exemptInvoice, frenchPlatformInvoice, monthlyInvoice, partialCreditNote, perCdrInvoice, reverseChargeInvoice } from './fixtures';
 
+const threeCorrected = [
+	{ number: 'CDR-2026-000001', issueDate: '2026-03-31' },
+	{ number: 'CDR-2026-000007', issueDate: '2026-04-30' },
+	{ number: 'CDR-2026-000012', issueDate: '2026-05-31' },
+];
+
 function values(xml: string, element: string): string[] {
 	return [...xml.matchAll(new RegExp(`<${element}(?: [^>]*)?>([^<]*)</${element}>`, 'g'))].map((m) => m[1]);
 }
@@ -56,6 +62,15 @@ describe('CII', () => {
 		expect(values(xml, 'ram:GrandTotalAmount')).toEqual(['9.85']);
 	});
 
+	it('repeats BT-25 for every invoice a monthly credit note corrects (Factur-X XSD: unbounded), the first only when declaring XRechnung (D16B)', () => {
+		const note = { ...creditNote(), precedingInvoices: threeCorrected };
+		const xml = renderCii(note);
+		expect(values(xml, 'ram:IssuerAssignedID').filter((id) => id.startsWith('CDR-'))).toEqual(threeCorrected.map((r) => r.number));
+		expect(values(xml, 'qdt:DateTimeString')).toEqual(['20260331', '20260430', '20260531']);
+		const declared = renderCii({ ...note, specification: 'xrechnung' }, { declareSpecification: true });
+		expect(values(declared, 'qdt:DateTimeString')).toEqual(['20260331']);
+	});
+
 	it('states the exemption text for E and none for Z', () => {
 		const xml = renderCii(exemptInvoice());
 		expect(values(xml, 'ram:CategoryCode')).toEqual(['E', 'Z', 'E', 'Z']);
@@ -72,6 +87,12 @@ describe('UBL', () => {
 		expect(values(xml, 'cbc:PayableAmount')).toEqual(['9.85']);
 		expect(values(xml, 'cbc:DueDate')).toEqual(['2026-04-30']);
 		expect(values(xml, 'cbc:Note')[0]).toMatch(/^#PMD#Pénalités/);
+	});
+
+	it('repeats cac:BillingReference for every invoice a monthly credit note corrects', () => {
+		const xml = renderUbl({ ...creditNote(), precedingInvoices: threeCorrected });
+		const references = [...xml.matchAll(/<cac:BillingReference>\s*<cac:InvoiceDocumentReference>\s*<cbc:ID>([^<]*)<\/cbc:ID>\s*<cbc:IssueDate>([^<]*)</g)];
+		expect(references.map((m) => ({ number: m[1], issueDate: m[2] }))).toEqual(threeCorrected);
 	});
 
 	it('writes a CreditNote with CreditNoteLine, BillingReference, and BT-9 in PaymentMeans', () => {
@@ -136,6 +157,13 @@ describe('Factur-X PDF', () => {
 		expect(text).toContain('Montant à créditer');
 		expect(text).not.toContain('FR76 3000');
 		expect(text).not.toContain('Référence à rappeler');
+	});
+
+	it('prints every invoice a monthly credit note corrects', async () => {
+		const file = join(dir, 'credit-three.pdf');
+		writeFileSync(file, await renderFacturXPdf({ ...partialCreditNote(), precedingInvoices: threeCorrected }));
+		const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+		for (const ref of threeCorrected) expect(text).toMatch(new RegExp(`Avoir sur facture\\s+${ref.number}`));
 	});
 
 	it('lays out in English on request, with English number formats', async () => {

@@ -13,11 +13,13 @@ import { issueStream } from '../../lib/issuing';
 import type { IssuedDocument, StreamOutcomeLine } from '../../lib/issuing';
 import { openLedger } from '../../lib/ledger';
 import type { Ledger } from '../../lib/ledger';
-import { roundMoney, sum, ZERO } from '../../lib/money';
+import { dec, roundMoney, sum, ZERO } from '../../lib/money';
+import { paymentEventsOf, paymentStatus } from '../../lib/payments';
 import { createPricer, pricedCdrToJson } from '../../lib/pricing';
 import type { PricedCdr } from '../../lib/pricing';
 import { fatalFindings, validateEInvoices, withValidator } from '../helpers/einvoice-validator';
 import { frenchFatalIds, frenchRulesAvailable, frenchRulesChecker } from '../helpers/french-rules';
+import { creditOf, CREDITED, monthlyConfig, monthlyCreditScenario, pricedJson, streamRun } from '../helpers/monthly-credit';
 
 const samples = path.resolve(__dirname, '../../samples');
 const load = (file: string) => JSON.parse(readFileSync(path.join(samples, file), 'utf8'));
@@ -266,6 +268,116 @@ describe('issueStream: a killed run resumes without re-billing', () => {
 		expect(result.documents.filter((d) => d.invoice.typeCode === '380')).toHaveLength(frenchInvoiceCdrs.length);
 		expect(result.documents.filter((d) => d.invoice.typeCode === '381')).toHaveLength(1);
 		expect(result.documents.every((d) => d.cdrCount === 1 && d.invoice.lines.every((l) => l.objectId?.value === d.cdrIds[0]))).toBe(true);
+		await ledger.close();
+	});
+});
+
+describe('issueStream: one monthly credit note for every invoice its credit CDRs correct (issue 13.6)', () => {
+	it('issues ONE credit note with three BT-25 references, its allocations in the ledger to the cent, each invoice\'s status reduced by exactly its allocation', async () => {
+		const ledger = await freshLedger();
+		const { invoices, credit } = await monthlyCreditScenario(ledger);
+		expect(invoices.map((d) => d.invoice.typeCode)).toEqual(['380', '380', '380']);
+		expect(credit!.outcomes).toEqual([]);
+		expect(credit!.documents).toHaveLength(1);
+		const note = credit!.documents[0].invoice;
+		expect(note.typeCode).toBe('381');
+		const numbers = invoices.map((d) => d.invoice.number);
+		expect(note.precedingInvoices).toEqual(invoices.map((d) => ({ number: d.invoice.number, issueDate: d.invoice.issueDate })));
+		// Each credit CDR credits its original's amount with VAT (what an invoice of that CDR alone totals), on the
+		// invoice that billed it; the second invoice billed only that CDR, so it is credited in full.
+		const expected: string[] = [];
+		for (const c of CREDITED) {
+			const alone = await freshLedger();
+			expected.push((await streamRun(alone, pricedJson([c]))).documents[0].invoice.totals.taxInclusive.toFixed(2));
+			await alone.close();
+		}
+		expect(expected[1]).toBe(invoices[1].invoice.totals.taxInclusive.toFixed(2));
+		// The credit note's VAT is rounded once per rate over all its lines: the difference to the sum of the shares
+		// (at most a cent here) goes to the invoice with the largest share.
+		const difference = note.totals.taxInclusive.minus(sum(expected.map((e) => dec(e))));
+		expect(difference.abs().lte('0.01')).toBe(true);
+		const largest = expected.reduce((best, e, i) => (dec(e).gt(expected[best]) ? i : best), 0);
+		expected[largest] = dec(expected[largest]).plus(difference).toFixed(2);
+		const allocations = await ledger.creditAllocations({ creditNoteNumbers: [note.number] });
+		expect(allocations).toEqual(numbers.map((invoiceNumber, i) => ({ creditNoteNumber: note.number, invoiceNumber, amountWithVat: expected[i] })));
+		expect(sum(allocations.map((a) => dec(a.amountWithVat))).toFixed(2)).toBe(note.totals.taxInclusive.toFixed(2));
+		expect((await ledger.getInvoice(note.number))!.creditAllocations.map((a) => a.invoiceNumber)).toEqual(numbers);
+		expect((await ledger.getInvoice(note.number))!.cdrs.map((c) => c.id).sort()).toEqual(CREDITED.map((c) => `${String(c.id)}-C`).sort());
+		// Payment status: each invoice's open amount is its total less its own allocation, not the whole credit note.
+		const events = paymentEventsOf(await ledger.events());
+		for (const [i, doc] of invoices.entries()) {
+			const facts = { number: doc.invoice.number, emsp: 'FR*MOB', currency: 'EUR', total: doc.invoice.totals.taxInclusive, issueDate: doc.invoice.issueDate, dueDate: doc.invoice.dueDate! };
+			const status = paymentStatus(facts, events, '2026-11-06');
+			expect(status.credited.toFixed(2)).toBe(expected[i]);
+			expect(status.residual.toFixed(2)).toBe(doc.invoice.totals.taxInclusive.minus(expected[i]).toFixed(2));
+			expect((await ledger.listInvoices({ correctsInvoiceNumber: doc.invoice.number })).map((s) => s.number)).toEqual([note.number]);
+		}
+		await ledger.close();
+	});
+
+	withValidator().test(
+		'the credit note with three references passes the official validator (CII, UBL, Factur-X PDF)',
+		async () => {
+			const ledger = await freshLedger();
+			const { credit } = await monthlyCreditScenario(ledger);
+			const out = mkdtempSync(path.join(tmpdir(), 'issue-stream-credit-'));
+			const files = credit!.documents[0].files.map((f) => {
+				const file = path.join(out, f.fileName);
+				writeFileSync(file, f.data);
+				return file;
+			});
+			expect(files).toHaveLength(3);
+			const cii = credit!.documents[0].files.find((f) => f.format === 'cii')!.data.toString('utf8');
+			const ubl = credit!.documents[0].files.find((f) => f.format === 'ubl')!.data.toString('utf8');
+			expect(cii.match(/<ram:InvoiceReferencedDocument>/g)).toHaveLength(3);
+			expect(ubl.match(/<cac:BillingReference>/g)).toHaveLength(3);
+			for (const verdict of await validateEInvoices(files)) expect({ file: verdict.file, fatal: fatalFindings(verdict) }).toEqual({ file: verdict.file, fatal: '' });
+			await ledger.close();
+		},
+		120_000,
+	);
+
+	it('refuses the whole credit note when one allocation exceeds what remains on its invoice: nothing recorded', async () => {
+		const ledger = await freshLedger();
+		const { invoices } = await monthlyCreditScenario(ledger, monthlyConfig(), false);
+		// A dispute already credited all but 0.01 of the second invoice.
+		const second = invoices[1].invoice;
+		const almost = second.totals.taxInclusive.minus('0.01').toFixed(2);
+		const cn = await ledger.issue({
+			series: 'AV',
+			typeCode: '381',
+			issueDate: '2026-11-05',
+			buyer: { countryCode: 'FR', partyId: 'MOB' },
+			currency: 'EUR',
+			totals: { withoutVat: almost, vat: '0.00', withVat: almost },
+			correctsInvoiceNumber: second.number,
+			cdrs: [],
+			formatNumber: ({ sequence }) => `AV-${sequence}`,
+			buildDocument: (number) => ({ number }),
+		});
+		expect(cn.kind).toBe('issued');
+		const before = await ledger.listInvoices();
+		const credit = await streamRun(ledger, pricedJson(CREDITED.map(creditOf)));
+		expect(credit.documents).toEqual([]);
+		expect(credit.outcomes.map((o) => o.code)).toEqual(['CREDIT_EXCEEDS_INVOICE', 'CREDIT_EXCEEDS_INVOICE', 'CREDIT_EXCEEDS_INVOICE']);
+		expect(credit.outcomes[0].message).toContain(`invoice ${second.number}`);
+		expect(await ledger.listInvoices()).toEqual(before);
+		expect(await ledger.creditAllocations({ invoiceNumbers: invoices.map((d) => d.invoice.number) })).toEqual([
+			{ creditNoteNumber: 'AV-1', invoiceNumber: second.number, amountWithVat: almost },
+		]);
+		await ledger.close();
+	});
+
+	it('per-CDR lines (lineDetail per_cdr): still one credit note, one line per credit CDR, the allocations adding up to it', async () => {
+		const ledger = await freshLedger();
+		const { invoices, credit } = await monthlyCreditScenario(ledger, monthlyConfig({ lineDetail: 'per_cdr' }));
+		expect(credit!.documents).toHaveLength(1);
+		const note = credit!.documents[0].invoice;
+		expect(note.precedingInvoices.map((p) => p.number)).toEqual(invoices.map((d) => d.invoice.number));
+		expect(new Set(note.lines.map((l) => l.objectId?.value))).toEqual(new Set(CREDITED.map((c) => `${String(c.id)}-C`)));
+		const allocations = await ledger.creditAllocations({ creditNoteNumbers: [note.number] });
+		expect(allocations.map((a) => a.invoiceNumber)).toEqual(invoices.map((d) => d.invoice.number));
+		expect(sum(allocations.map((a) => dec(a.amountWithVat))).toFixed(2)).toBe(note.totals.taxInclusive.toFixed(2));
 		await ledger.close();
 	});
 });

@@ -3,7 +3,7 @@
  * postgres-ledger.test.ts).
  */
 import { invoiceNumberFormatter } from '../../lib/invoice/numbering';
-import { openLedger } from '../../lib/ledger';
+import { creditedByEvent, openLedger } from '../../lib/ledger';
 import type {
 	CdrRef,
 	InvoicePageQuery,
@@ -59,6 +59,60 @@ export function creditNote(corrects: string, overrides: Partial<IssueCreditNoteR
 		buildDocument: (number) => ({ number, corrects }),
 		...overrides,
 	};
+}
+
+/** A credit note allocating the given amounts (with VAT) on several invoices; its total is their sum. */
+export function allocatedCreditNote(allocations: Array<[invoiceNumber: string, amountWithVat: string]>, overrides: Partial<IssueCreditNoteRequest> = {}): IssueCreditNoteRequest {
+	const cents = allocations.reduce((sum, [, amount]) => sum + Math.round(Number(amount) * 100), 0);
+	const withVat = `${Math.trunc(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+	return {
+		series: 'CN',
+		typeCode: '381',
+		allocations: allocations.map(([invoiceNumber, amountWithVat]) => ({ invoiceNumber, amountWithVat })),
+		issueDate: '2025-04-02',
+		buyer: { countryCode: 'NL', partyId: 'EMS' },
+		currency: 'EUR',
+		totals: { withoutVat: withVat, vat: '0.00', withVat },
+		cdrs: [],
+		formatNumber,
+		buildDocument: (number) => ({ number, corrects: allocations.map(([invoiceNumber]) => invoiceNumber) }),
+		...overrides,
+	};
+}
+
+/**
+ * An older ledger (schema 4: one corrects_number per credit note, CREDIT_NOTE_ISSUED events without allocations)
+ * reopened by this version: migration 5 moves each credit note into credit_allocations, and every reader reports the
+ * same credited amounts. `downgrade` runs SQL on the store to turn a fresh ledger back into what schema 4 wrote.
+ */
+export async function expectOlderLedgerMigrates(config: LedgerConfig, downgrade: (statements: string[]) => Promise<void>, stripAllocations: string): Promise<void> {
+	let ledger = await openLedger(config);
+	const a = await issued(ledger, invoice([cdr('OLD-1')]));
+	const b = await issued(ledger, invoice([cdr('OLD-2')]));
+	const first = await issued(ledger, creditNote(a, { totals: { withoutVat: '50.00', vat: '10.00', withVat: '60.00' } }));
+	const second = await issued(ledger, creditNote(a, { totals: { withoutVat: '10.00', vat: '2.00', withVat: '12.00' } }));
+	await ledger.close();
+	await downgrade([
+		'DROP TABLE credit_allocations',
+		'DELETE FROM ledger_migrations WHERE version = 5',
+		`UPDATE ledger_events SET payload = ${stripAllocations} WHERE type = 'CREDIT_NOTE_ISSUED'`,
+	]);
+	ledger = await openLedger(config);
+	try {
+		expect(await ledger.creditAllocations({ invoiceNumbers: [a, b] })).toEqual([
+			{ creditNoteNumber: first, invoiceNumber: a, amountWithVat: '60.00' },
+			{ creditNoteNumber: second, invoiceNumber: a, amountWithVat: '12.00' },
+		]);
+		expect((await ledger.listInvoices({ correctsInvoiceNumber: a })).map((s) => s.number)).toEqual([first, second]);
+		const events = await ledger.events({ type: 'CREDIT_NOTE_ISSUED' });
+		expect(events.map((e) => (e.payload as { allocations?: unknown }).allocations)).toEqual([undefined, undefined]);
+		expect(events.map((e) => creditedByEvent(e.payload))).toEqual([[{ invoiceNumber: a, amountWithVat: '60.00' }], [{ invoiceNumber: a, amountWithVat: '12.00' }]]);
+		// What remains creditable counts the migrated credit notes: 120.00 − 72.00.
+		await expect(ledger.issue(creditNote(a, { totals: { withoutVat: '48.01', vat: '0.00', withVat: '48.01' } }))).rejects.toMatchObject({ code: 'CREDIT_EXCEEDS_INVOICE' });
+		expect(await issued(ledger, creditNote(a, { totals: { withoutVat: '48.00', vat: '0.00', withVat: '48.00' } }))).toBe('CN-2025-000003');
+	} finally {
+		await ledger.close();
+	}
 }
 
 async function issued(ledger: Ledger, request: IssueInvoiceRequest | IssueCreditNoteRequest): Promise<string> {
@@ -251,12 +305,12 @@ export function describeLedgerContract(harness: StoreHarness): void {
 			expect(resumed).toEqual({ staged: 2, repeated: [], invoiced: [] });
 			const rows: string[] = [];
 			const [document] = await ledger.stagedDocuments('run-1', '1|A');
-			expect(document).toEqual({ docKey: '1|A', correctsNumber: null, count: 3 });
+			expect(document).toEqual({ docKey: '1|A', corrects: [], count: 3 });
 			await ledger.forEachStaged('run-1', document, false, (row) => void rows.push(row.ref.id));
 			expect(rows).toEqual(['J-1', 'J-2', 'J-3']);
 		});
 
-		it('issues a document from its staged rows (links by INSERT … SELECT), and a credit note per corrected invoice', async () => {
+		it('issues a document from its staged rows (links by INSERT … SELECT), and one credit note for the invoiced originals', async () => {
 			await ledger.stageCdrs('run-2', 'a', [staged('S-1', '1|X', 1), staged('S-2', '1|X', 2), staged('S-3', '1|Y', 3)]);
 			expect(await ledger.stagedDocumentKeys('run-2', null, 10)).toEqual(['1|X', '1|Y']);
 			expect(await ledger.stagedDocumentKeys('run-2', '1|X', 10)).toEqual(['1|Y']);
@@ -266,13 +320,10 @@ export function describeLedgerContract(harness: StoreHarness): void {
 			await ledger.stageCdrs('run-2', 'a', credit);
 			const documents = await ledger.stagedDocuments('run-2', '2|X');
 			expect(documents).toEqual([
-				{ docKey: '2|X', correctsNumber: number, count: 1 },
-				{ docKey: '2|X', correctsNumber: null, count: 1 },
+				{ docKey: '2|X', corrects: [number], count: 1 },
+				{ docKey: '2|X', corrects: null, count: 1 },
 			]);
-			const cn = await issued(
-				ledger,
-				creditNote(number, { staged: { runId: 'run-2', docKey: '2|X', correctsNumber: number, count: 1 } }),
-			);
+			const cn = await issued(ledger, creditNote(number, { staged: { runId: 'run-2', docKey: '2|X', count: 1 } }));
 			expect((await ledger.getInvoice(cn))!.cdrs.map((c) => c.id)).toEqual(['S-1-C']);
 			// Staged again by another run: the document reports them already invoiced and uses no number.
 			await ledger.stageCdrs('run-3', 'b', [staged('S-1', '1|X', 1)]);
@@ -408,6 +459,84 @@ export function describeLedgerContract(harness: StoreHarness): void {
 				code: 'CREDIT_NOTE_CURRENCY_MISMATCH',
 			});
 			expect(await issued(ledger, creditNote(inv))).toBe('CN-2025-000002');
+		});
+	});
+
+	describe('credit notes correcting several invoices (allocations)', () => {
+		const three = async () => [
+			await issued(ledger, invoice([cdr('M1')], { totals: { withoutVat: '100.00', vat: '20.00', withVat: '120.00' } })),
+			await issued(ledger, invoice([cdr('M2')], { totals: { withoutVat: '50.00', vat: '10.00', withVat: '60.00' } })),
+			await issued(ledger, invoice([cdr('M3')], { totals: { withoutVat: '10.00', vat: '2.00', withVat: '12.00' } })),
+		];
+		const multi = allocatedCreditNote;
+
+		it('record one credit note, every corrected invoice with its amount; what is credited on each is its allocations', async () => {
+			const [a, b, c] = await three();
+			const cn = await issued(ledger, multi([[c, '12.00'], [a, '30.50'], [b, '0.01']]));
+			expect(await ledger.creditAllocations({ creditNoteNumbers: [cn] })).toEqual([
+				{ creditNoteNumber: cn, invoiceNumber: a, amountWithVat: '30.50' },
+				{ creditNoteNumber: cn, invoiceNumber: b, amountWithVat: '0.01' },
+				{ creditNoteNumber: cn, invoiceNumber: c, amountWithVat: '12.00' },
+			]);
+			expect(await ledger.getInvoice(cn)).toMatchObject({
+				typeCode: '381',
+				correctsInvoiceNumber: a,
+				totals: { withVat: '42.51' },
+				creditAllocations: [
+					{ invoiceNumber: a, amountWithVat: '30.50' },
+					{ invoiceNumber: b, amountWithVat: '0.01' },
+					{ invoiceNumber: c, amountWithVat: '12.00' },
+				],
+			});
+			expect((await ledger.getInvoice(a))!.creditAllocations).toEqual([]);
+			for (const number of [a, b, c]) expect((await ledger.listInvoices({ correctsInvoiceNumber: number })).map((s) => s.number)).toEqual([cn]);
+			expect((await ledger.pageInvoices({ correcting: [c], limit: 10 })).rows.map((s) => s.number)).toEqual([cn]);
+			const [event] = await ledger.events({ invoiceNumber: cn });
+			expect(event.payload).toMatchObject({
+				correctsInvoiceNumber: a,
+				allocations: [
+					{ invoiceNumber: a, amountWithVat: '30.50' },
+					{ invoiceNumber: b, amountWithVat: '0.01' },
+					{ invoiceNumber: c, amountWithVat: '12.00' },
+				],
+			});
+			// A later credit note counts the earlier allocations: 12.00 of c is credited, nothing remains.
+			await expect(ledger.issue(creditNote(c, { totals: { withoutVat: '0.01', vat: '0.00', withVat: '0.01' } }))).rejects.toMatchObject({
+				code: 'CREDIT_EXCEEDS_INVOICE',
+			});
+			expect(await issued(ledger, creditNote(a, { totals: { withoutVat: '89.50', vat: '0.00', withVat: '89.50' } }))).toBe('CN-2025-000002');
+			expect(await ledger.creditAllocations({ invoiceNumbers: [a] })).toEqual([
+				{ creditNoteNumber: cn, invoiceNumber: a, amountWithVat: '30.50' },
+				{ creditNoteNumber: 'CN-2025-000002', invoiceNumber: a, amountWithVat: '89.50' },
+			]);
+		});
+
+		it('refuse the whole credit note when one allocation exceeds its invoice (naming it), nothing recorded, no number used', async () => {
+			const [a, b, c] = await three();
+			await issued(ledger, creditNote(b, { totals: { withoutVat: '59.00', vat: '0.00', withVat: '59.00' } }));
+			await expect(ledger.issue(multi([[a, '10.00'], [b, '1.01'], [c, '1.00']]))).rejects.toMatchObject({
+				code: 'CREDIT_EXCEEDS_INVOICE',
+				field: 'allocations[1].amountWithVat',
+				message: expect.stringContaining(`invoice ${b} (1.00 EUR of 60.00)`),
+			});
+			expect(await ledger.listInvoices({ typeCode: '381' })).toHaveLength(1);
+			expect(await ledger.creditAllocations({ invoiceNumbers: [a, b, c] })).toEqual([
+				{ creditNoteNumber: 'CN-2025-000001', invoiceNumber: b, amountWithVat: '59.00' },
+			]);
+			expect(await issued(ledger, multi([[a, '10.00'], [b, '1.00'], [c, '1.00']]))).toBe('CN-2025-000002');
+		});
+
+		it('refuse allocations that do not add up, name an invoice twice, are not positive, or name another buyer\'s invoice', async () => {
+			const [a, b] = await three();
+			const other = await issued(ledger, invoice([cdr('O1')], { buyer: { countryCode: 'BE', partyId: 'EMS' } }));
+			await expect(ledger.issue({ ...multi([[a, '1.00']]), totals: { withoutVat: '2.00', vat: '0.00', withVat: '2.00' } })).rejects.toMatchObject({
+				code: 'CREDIT_ALLOCATIONS_INVALID',
+			});
+			await expect(ledger.issue(multi([[a, '1.00'], [a, '1.00']]))).rejects.toMatchObject({ code: 'CREDIT_ALLOCATIONS_INVALID' });
+			await expect(ledger.issue(multi([[a, '1.00'], [b, '0.00']]))).rejects.toMatchObject({ code: 'CREDIT_ALLOCATIONS_INVALID' });
+			await expect(ledger.issue({ ...multi([[a, '1.00']]), correctsInvoiceNumber: a })).rejects.toMatchObject({ code: 'CREDIT_ALLOCATIONS_INVALID' });
+			await expect(ledger.issue(multi([[a, '1.00'], [other, '1.00']]))).rejects.toMatchObject({ code: 'CREDIT_NOTE_BUYER_MISMATCH' });
+			expect(await ledger.listInvoices({ typeCode: '381' })).toEqual([]);
 		});
 	});
 

@@ -21,12 +21,13 @@ interface ChildOutcome {
 }
 
 interface ChildTask {
-	scenario: 'issue-many' | 'credit-each' | 'kill-inside-transaction' | 'kill-after-commit' | 'issue-until-killed';
+	scenario: 'issue-many' | 'credit-each' | 'credit-overlapping' | 'kill-inside-transaction' | 'kill-after-commit' | 'issue-until-killed';
 	series: string;
 	prefix?: string;
 	count?: number;
 	shared?: string[];
 	invoices?: string[];
+	offset?: number;
 }
 
 /** Runs a child; `killAfter` messages received, the parent kills it (SIGKILL) itself. */
@@ -151,6 +152,31 @@ describe.each(stores)('$name ledger shared by processes', (store) => {
 		expect(tally).toEqual({ issued: 20, already_invoiced: 140 });
 		for (const number of invoices) {
 			expect((await ledger.listInvoices({ correctsInvoiceNumber: number })).length).toBe(1);
+		}
+	});
+
+	it('eight writers of credit notes allocating on overlapping pairs of invoices: no deadlock, no invoice over-credited', async () => {
+		const invoices: string[] = [];
+		for (let i = 0; i < 10; i++) {
+			const total = { withoutVat: '100.00', vat: '0.00', withVat: '100.00' };
+			const result = await ledger.issue(invoice([cdr(`PAIRED-${i}`)], { series: 'P', totals: total }));
+			if (result.kind === 'issued') invoices.push(result.number);
+		}
+		const outcomes = await Promise.all(
+			Array.from({ length: 8 }, (_, w) => runChild(config, { scenario: 'credit-overlapping', series: 'CM', invoices, offset: w + 1 })),
+		);
+		for (const outcome of outcomes) expect(outcome).toMatchObject({ code: 0, signal: null });
+		const results = outcomes.flatMap((outcome) => outcome.messages[0].done as string[]);
+		console.log(`${store.name}, 8 writers × 10 credit notes on 2 of 10 invoices: ${JSON.stringify(countBy(results))}`);
+		// Each invoice is asked 160.00 of its 100.00: some credit notes are refused, none fails otherwise.
+		expect(Object.keys(countBy(results)).sort()).toEqual(['CREDIT_EXCEEDS_INVOICE', 'issued']);
+		const issuedCount = results.filter((r) => r === 'issued').length;
+		expect((await ledger.listInvoices({ series: 'CM' })).map((s) => s.number)).toEqual(numbersOf('CM', issuedCount));
+		const allocations = await ledger.creditAllocations({ invoiceNumbers: invoices });
+		expect(allocations).toHaveLength(2 * issuedCount);
+		for (const number of invoices) {
+			const credited = allocations.filter((a) => a.invoiceNumber === number).reduce((sum, a) => sum + Math.round(Number(a.amountWithVat) * 100), 0);
+			expect(credited).toBeLessThanOrEqual(10_000);
 		}
 	});
 

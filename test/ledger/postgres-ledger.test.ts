@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { openLedger } from '../../lib/ledger';
-import { describeLedgerContract } from './ledger-contract';
+import { describeLedgerContract, expectOlderLedgerMigrates } from './ledger-contract';
 import { dropSchema, postgresUrl, uniqueSchemaName } from './postgres-server';
 
 const schemas: string[] = [];
@@ -34,7 +34,28 @@ describe('PostgreSQL ledger', () => {
 			{ version: 2, name: 'event keys' },
 			{ version: 3, name: 'console lists' },
 			{ version: 4, name: 'run journal' },
+			{ version: 5, name: 'credit allocations' },
 		]);
+	});
+
+	it('migrates an older ledger (schema 4, one corrects_number per credit note) into credit allocations, crediting the same', async () => {
+		const schema = uniqueSchemaName();
+		schemas.push(schema);
+		const connectionString = await postgresUrl();
+		await expectOlderLedgerMigrates(
+			{ kind: 'postgres', connectionString, schema },
+			async (statements) => {
+				const client = new Client({ connectionString });
+				await client.connect();
+				try {
+					await client.query(`SET search_path TO ${schema}`);
+					for (const sql of statements) await client.query(sql);
+				} finally {
+					await client.end();
+				}
+			},
+			"(payload::jsonb - 'allocations')::text",
+		);
 	});
 
 	it('refuses a schema name that is not a plain identifier', async () => {

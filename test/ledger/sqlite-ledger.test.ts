@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openLedger } from '../../lib/ledger';
-import { describeLedgerContract } from './ledger-contract';
+import { describeLedgerContract, expectOlderLedgerMigrates } from './ledger-contract';
 
 const dir = mkdtempSync(join(tmpdir(), 'ledger-sqlite-'));
 let files = 0;
@@ -25,8 +25,22 @@ describe('SQLite ledger', () => {
 			{ version: 2, name: 'event keys' },
 			{ version: 3, name: 'console lists' },
 			{ version: 4, name: 'run journal' },
+			{ version: 5, name: 'credit allocations' },
 		]);
 		db.close();
+	});
+
+	it('migrates an older ledger (schema 4, one corrects_number per credit note) into credit allocations, crediting the same', async () => {
+		const path = join(dir, 'older.sqlite');
+		await expectOlderLedgerMigrates(
+			{ kind: 'sqlite', path },
+			async (statements) => {
+				const db = new DatabaseSync(path);
+				for (const sql of statements) db.exec(sql);
+				db.close();
+			},
+			"json_remove(payload, '$.allocations')",
+		);
 	});
 
 	it('refuses a ledger written by a newer version of the package', async () => {

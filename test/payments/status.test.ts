@@ -81,6 +81,34 @@ describe('paymentStatus', () => {
 		expect(paymentStatus(DISPUTED, EVENTS, '2026-03-04').status).toBe('overdue');
 	});
 
+	it('takes off each invoice only what a monthly credit note allocates to it, not the whole credit note', () => {
+		const a = facts('INV-7', 'FR*MOB', '100.00', '2026-05-31');
+		const b = facts('INV-8', 'FR*MOB', '50.00', '2026-05-31');
+		const c = facts('INV-9', 'FR*MOB', '12.00', '2026-05-31');
+		const monthly: PaymentEvent = {
+			type: 'CREDIT_NOTE_ISSUED',
+			invoiceNumber: 'CN-2',
+			payload: {
+				correctsInvoiceNumber: 'INV-7',
+				allocations: [
+					{ invoiceNumber: 'INV-7', amountWithVat: '30.50' },
+					{ invoiceNumber: 'INV-8', amountWithVat: '0.01' },
+					{ invoiceNumber: 'INV-9', amountWithVat: '12.00' },
+				],
+				issueDate: '2026-05-05',
+				currency: 'EUR',
+				totals: { withVat: '42.51' },
+			},
+		};
+		const of = (invoice: InvoiceFacts) => paymentStatus(invoice, [monthly], '2026-05-10');
+		expect([a, b, c].map((invoice) => [of(invoice).credited.toFixed(2), of(invoice).residual.toFixed(2), of(invoice).status])).toEqual([
+			['30.50', '69.50', 'pending'],
+			['0.01', '49.99', 'pending'],
+			['12.00', '0.00', 'credited'],
+		]);
+		expect(paymentStatus(PAID, [monthly], '2026-05-10').credited.toFixed(2)).toBe('0.00');
+	});
+
 	it('reads payment events out of ledger rows and ignores the others', () => {
 		const rows = [
 			{ type: 'INVOICE_ISSUED', invoiceNumber: 'INV-1', payload: {} },

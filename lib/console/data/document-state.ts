@@ -5,6 +5,7 @@
  * and the reads of one page or one document (ledger-reads.ts) build it the same way.
  */
 import type { InvoiceSummary, LedgerEvent } from '../../ledger';
+import { creditedByEvent } from '../../ledger';
 import type { Decimal } from '../../money';
 import { dec } from '../../money';
 import type { InvoiceFacts, InvoicePaymentStatus, PaymentEvent } from '../../payments';
@@ -35,6 +36,8 @@ export interface DocumentState {
 	lifecycle: LifecycleStatus[];
 	/** Numbers of the credit notes correcting it. */
 	creditNotes: string[];
+	/** Credit notes: the invoices it corrects (its CREDIT_NOTE_ISSUED event's allocations). */
+	corrects: string[];
 	/** The last status derived, and the day it is for; forgotten when an event concerns the invoice. */
 	status?: InvoicePaymentStatus;
 }
@@ -52,6 +55,7 @@ export function documentState(summary: InvoiceSummary, cdrCount = 0): DocumentSt
 		deliveries: new Map(),
 		lifecycle: [],
 		creditNotes: [],
+		corrects: summary.correctsInvoiceNumber ? [summary.correctsInvoiceNumber] : [],
 	};
 }
 
@@ -63,6 +67,10 @@ export function applyEvent(doc: DocumentState, event: LedgerEvent): boolean {
 	if (event.type === 'INVOICE_ISSUED' || event.type === 'CREDIT_NOTE_ISSUED') {
 		const count = (event.payload as { cdrCount?: unknown }).cdrCount;
 		if (typeof count === 'number') doc.cdrCount = count;
+		if (event.type === 'CREDIT_NOTE_ISSUED') {
+			const corrects = creditedByEvent(event.payload).map((allocation) => allocation.invoiceNumber);
+			if (corrects.length > 0) doc.corrects = corrects;
+		}
 		return false;
 	}
 	const lifecycle = lifecycleStatusOf(event);

@@ -10,6 +10,7 @@
  * the background: lists by number, date or amount and the detail pages answer from the ledger meanwhile).
  */
 import type { InvoiceSummary, Ledger, LedgerEvent } from '../../ledger';
+import { creditedByEvent } from '../../ledger';
 import type { Decimal } from '../../money';
 import { dec } from '../../money';
 import type { InvoicePaymentStatus } from '../../payments';
@@ -101,8 +102,10 @@ export class LedgerIndex {
 		if (!doc) return;
 		if (event.type === 'CREDIT_NOTE_ISSUED') {
 			applyEvent(doc, event);
-			const corrected = await this.documentFor((event.payload as { correctsInvoiceNumber: string }).correctsInvoiceNumber);
-			if (corrected) applyCreditNote(corrected, event);
+			for (const { invoiceNumber } of creditedByEvent(event.payload)) {
+				const corrected = await this.documentFor(invoiceNumber);
+				if (corrected) applyCreditNote(corrected, event);
+			}
 			return;
 		}
 		applyEvent(doc, event);

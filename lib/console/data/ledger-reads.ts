@@ -5,6 +5,7 @@
  * volume, from the first request on.
  */
 import type { InvoiceSummary, Ledger } from '../../ledger';
+import { creditedByEvent } from '../../ledger';
 import type { DocumentState } from './document-state';
 import { applyCreditNote, applyEvent, documentState } from './document-state';
 
@@ -31,8 +32,10 @@ export async function statesOf(ledger: Ledger, summaries: readonly InvoiceSummar
 		if (doc) applyEvent(doc, event);
 	}
 	for (const event of creditNoteEvents) {
-		const corrected = byNumber.get((event.payload as { correctsInvoiceNumber?: string }).correctsInvoiceNumber ?? '');
-		if (corrected) applyCreditNote(corrected, event);
+		for (const { invoiceNumber } of creditedByEvent(event.payload)) {
+			const corrected = byNumber.get(invoiceNumber);
+			if (corrected) applyCreditNote(corrected, event);
+		}
 	}
 	return docs;
 }

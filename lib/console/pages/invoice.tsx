@@ -163,11 +163,15 @@ export function InvoicePage({ ui, model }: { ui: Ui; model: InvoiceDetail }) {
 						<dd>{model.period ? `${t.date(model.period.start)} – ${t.date(model.period.end)}` : '—'}</dd>
 						<dt>{t.t('col.reference')}</dt>
 						<dd>{row.paymentReference ?? '—'}</dd>
-						{row.correctsInvoiceNumber ? (
+						{model.corrects.length ? (
 							<>
 								<dt>{t.t('detail.corrects')}</dt>
-								<dd>
-									<a href={href(ui, `/invoices/${encodeURIComponent(row.correctsInvoiceNumber)}`)}>{row.correctsInvoiceNumber}</a>
+								<dd data-testid="credit-note-corrects">
+									{model.corrects.map((corrected) => (
+										<a href={href(ui, `/invoices/${encodeURIComponent(corrected.number)}`)} class="chip">
+											{corrected.number} ({t.money(corrected.credited, row.currency)})
+										</a>
+									))}
 								</dd>
 							</>
 						) : null}
@@ -178,6 +182,7 @@ export function InvoicePage({ ui, model }: { ui: Ui; model: InvoiceDetail }) {
 									{model.creditNotes.map((note) => (
 										<a href={href(ui, `/invoices/${encodeURIComponent(note.number)}`)} class="chip">
 											{note.number}
+											{note.credited === null ? '' : ` (${t.money(note.credited, row.currency)})`}
 										</a>
 									))}
 								</dd>

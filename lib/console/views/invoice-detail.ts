@@ -61,7 +61,10 @@ export interface InvoiceDetail {
 	cdrs: { rows: CdrRecord[]; total: number; page: number; pageSize: number; pages: number; source: string };
 	files: Array<{ format: 'facturx' | 'cii' | 'ubl'; name: string; sha256: string | null }>;
 	renderedAt: string | null;
-	creditNotes: Array<{ number: string; issueDate: string; total: string }>;
+	/** Invoices: the credit notes correcting it, `credited` what each takes off it (its allocation on this invoice). */
+	creditNotes: Array<{ number: string; issueDate: string; total: string; credited: string | null }>;
+	/** Credit notes: every invoice it corrects, with the amount credited on it. */
+	corrects: Array<{ number: string; credited: string }>;
 	deliveries: DeliveryState[];
 	lifecycle: LifecycleStatus[];
 	payments: Array<{ type: string; date: string; amount: string; paymentId: string; source: string | null; payer: string | null }>;
@@ -136,11 +139,14 @@ export async function invoiceDetail(ctx: ConsoleContext, number: string, params:
 	const summary: InvoiceSummary & { cdrs?: unknown; document?: unknown } = { ...record };
 	delete summary.cdrs;
 	delete summary.document;
-	const [[doc], events, creditNotes] = await Promise.all([
+	delete (summary as { creditAllocations?: unknown }).creditAllocations;
+	const [[doc], events, creditNotes, allocations] = await Promise.all([
 		statesOf(ctx.ledger, [summary], new Map([[number, record.cdrs.length]])),
 		ctx.ledger.events({ invoiceNumber: number }),
 		record.typeCode === '380' ? ctx.ledger.pageInvoices({ correcting: [number], typeCode: '381', limit: 1000 }) : Promise.resolve({ rows: [] as InvoiceSummary[] }),
+		record.typeCode === '380' ? ctx.ledger.creditAllocations({ invoiceNumbers: [number] }) : Promise.resolve([]),
 	]);
+	const creditedBy = new Map(allocations.map((a) => [a.creditNoteNumber, a.amountWithVat]));
 	const buyerName = text(((record.document ?? {}) as Json).buyer && ((record.document as Json).buyer as Json).name);
 	const names = new Map([[doc.emsp, buyerName ?? undefined]]);
 	const { page, pageSize, offset } = pageOf(params, 100);
@@ -184,7 +190,8 @@ export async function invoiceDetail(ctx: ConsoleContext, number: string, params:
 		cdrs: { ...cdrPage, page, pageSize, pages: pageCount(cdrPage.total, pageSize), source: ctx.cdrs.kind },
 		files,
 		renderedAt: record.renderedAt ?? null,
-		creditNotes: creditNotes.rows.map((note) => ({ number: note.number, issueDate: note.issueDate, total: note.totals.withVat })),
+		creditNotes: creditNotes.rows.map((note) => ({ number: note.number, issueDate: note.issueDate, total: note.totals.withVat, credited: creditedBy.get(note.number) ?? null })),
+		corrects: record.creditAllocations.map((a) => ({ number: a.invoiceNumber, credited: a.amountWithVat })),
 		deliveries: [...doc.deliveries.values()],
 		lifecycle: doc.lifecycle,
 		payments,

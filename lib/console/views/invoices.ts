@@ -75,7 +75,10 @@ export interface InvoiceRow {
 	status: string;
 	daysOverdue: number;
 	paymentReference: string | null;
+	/** Credit notes: the first invoice corrected (the CSV column). */
 	correctsInvoiceNumber: string | null;
+	/** Credit notes: every invoice corrected. */
+	correctsInvoiceNumbers: string[];
 	cdrCount: number;
 	/** channel → sent | failed */
 	deliveries: Record<string, 'sent' | 'failed'>;
@@ -140,6 +143,7 @@ export function rowOf(ctx: ConsoleContext, doc: DocumentState, asOf: string, nam
 		daysOverdue: status?.daysOverdue ?? 0,
 		paymentReference: doc.summary.paymentReference ?? null,
 		correctsInvoiceNumber: doc.summary.correctsInvoiceNumber ?? null,
+		correctsInvoiceNumbers: doc.corrects,
 		cdrCount: doc.cdrCount,
 		deliveries: Object.fromEntries([...doc.deliveries.values()].map((d) => [d.channel, d.outcome])),
 		platformStatus: platform ? { code: platform.code, label: platform.label } : null,
