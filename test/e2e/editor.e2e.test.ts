@@ -31,6 +31,19 @@ let page: Page;
 let out: string;
 const sampleIds: Record<string, string> = {};
 
+/** Where a user's clone fills the placeholders (scripts/n8n/n8n-env.sh: the repository, its out folder). */
+const USER_PATHS = { __REPO__: '~/n8n-nodes-ev-clearing', __SAMPLES__: '~/n8n-nodes-ev-clearing/samples', __OUT__: '~/n8n-nodes-ev-clearing/out' };
+
+/**
+ * A sample workflow as this test runs it (its files in `out`), its sticky notes as a user's clone shows them: the
+ * canvases are the README's pictures, which should not show this test's temp folder.
+ */
+function pictured(file: string, out: string): N8nWorkflow {
+	const workflow = loadWorkflow(file, { __OUT__: out });
+	const notes = new Map(loadWorkflow(file, USER_PATHS).nodes.map((node) => [node.name, node]));
+	return { ...workflow, nodes: workflow.nodes.map((node) => (node.type === 'n8n-nodes-base.stickyNote' ? notes.get(node.name)! : node)) };
+}
+
 /** A partner of samples/invoice-config.json as the form of Build Invoice v2 takes it. */
 function partnerFields(p: JsonObject): JsonObject {
 	const ocpi = p.ocpi as JsonObject;
@@ -135,7 +148,7 @@ beforeAll(async () => {
 		{ id: 'evcSmtpSample001', name: 'SMTP (EV Clearing) - your relay', type: 'evClearingSmtp', data: { host: 'smtp.example', port: 587, secure: false, user: 'billing', password: 'placeholder', rejectUnauthorized: true } },
 	]);
 	for (const file of readdirSync(path.join(REPO_ROOT, 'workflows')).filter((f) => f.endsWith('.json'))) {
-		sampleIds[file.replace(/\.json$/, '')] = await sandbox.importWorkflow(loadWorkflow(path.join(REPO_ROOT, 'workflows', file), { __OUT__: out }));
+		sampleIds[file.replace(/\.json$/, '')] = await sandbox.importWorkflow(pictured(path.join(REPO_ROOT, 'workflows', file), out));
 	}
 	await sandbox.importWorkflow(tourWorkflow(ledgerCredential));
 	server = await sandbox.startN8n();
