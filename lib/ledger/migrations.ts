@@ -115,6 +115,39 @@ CREATE INDEX staged_cdrs_document ON staged_cdrs (run_id, doc_key, sort_key);
 CREATE INDEX staged_cdrs_age ON staged_cdrs (staged_at);
 `;
 
+/**
+ * The run journal kept in document order (issue 12.2): on SQLite a document's rows lie together in the table itself
+ * (WITHOUT ROWID, keyed by run, document, session order), so issuing a document reads them, links them and drops them
+ * as one range instead of as rows scattered over the whole journal; a unique index keeps one row per CDR and run.
+ * PostgreSQL keeps its table (its heap has no such order; staged_cdrs_document finds a document's rows).
+ */
+function runJournalOrderV5(dialect: SqlDialect): string {
+	if (dialect.name !== 'sqlite') return 'SELECT 1';
+	return `
+CREATE TABLE staged_cdrs_v5 (
+	run_id TEXT NOT NULL,
+	cdr_key TEXT NOT NULL,
+	country_code TEXT NOT NULL,
+	party_id TEXT NOT NULL,
+	cdr_id TEXT NOT NULL,
+	doc_key TEXT NOT NULL,
+	credited_key TEXT,
+	sort_key TEXT NOT NULL,
+	line_no INTEGER,
+	attempt TEXT NOT NULL,
+	staged_at TEXT NOT NULL,
+	data TEXT NOT NULL,
+	PRIMARY KEY (run_id, doc_key, sort_key, cdr_key)
+) WITHOUT ROWID;
+INSERT INTO staged_cdrs_v5 (run_id, cdr_key, country_code, party_id, cdr_id, doc_key, credited_key, sort_key, line_no, attempt, staged_at, data)
+	SELECT run_id, cdr_key, country_code, party_id, cdr_id, doc_key, credited_key, sort_key, line_no, attempt, staged_at, data FROM staged_cdrs;
+DROP TABLE staged_cdrs;
+ALTER TABLE staged_cdrs_v5 RENAME TO staged_cdrs;
+CREATE UNIQUE INDEX staged_cdrs_cdr ON staged_cdrs (run_id, cdr_key);
+CREATE INDEX staged_cdrs_age ON staged_cdrs (staged_at);
+`;
+}
+
 /** The due date a list sorts by: a document without one (a credit note) is due when issued. */
 export const DUE_DATE_KEY = 'COALESCE(due_date, issue_date)';
 
@@ -123,6 +156,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	{ version: 2, name: 'event keys', sql: EVENT_KEYS_V2 },
 	{ version: 3, name: 'console lists', sql: consoleListsV3 },
 	{ version: 4, name: 'run journal', sql: RUN_JOURNAL_V4 },
+	{ version: 5, name: 'run journal in document order', sql: runJournalOrderV5 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

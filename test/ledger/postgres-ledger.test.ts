@@ -34,6 +34,7 @@ describe('PostgreSQL ledger', () => {
 			{ version: 2, name: 'event keys' },
 			{ version: 3, name: 'console lists' },
 			{ version: 4, name: 'run journal' },
+			{ version: 5, name: 'run journal in document order' },
 		]);
 	});
 

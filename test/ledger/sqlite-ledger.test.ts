@@ -25,6 +25,7 @@ describe('SQLite ledger', () => {
 			{ version: 2, name: 'event keys' },
 			{ version: 3, name: 'console lists' },
 			{ version: 4, name: 'run journal' },
+			{ version: 5, name: 'run journal in document order' },
 		]);
 		db.close();
 	});
