@@ -90,14 +90,8 @@ CREATE INDEX ledger_events_type ON ledger_events (type, id);
 `;
 }
 
-/**
- * The invoicing run journal (issue 12.1): what a streamed run accepts is staged here, batch by batch, instead of in the
- * heap; each document is then issued from its staged rows (`doc_key`) and its CDR links inserted by INSERT … SELECT.
- * `attempt` tells a CDR repeated within one invocation (same attempt) from one staged by a killed run being resumed.
- */
-const RUN_JOURNAL_V4 = `
-CREATE TABLE staged_cdrs (
-	run_id TEXT NOT NULL,
+/** The run journal's columns (migrations 4 and 5). */
+const JOURNAL_COLUMNS = `	run_id TEXT NOT NULL,
 	cdr_key TEXT NOT NULL,
 	country_code TEXT NOT NULL,
 	party_id TEXT NOT NULL,
@@ -109,7 +103,16 @@ CREATE TABLE staged_cdrs (
 	attempt TEXT NOT NULL,
 	staged_at TEXT NOT NULL,
 	data TEXT NOT NULL,
-	PRIMARY KEY (run_id, cdr_key)
+`;
+
+/**
+ * The invoicing run journal (issue 12.1): what a streamed run accepts is staged here, batch by batch, instead of in the
+ * heap; each document is then issued from its staged rows (`doc_key`) and its CDR links inserted by INSERT … SELECT.
+ * `attempt` tells a CDR repeated within one invocation (same attempt) from one staged by a killed run being resumed.
+ */
+const RUN_JOURNAL_V4 = `
+CREATE TABLE staged_cdrs (
+${JOURNAL_COLUMNS}	PRIMARY KEY (run_id, cdr_key)
 );
 CREATE INDEX staged_cdrs_document ON staged_cdrs (run_id, doc_key, sort_key);
 CREATE INDEX staged_cdrs_age ON staged_cdrs (staged_at);
@@ -125,19 +128,7 @@ function runJournalOrderV5(dialect: SqlDialect): string {
 	if (dialect.name !== 'sqlite') return 'SELECT 1';
 	return `
 CREATE TABLE staged_cdrs_v5 (
-	run_id TEXT NOT NULL,
-	cdr_key TEXT NOT NULL,
-	country_code TEXT NOT NULL,
-	party_id TEXT NOT NULL,
-	cdr_id TEXT NOT NULL,
-	doc_key TEXT NOT NULL,
-	credited_key TEXT,
-	sort_key TEXT NOT NULL,
-	line_no INTEGER,
-	attempt TEXT NOT NULL,
-	staged_at TEXT NOT NULL,
-	data TEXT NOT NULL,
-	PRIMARY KEY (run_id, doc_key, sort_key, cdr_key)
+${JOURNAL_COLUMNS}	PRIMARY KEY (run_id, doc_key, sort_key, cdr_key)
 ) WITHOUT ROWID;
 INSERT INTO staged_cdrs_v5 (run_id, cdr_key, country_code, party_id, cdr_id, doc_key, credited_key, sort_key, line_no, attempt, staged_at, data)
 	SELECT run_id, cdr_key, country_code, party_id, cdr_id, doc_key, credited_key, sort_key, line_no, attempt, staged_at, data FROM staged_cdrs;

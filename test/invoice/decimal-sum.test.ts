@@ -1,17 +1,5 @@
 import { Decimal, DecimalSum } from '../../lib/money';
 
-/** A seeded generator (mulberry32), so a failure repeats. */
-function rng(seed: number): () => number {
-	let s = seed >>> 0;
-	return () => {
-		s = (s + 0x6d2b79f5) >>> 0;
-		let t = s;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 describe('DecimalSum', () => {
 	it('sums decimal strings exactly, whatever their scales and signs', () => {
 		const sum = new DecimalSum();
@@ -19,12 +7,11 @@ describe('DecimalSum', () => {
 		expect(sum.value().toFixed()).toBe('2.8684567890123');
 	});
 
-	it('gives what adding the same strings as Decimals gives, over many random amounts', () => {
-		const random = rng(12);
+	it('gives what adding the same strings as Decimals gives, over many amounts of mixed signs and scales', () => {
 		const sum = new DecimalSum();
 		let expected = new Decimal(0);
 		for (let i = 0; i < 5000; i++) {
-			const v = new Decimal(Math.floor(random() * 2e9) - 5e8).dividedBy(new Decimal(10).pow(Math.floor(random() * 9))).toFixed();
+			const v = new Decimal(((i * 7919 * 104729) % 2_000_000_007) - 500_000_000).dividedBy(new Decimal(10).pow((i * 5) % 9)).toFixed();
 			sum.add(v);
 			expected = expected.plus(v);
 		}
