@@ -61,6 +61,48 @@ export function toFixedAmount(value: Decimal, places = 2): string {
 	return roundMoney(value, places).toFixed(places);
 }
 
+const PLAIN_DECIMAL = /^-?\d+(?:\.\d+)?$/;
+const POWERS_OF_TEN: bigint[] = [1n];
+const tenTo = (n: number): bigint => {
+	while (POWERS_OF_TEN.length <= n) POWERS_OF_TEN.push(POWERS_OF_TEN[POWERS_OF_TEN.length - 1] * 10n);
+	return POWERS_OF_TEN[n];
+};
+
+/**
+ * An exact running sum of decimal strings as `Decimal#toFixed` writes them ("-12.3456"), kept as a whole number of the
+ * smallest decimal place seen so far (a BigInt): what folding the amounts of a million CDRs costs without a Decimal
+ * parsed and added per amount. Never rounds (a Decimal sum rounds beyond 40 significant digits); a string in another
+ * form (exponent notation) is added as a Decimal.
+ */
+export class DecimalSum {
+	private units = 0n;
+	private places = 0;
+	private other: Decimal | undefined;
+
+	add(value: string): void {
+		if (!PLAIN_DECIMAL.test(value)) {
+			this.other = (this.other ?? ZERO).plus(value);
+			return;
+		}
+		const dot = value.indexOf('.');
+		const places = dot < 0 ? 0 : value.length - dot - 1;
+		const units = BigInt(dot < 0 ? value : value.slice(0, dot) + value.slice(dot + 1));
+		if (places > this.places) {
+			this.units *= tenTo(places - this.places);
+			this.places = places;
+		}
+		this.units += places < this.places ? units * tenTo(this.places - places) : units;
+	}
+
+	value(): Decimal {
+		const negative = this.units < 0n;
+		const digits = (negative ? -this.units : this.units).toString().padStart(this.places + 1, '0');
+		const text = this.places === 0 ? digits : `${digits.slice(0, -this.places)}.${digits.slice(-this.places)}`;
+		const exact = new Decimal(negative ? `-${text}` : text);
+		return this.other ? exact.plus(this.other) : exact;
+	}
+}
+
 export function sum(values: Iterable<Decimal>): Decimal {
 	let total = ZERO;
 	for (const value of values) total = total.plus(value);

@@ -50,17 +50,26 @@ function run(label, script, args, stdoutFile) {
 		const [cmd, ...pre] = pin.length ? [...pin, process.execPath, ...cliFlags] : [process.execPath, ...cliFlags];
 		const out = stdoutFile ? fs.openSync(stdoutFile, 'w') : 'ignore';
 		const child = spawn(cmd, [...pre, path.join(__dirname, 'bench', script), ...args], {
-			stdio: ['ignore', out, 'inherit', 'pipe'],
+			stdio: ['ignore', out, 'pipe', 'pipe'],
 		});
 		if (stdoutFile) fs.closeSync(out);
 		let report = '';
+		let stderr = '';
 		child.stdio[3].on('data', (d) => (report += d));
+		child.stderr.on('data', (d) => {
+			process.stderr.write(d);
+			stderr = (stderr + d).slice(-65536);
+		});
 		child.on('error', reject);
 		child.on('close', (code) => {
 			const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 			if (code !== 0) return reject(new Error(`${label} exited with ${code}`));
 			const usage = JSON.parse(report.trim().split('\n').pop());
-			resolve({ label, seconds, perSecond: count / seconds, ...usage });
+			// `--timings` phases (their peaks are measured apart, so the command's peak is the largest of them).
+			const phases = /timings: .* (\{"phases".*\})$/m.exec(stderr)?.[1];
+			const timings = phases ? JSON.parse(phases).phases : undefined;
+			if (timings) usage.maxRssMb = Math.max(usage.maxRssMb, ...timings.map((p) => p.peakRssMb));
+			resolve({ label, seconds, perSecond: count / seconds, ...usage, ...(timings ? { phases: timings } : {}) });
 		});
 	});
 }
@@ -160,12 +169,26 @@ async function cdrRuns(want) {
 		for (const stale of [ledger, `${ledger}-wal`, `${ledger}-shm`, out]) fs.rmSync(stale, { recursive: true, force: true });
 		const config = path.join(dir, 'invoice-config.json');
 		fs.writeFileSync(config, JSON.stringify(benchInvoicingConfig(), null, 2));
-		results.invoice = await run('ev-clearing invoice (monthly)', 'measured-cli.js', ['invoice', '--config', config, '--ledger', ledger, '--out', out, pricedFile], path.join(dir, `invoice-${count}.ndjson`));
+		const outcomes = path.join(dir, `invoice-${count}.ndjson`);
+		results.invoice = await run('ev-clearing invoice (monthly)', 'measured-cli.js', ['invoice', '--timings', '--config', config, '--ledger', ledger, '--out', out, pricedFile], outcomes);
 		process.stdout.write(line(results.invoice, bare) + '\n');
-		const documents = fs.readdirSync(out).filter((f) => f.endsWith('.pdf'));
-		const csvBytes = fs.readdirSync(out).filter((f) => f.startsWith('cdrs-')).reduce((n, f) => n + fs.statSync(path.join(out, f)).size, 0);
-		process.stdout.write(`  ${documents.length} documents (aggregated lines, CSV of the CDRs ${(csvBytes / 1e6).toFixed(1)} MB in all), ledger ${(fs.statSync(ledger).size / 1e6).toFixed(0)} MB\n`);
-		results.invoice.documents = documents.length;
+		const documents = [];
+		for (const text of fs.readFileSync(outcomes, 'utf8').split('\n')) if (text.includes('"kind":"ev-clearing.invoice"')) documents.push(JSON.parse(text));
+		const billed = documents.reduce((n, d) => n + d.cdrCount, 0);
+		const bytes = (ext) => fs.readdirSync(out).filter((f) => f.endsWith(ext)).reduce((n, f) => n + fs.statSync(path.join(out, f)).size, 0);
+		const csvBeside = documents.filter((d) => d.files.cdrs).length;
+		process.stdout.write(
+			`  ${billed.toLocaleString('en-US')} CDRs billed on ${documents.length} documents (aggregated lines; PDF ${(bytes('.pdf') / 1e6).toFixed(1)} MB, ` +
+				`CSV of the CDRs beside ${csvBeside} of them ${(bytes('.csv') / 1e6).toFixed(1)} MB), ledger ${(fs.statSync(ledger).size / 1e6).toFixed(0)} MB\n`,
+		);
+		for (const p of results.invoice.phases ?? []) {
+			const cdrs = p.name === 'issuing' ? billed : count;
+			process.stdout.write(
+				`  ${p.name.padEnd(32)} ${p.seconds.toFixed(1).padStart(7)} s | ${Math.round(cdrs / p.seconds).toLocaleString('en-US').padStart(9)} CDRs/s | peak ${String(p.peakRssMb).padStart(4)} MB | CPU ${p.cpuSeconds.toFixed(1)} s\n`,
+			);
+		}
+		process.stdout.write(`  (load average ${require('node:os').loadavg().map((l) => l.toFixed(2)).join(' ')})\n`);
+		Object.assign(results.invoice, { documents: documents.length, billed });
 	}
 	if (want('invoice-lib')) {
 		const r = await run('invoices', 'invoice-bench.js', [cdrFile, tariffFile]);

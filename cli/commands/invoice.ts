@@ -11,6 +11,7 @@ import { invoiceSummary } from '../../lib/invoice/summary';
 import { NdjsonWriter } from '../../lib/io/ndjson-writer';
 import { LedgerError, openLedger, parseLedgerConfig } from '../../lib/ledger';
 import { readInputs, readJsonFile } from '../input';
+import { PhaseTimer } from '../phase-timings';
 import type { Command } from '../usage';
 import { UsageError } from '../usage';
 
@@ -36,6 +37,8 @@ Options:
   --issue-date <day>  YYYY-MM-DD, overriding the configuration's issue date (default: today)
   --accept-invalid-cdrs  invoice CDRs the quality checks reject, and CDRs priced without them (no "quality")
   --run-id <id>       name the run journal: give the id of a killed run to resume its staged CDRs
+  --timings           print the wall time and peak memory of the two phases (staging the CDRs, issuing the documents)
+                      on stderr
   --recover-now       render at once the documents an interrupted run numbered but did not write (by default only
                       those older than 10 minutes, so a run still in progress elsewhere is never doubled)`;
 
@@ -65,6 +68,7 @@ export const invoiceCommand: Command = {
 				'recover-now': { type: 'boolean' },
 				'accept-invalid-cdrs': { type: 'boolean' },
 				'run-id': { type: 'string' },
+				timings: { type: 'boolean' },
 			},
 		});
 		if (!values.config) throw new UsageError('--config is required: the invoicing configuration (see samples/invoice-config.json).');
@@ -92,6 +96,7 @@ export const invoiceCommand: Command = {
 		// Progress on a terminal only: a pipe or a log file gets the summary line alone.
 		const showProgress = process.stderr.isTTY === true;
 		let lastProgress = 0;
+		const timer = values.timings ? new PhaseTimer('staging') : undefined;
 		try {
 			const summary = await issueStream(recordsOf(positionals), config, ledger, {
 				recoverAfterMs: values['recover-now'] ? 0 : undefined,
@@ -118,6 +123,7 @@ export const invoiceCommand: Command = {
 					});
 				},
 				onOutcome: async (outcome) => writer.write(outcome),
+				onStaged: () => timer?.next('issuing'),
 				onProgress: ({ read, staged, documents }) => {
 					if (!showProgress || Date.now() - lastProgress < 500) return;
 					lastProgress = Date.now();
@@ -134,6 +140,7 @@ export const invoiceCommand: Command = {
 				`invoice: ${summary.documents} document(s) written to ${values.out} for ${summary.cdrsInvoiced} CDR(s), ` +
 					`${summary.alreadyInvoiced} CDR(s) already invoiced, ${notInvoiced} not invoiced${codes ? ` (${codes})` : ''}\n`,
 			);
+			if (timer) process.stderr.write(timer.report('invoice'));
 		} finally {
 			await writer.flush();
 			await ledger.close();

@@ -15,7 +15,7 @@
  * Memory: one accumulator per line key, whatever the number of CDRs; a CDR is reduced to its `CdrLineParts` (what the
  * run journal stores) before it is added.
  */
-import { amountDecimals, dec, Decimal, roundMoney, ZERO } from '../money';
+import { amountDecimals, dec, Decimal, DecimalSum, roundMoney, ZERO } from '../money';
 import type { PricedCdr } from '../pricing';
 import type { InvoicingConfig, LineGrouping, PartnerConfig } from './config';
 import { siteAddress, siteText } from './delivery';
@@ -59,13 +59,19 @@ interface LineTotal {
 	sessions: number;
 }
 
+/** A line being folded: its quantity and amount summed exactly from the CDRs' decimal strings. */
+interface LineSum extends Omit<LineTotal, 'quantity' | 'excl'> {
+	quantity: DecimalSum;
+	excl: DecimalSum;
+}
+
 const CATEGORY_ORDER = ['energy', 'time', 'parking', 'fixed', 'reservation', 'price_limit'];
 
 const UNIT_WORDS: Record<string, string> = { KWH: 'kWh', HUR: 'h', C62: '' };
 
 /** Folds CDRs into the lines of one document. */
 export class LineAggregator {
-	private readonly totals = new Map<string, LineTotal>();
+	private readonly totals = new Map<string, LineSum>();
 	private lastDay = '';
 	private site: DeliverTo | undefined;
 	private oneSite = true;
@@ -86,11 +92,11 @@ export class LineAggregator {
 			const key = `${vat}|${category}|${price}|${site ?? ''}|${day ?? ''}`;
 			let total = this.totals.get(key);
 			if (!total) {
-				total = { vat, category, price, site, day, quantity: ZERO, excl: ZERO, sessions: 0 };
+				total = { vat, category, price, site, day, quantity: new DecimalSum(), excl: new DecimalSum(), sessions: 0 };
 				this.totals.set(key, total);
 			}
-			if (category !== 'price_limit') total.quantity = total.quantity.plus(quantity);
-			total.excl = total.excl.plus(excl);
+			if (category !== 'price_limit') total.quantity.add(quantity);
+			total.excl.add(excl);
 			if (!counted.has(key)) {
 				total.sessions++;
 				counted.add(key);
@@ -110,7 +116,7 @@ export class LineAggregator {
 	lines(language: Language, currency: string): InvoiceLine[] {
 		const words = WORDS[language];
 		const places = amountDecimals(currency);
-		const sorted = [...this.totals.values()].sort(
+		const sorted = [...this.totals.values()].map((t): LineTotal => ({ ...t, quantity: t.quantity.value(), excl: t.excl.value() })).sort(
 			(a, b) =>
 				a.vat.localeCompare(b.vat) ||
 				CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category) ||

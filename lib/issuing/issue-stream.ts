@@ -62,6 +62,8 @@ export interface IssueStreamOptions extends IssueOptions {
 	onOutcome?: (line: StreamOutcomeLine) => Promise<void>;
 	/** Called after each staged batch and each document. */
 	onProgress?: (p: { read: number; staged: number; documents: number }) => void;
+	/** Called once when every record is staged, before the first document is issued. */
+	onStaged?: (p: { read: number; staged: number }) => void;
 	/** The run journal's name: give the id of a killed run to resume it (default: a new id per call). */
 	runId?: string;
 }
@@ -214,6 +216,7 @@ export async function issueStream(
 		if (batch.length >= STAGE_BATCH) await flush();
 	}
 	if (batch.length > 0) await flush();
+	options.onStaged?.({ read: summary.read, staged: summary.staged });
 
 	// 2. Issue, one document at a time.
 	const issuer = new StagedIssuer(config, ledger, options, runId, perCdrLines, emit);

@@ -90,14 +90,8 @@ CREATE INDEX ledger_events_type ON ledger_events (type, id);
 `;
 }
 
-/**
- * The invoicing run journal (issue 12.1): what a streamed run accepts is staged here, batch by batch, instead of in the
- * heap; each document is then issued from its staged rows (`doc_key`) and its CDR links inserted by INSERT … SELECT.
- * `attempt` tells a CDR repeated within one invocation (same attempt) from one staged by a killed run being resumed.
- */
-const RUN_JOURNAL_V4 = `
-CREATE TABLE staged_cdrs (
-	run_id TEXT NOT NULL,
+/** The run journal's columns (migrations 4 and 5). */
+const JOURNAL_COLUMNS = `	run_id TEXT NOT NULL,
 	cdr_key TEXT NOT NULL,
 	country_code TEXT NOT NULL,
 	party_id TEXT NOT NULL,
@@ -109,7 +103,16 @@ CREATE TABLE staged_cdrs (
 	attempt TEXT NOT NULL,
 	staged_at TEXT NOT NULL,
 	data TEXT NOT NULL,
-	PRIMARY KEY (run_id, cdr_key)
+`;
+
+/**
+ * The invoicing run journal (issue 12.1): what a streamed run accepts is staged here, batch by batch, instead of in the
+ * heap; each document is then issued from its staged rows (`doc_key`) and its CDR links inserted by INSERT … SELECT.
+ * `attempt` tells a CDR repeated within one invocation (same attempt) from one staged by a killed run being resumed.
+ */
+const RUN_JOURNAL_V4 = `
+CREATE TABLE staged_cdrs (
+${JOURNAL_COLUMNS}	PRIMARY KEY (run_id, cdr_key)
 );
 CREATE INDEX staged_cdrs_document ON staged_cdrs (run_id, doc_key, sort_key);
 CREATE INDEX staged_cdrs_age ON staged_cdrs (staged_at);
@@ -133,6 +136,27 @@ INSERT INTO credit_allocations (credit_note_number, invoice_number, amount_with_
 	SELECT number, corrects_number, total_with_vat FROM invoices WHERE type_code = '381' AND corrects_number IS NOT NULL;
 `;
 
+/**
+ * The run journal kept in document order (issue 12.2): on SQLite a document's rows lie together in the table itself
+ * (WITHOUT ROWID, keyed by run, document, session order), so issuing a document reads them, links them and drops them
+ * as one range instead of as rows scattered over the whole journal; a unique index keeps one row per CDR and run.
+ * PostgreSQL keeps its table (its heap has no such order; staged_cdrs_document finds a document's rows).
+ */
+function runJournalOrderV6(dialect: SqlDialect): string {
+	if (dialect.name !== 'sqlite') return 'SELECT 1';
+	return `
+CREATE TABLE staged_cdrs_v6 (
+${JOURNAL_COLUMNS}	PRIMARY KEY (run_id, doc_key, sort_key, cdr_key)
+) WITHOUT ROWID;
+INSERT INTO staged_cdrs_v6 (run_id, cdr_key, country_code, party_id, cdr_id, doc_key, credited_key, sort_key, line_no, attempt, staged_at, data)
+	SELECT run_id, cdr_key, country_code, party_id, cdr_id, doc_key, credited_key, sort_key, line_no, attempt, staged_at, data FROM staged_cdrs;
+DROP TABLE staged_cdrs;
+ALTER TABLE staged_cdrs_v6 RENAME TO staged_cdrs;
+CREATE UNIQUE INDEX staged_cdrs_cdr ON staged_cdrs (run_id, cdr_key);
+CREATE INDEX staged_cdrs_age ON staged_cdrs (staged_at);
+`;
+}
+
 /** The due date a list sorts by: a document without one (a credit note) is due when issued. */
 export const DUE_DATE_KEY = 'COALESCE(due_date, issue_date)';
 
@@ -142,6 +166,7 @@ export const MIGRATIONS: readonly Migration[] = [
 	{ version: 3, name: 'console lists', sql: consoleListsV3 },
 	{ version: 4, name: 'run journal', sql: RUN_JOURNAL_V4 },
 	{ version: 5, name: 'credit allocations', sql: CREDIT_ALLOCATIONS_V5 },
+	{ version: 6, name: 'run journal in document order', sql: runJournalOrderV6 },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

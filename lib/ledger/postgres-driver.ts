@@ -20,6 +20,7 @@ export const POSTGRES_DIALECT: SqlDialect = {
 		params: types.map((_, i) => rows.map((row) => row[i])),
 	}),
 	forUpdate: ' FOR UPDATE',
+	journalByCdr: '',
 	serialKey: 'BIGSERIAL PRIMARY KEY',
 	cents: (column) => `(REPLACE(${column}, '.', '')::bigint)`,
 	startsWith: (column, prefix) => ({ sql: `${column} LIKE ? ESCAPE '\\'`, params: [`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`] }),

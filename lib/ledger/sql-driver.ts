@@ -40,6 +40,11 @@ export interface SqlDialect {
 	 * behind this one (FOR UPDATE); SQLite's write transactions already run one at a time.
 	 */
 	readonly forUpdate: string;
+	/**
+	 * After `staged_cdrs` where its rows are found by run and CDR key: SQLite's planner, which has no statistics, would
+	 * otherwise scan the run's part of the journal (its primary key starts with run_id) instead of seeking each key.
+	 */
+	readonly journalByCdr: string;
 	/** The type of an auto-increment key column. */
 	readonly serialKey: string;
 	/**

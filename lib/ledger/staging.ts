@@ -49,8 +49,8 @@ export async function stageCdrs(driver: SqlDriver, runId: string, attempt: strin
 			invoiced.push(String(found.cdr_key));
 		}
 		// A killed run's rows of CDRs it managed to bill: reported here, so not issued (and reported) again.
-		if (invoiced.length > 0) await tx.run(`DELETE FROM staged_cdrs WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [runId, invoiced]);
-		const staged = await tx.all(`SELECT cdr_key, attempt, line_no FROM staged_cdrs WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [
+		if (invoiced.length > 0) await tx.run(`DELETE FROM staged_cdrs${dialect.journalByCdr} WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [runId, invoiced]);
+		const staged = await tx.all(`SELECT cdr_key, attempt, line_no FROM staged_cdrs${dialect.journalByCdr} WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [
 			runId,
 			[...byKey.keys()],
 		]);
@@ -64,7 +64,7 @@ export async function stageCdrs(driver: SqlDriver, runId: string, attempt: strin
 			byKey.delete(key);
 		}
 		if (takenOver.length > 0) {
-			await tx.run(`UPDATE staged_cdrs SET attempt = ? WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [attempt, runId, takenOver]);
+			await tx.run(`UPDATE staged_cdrs${dialect.journalByCdr} SET attempt = ? WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [attempt, runId, takenOver]);
 		}
 		const at = new Date().toISOString();
 		const values: SqlValue[][] = [...byKey].map(([key, row]) => [
@@ -87,15 +87,25 @@ export async function stageCdrs(driver: SqlDriver, runId: string, attempt: strin
 	});
 }
 
-/** The next document keys of a run after `after`, in order (invoices sort before credit notes by their key). */
+/**
+ * The next document keys of a run after `after`, in order (invoices sort before credit notes by their key): one index
+ * seek per key, never a pass over the rows (a monthly document has hundreds of thousands).
+ */
 export async function stagedDocumentKeys(driver: SqlDriver, runId: string, after: string | null, limit: number): Promise<string[]> {
-	const rows = await driver.read((db) =>
-		db.all(
-			`SELECT DISTINCT doc_key FROM staged_cdrs WHERE run_id = ?${after === null ? '' : ' AND doc_key > ?'} ORDER BY doc_key LIMIT ${Math.trunc(limit)}`,
-			after === null ? [runId] : [runId, after],
-		),
-	);
-	return rows.map((r) => String(r.doc_key));
+	return driver.read(async (db) => {
+		const keys: string[] = [];
+		let last = after;
+		while (keys.length < limit) {
+			const row = await db.one(
+				`SELECT MIN(doc_key) AS doc_key FROM staged_cdrs WHERE run_id = ?${last === null ? '' : ' AND doc_key > ?'}`,
+				last === null ? [runId] : [runId, last],
+			);
+			if (row?.doc_key === null || row?.doc_key === undefined) break;
+			last = String(row.doc_key);
+			keys.push(last);
+		}
+		return keys;
+	});
 }
 
 /**

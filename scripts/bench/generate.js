@@ -1,6 +1,8 @@
 'use strict';
 // Generates N realistic OCPI 2.2.1 CDRs of one month (March 2026: a CPO's month, what monthly invoicing bills) as
 // NDJSON, and the tariffs they reference, for the benchmarks. Deterministic (seeded), so runs compare.
+// The month is the French CPO's (FR*EVC, the seller of samples/invoice-config.json): its sites in Lyon and Paris under
+// four tariffs; one CDR in FOREIGN_EVERY is another CPO's (DE*LDN, Köln), which the French configuration refuses.
 // Each CDR declares the price the project's pricer finds for it under those tariffs (total_cost and the component
 // totals), except one in MISMATCH_EVERY, which declares 5 % more: the bench measures the common path (match) and still
 // sees the mismatch path. Needs the build (dist/lib/pricing). Usage: node generate.js <count> <cdrs.ndjson> <tariffs.json>
@@ -9,6 +11,8 @@ const path = require('node:path');
 
 /** One CDR in this many declares a wrong price. */
 const MISMATCH_EVERY = 50;
+/** One CDR in this many is another CPO's (DE*LDN). */
+const FOREIGN_EVERY = 100;
 
 function rng(seed) {
 	let s = seed >>> 0;
@@ -41,6 +45,22 @@ const tariffs = [
 		],
 	},
 	{
+		country_code: 'FR', party_id: 'EVC', id: 'BENCH-FR-AC-WE', currency: 'EUR', last_updated: updated,
+		elements: [
+			{ price_components: [{ type: 'ENERGY', price: 0.33, vat: 20, step_size: 1 }], restrictions: { day_of_week: ['SATURDAY', 'SUNDAY'] } },
+			{ price_components: [{ type: 'ENERGY', price: 0.45, vat: 20, step_size: 1 }] },
+			{ price_components: [{ type: 'TIME', price: 1.2, vat: 20, step_size: 60 }], restrictions: { min_duration: 14400, start_time: '08:00', end_time: '20:00' } },
+		],
+	},
+	{
+		country_code: 'FR', party_id: 'EVC', id: 'BENCH-FR-HPC', currency: 'EUR', last_updated: updated,
+		elements: [
+			{ price_components: [{ type: 'ENERGY', price: 0.79, vat: 20, step_size: 1 }], restrictions: { min_power: 150 } },
+			{ price_components: [{ type: 'ENERGY', price: 0.69, vat: 20, step_size: 1 }] },
+			{ price_components: [{ type: 'PARKING_TIME', price: 6, vat: 20, step_size: 60 }], restrictions: { min_duration: 3600 } },
+		],
+	},
+	{
 		country_code: 'DE', party_id: 'LDN', id: 'BENCH-DE-AC', currency: 'EUR', last_updated: updated,
 		elements: [
 			{ price_components: [{ type: 'ENERGY', price: 0.39, vat: 19, step_size: 1 }], restrictions: { day_of_week: ['SATURDAY', 'SUNDAY'] } },
@@ -48,19 +68,14 @@ const tariffs = [
 			{ price_components: [{ type: 'TIME', price: 1.2, vat: 19, step_size: 60 }], restrictions: { min_duration: 14400, start_time: '08:00', end_time: '20:00' } },
 		],
 	},
-	{
-		country_code: 'DE', party_id: 'LDN', id: 'BENCH-DE-DC', currency: 'EUR', last_updated: updated,
-		elements: [
-			{ price_components: [{ type: 'ENERGY', price: 0.79, vat: 19, step_size: 1 }], restrictions: { min_power: 150 } },
-			{ price_components: [{ type: 'ENERGY', price: 0.69, vat: 19, step_size: 1 }] },
-			{ price_components: [{ type: 'PARKING_TIME', price: 6, vat: 19, step_size: 60 }], restrictions: { min_duration: 3600 } },
-		],
-	},
 ];
+/** The French CPO's tariffs, taken in turn; the last tariff is the other CPO's. */
+const OWN_TARIFFS = tariffs.length - 1;
 
 const emsps = [['FR', 'MOB'], ['DE', 'CHP'], ['NL', 'ROM'], ['BE', 'EMS']];
 const sites = {
 	FR: { country: 'FRA', city: 'Lyon', address: '12 Rue de la République', postal_code: '69002', latitude: '45.764043', longitude: '4.835659' },
+	FR2: { country: 'FRA', city: 'Paris', address: '8 Avenue de la Porte de Clichy', postal_code: '75017', latitude: '48.894529', longitude: '2.313446' },
 	DE: { country: 'DEU', city: 'Köln', address: 'Hohenzollernring 40', postal_code: '50672', latitude: '50.937531', longitude: '6.960279' },
 };
 
@@ -73,13 +88,15 @@ function round(n, places) {
 	return Math.round(n * f) / f;
 }
 
-function makeCdr(i, random) {
-	const tariff = tariffs[i % tariffs.length];
-	const dc = tariff.id.endsWith('DC');
+function makeCdr(i, count, random) {
+	const tariff = i % FOREIGN_EVERY === FOREIGN_EVERY / 2 ? tariffs[OWN_TARIFFS] : tariffs[i % OWN_TARIFFS];
+	const dc = tariff.id.endsWith('DC') || tariff.id.endsWith('HPC');
 	const cpo = tariff.country_code;
 	const party = tariff.party_id;
 	const [emspCountry, emspParty] = emsps[Math.floor(random() * emsps.length)];
-	const start = Date.UTC(2026, 2, 1) + Math.floor(random() * 30 * 86400) * 1000;
+	// In session order, as a CPO's backend exports its month (OCPI GET /cdrs pages by date): the i-th of N starts in the
+	// i-th N-th of the month.
+	const start = Date.UTC(2026, 2, 1) + Math.floor(((i + random()) / count) * 30 * 86400) * 1000;
 	const chargeSeconds = dc ? 900 + Math.floor(random() * 3600) : 3600 + Math.floor(random() * 5 * 3600);
 	const parkSeconds = random() < 0.4 ? Math.floor(random() * 3 * 3600) : 0;
 	const power = dc ? 40 + random() * 160 : 3 + random() * 8;
@@ -106,8 +123,9 @@ function makeCdr(i, random) {
 		periods.push({ start_date_time: iso(t), dimensions: [{ type: 'PARKING_TIME', volume: round(parkSeconds / 3600, 4) }], tariff_id: tariff.id });
 		t += parkSeconds * 1000;
 	}
-	const site = sites[cpo];
-	const evse = cpo === 'FR' ? `FR*EVC*E${10000 + (i % 500)}` : `DE*LDN*E${2000 + (i % 500)}*1`;
+	const paris = cpo === 'FR' && i % 2 === 1;
+	const site = sites[paris ? 'FR2' : cpo];
+	const evse = cpo === 'FR' ? `FR*EVC*E${(paris ? 20000 : 10000) + (i % 500)}` : `DE*LDN*E${2000 + (i % 500)}*1`;
 	const totalTime = round((t - start) / 3600000, 4);
 	const cost = round(energy * (dc ? 0.55 : 0.4), 2);
 	return {
@@ -120,7 +138,7 @@ function makeCdr(i, random) {
 		cdr_token: { country_code: emspCountry, party_id: emspParty, uid: `04A1B2C3D4${String(i % 100000).padStart(6, '0')}`, type: 'RFID', contract_id: `${emspCountry}-${emspParty}-C${String(i % 1000000).padStart(8, '0')}` },
 		auth_method: 'WHITELIST',
 		cdr_location: {
-			id: `LOC-${cpo}-${i % 200}`, name: `${site.city} ${i % 200}`, address: site.address, city: site.city, postal_code: site.postal_code, country: site.country,
+			id: `LOC-${paris ? 'FR2' : cpo}-${i % 200}`, name: `${site.city} ${i % 200}`, address: site.address, city: site.city, postal_code: site.postal_code, country: site.country,
 			coordinates: { latitude: site.latitude, longitude: site.longitude },
 			evse_uid: evse, evse_id: evse, connector_id: '1',
 			connector_standard: dc ? 'IEC_62196_T2_COMBO' : 'IEC_62196_T2', connector_format: dc ? 'CABLE' : 'SOCKET', connector_power_type: dc ? 'DC' : 'AC_3_PHASE',
@@ -160,7 +178,7 @@ function generate(count, cdrFile, tariffFile) {
 	const fd = fs.openSync(cdrFile, 'w');
 	let batch = [];
 	for (let i = 0; i < count; i++) {
-		batch.push(JSON.stringify(declarePrice(makeCdr(i, random), i, pricer)));
+		batch.push(JSON.stringify(declarePrice(makeCdr(i, count, random), i, pricer)));
 		if (batch.length === 5000) {
 			fs.writeSync(fd, batch.join('\n') + '\n');
 			batch = [];
@@ -171,7 +189,7 @@ function generate(count, cdrFile, tariffFile) {
 	if (tariffFile) fs.writeFileSync(tariffFile, JSON.stringify(tariffs, null, 2));
 }
 
-module.exports = { generate, rng, tariffs };
+module.exports = { generate, rng, tariffs, MISMATCH_EVERY, FOREIGN_EVERY };
 
 if (require.main === module) {
 	const [count, cdrFile, tariffFile] = process.argv.slice(2);

@@ -94,7 +94,7 @@ export async function expectOlderLedgerMigrates(config: LedgerConfig, downgrade:
 	await ledger.close();
 	await downgrade([
 		'DROP TABLE credit_allocations',
-		'DELETE FROM ledger_migrations WHERE version = 5',
+		'DELETE FROM ledger_migrations WHERE version >= 5',
 		`UPDATE ledger_events SET payload = ${stripAllocations} WHERE type = 'CREDIT_NOTE_ISSUED'`,
 	]);
 	ledger = await openLedger(config);

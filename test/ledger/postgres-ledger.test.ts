@@ -35,6 +35,7 @@ describe('PostgreSQL ledger', () => {
 			{ version: 3, name: 'console lists' },
 			{ version: 4, name: 'run journal' },
 			{ version: 5, name: 'credit allocations' },
+			{ version: 6, name: 'run journal in document order' },
 		]);
 	});
 

@@ -26,6 +26,7 @@ describe('SQLite ledger', () => {
 			{ version: 3, name: 'console lists' },
 			{ version: 4, name: 'run journal' },
 			{ version: 5, name: 'credit allocations' },
+			{ version: 6, name: 'run journal in document order' },
 		]);
 		db.close();
 	});
