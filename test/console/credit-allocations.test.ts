@@ -50,6 +50,11 @@ describe('Clearing Console: a credit note correcting several invoices', () => {
 		expect(detail.row.correctsInvoiceNumbers).toEqual(invoices.map((d) => d.invoice.number));
 		const html = await (await new Client(console).get(`/invoices/${note}`, { ...auth, accept: 'text/html' })).text();
 		for (const d of invoices) expect(html).toContain(`/invoices/${d.invoice.number}`);
+		// The CSV export names every corrected invoice in one field.
+		const csv = (await (await new Client(console).get('/api/invoices.csv?type=381', auth)).text()).split('\r\n');
+		const column = csv[0].split(',').indexOf('correctsInvoiceNumbers');
+		const row = csv.find((line) => line.startsWith(`${note},`))!;
+		expect(row.split(',')[column]).toBe(invoices.map((d) => d.invoice.number).join(' '));
 	});
 
 	it('shows on each invoice the credit note with its own allocation, and reduces its residual by exactly that', async () => {

@@ -313,7 +313,7 @@ export const CSV_COLUMNS: ReadonlyArray<keyof InvoiceRow> = [
 	'status',
 	'daysOverdue',
 	'paymentReference',
-	'correctsInvoiceNumber',
+	'correctsInvoiceNumbers',
 	'cdrCount',
 ];
 
@@ -323,7 +323,8 @@ export const CSV_COLUMNS: ReadonlyArray<keyof InvoiceRow> = [
  */
 export function csvField(value: unknown): string {
 	if (value === null || value === undefined) return '';
-	let text = String(value);
+	// A list (the invoices a credit note corrects) is one field, its items separated by spaces.
+	let text = Array.isArray(value) ? value.join(' ') : String(value);
 	if (/^[=+\-@\t\r]/.test(text) && !/^-\d+(\.\d+)?$/.test(text)) text = `'${text}`;
 	return /[",\r\n;]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
