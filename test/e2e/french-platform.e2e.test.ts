@@ -17,7 +17,11 @@ import type { JsonObject, N8nRun } from './n8n';
 import { N8nSandbox, REPO_ROOT, loadWorkflow, sampleCredentials } from './n8n';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { generate } = require('../../scripts/bench/generate') as { generate: (count: number, cdrFile: string, tariffFile: string) => void };
+const { generate, FOREIGN_EVERY, MISMATCH_EVERY } = require('../../scripts/bench/generate') as {
+	generate: (count: number, cdrFile: string, tariffFile: string) => void;
+	FOREIGN_EVERY: number;
+	MISMATCH_EVERY: number;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { lastExecution } = require('../../scripts/demo') as { lastExecution: (userFolder: string) => { runDataBytes: number } };
 
@@ -244,10 +248,13 @@ describeWithReference('French seller: the same workflow on a month of generated 
 		expect(validated).toMatchObject({ read: COUNT });
 		const [priced] = run.items('Price CDR', 0);
 		const [invoicing] = run.items('Build Invoice', 2);
-		// generate.js: half the CDRs are the other CPO's (refused at Build Invoice); one in 50 (30 of each CPO) declares 5 %
-		// too much and goes to review; every other CDR of ours is billed.
-		expect(invoicing).toMatchObject({ read: (priced.counts as JsonObject).priced, failuresByCode: { SELLER_MISMATCH: COUNT / 2 - 30 }, documents: 4 });
-		expect(invoicing.cdrsInvoiced).toBe(COUNT / 2 - 30);
+		// generate.js: one CDR in FOREIGN_EVERY is the other CPO's (refused at Build Invoice), one in MISMATCH_EVERY (none of
+		// them the other CPO's) declares 5 % too much and goes to review; every other CDR is billed.
+		const foreign = COUNT / FOREIGN_EVERY;
+		const mismatched = COUNT / MISMATCH_EVERY;
+		expect(priced.counts).toMatchObject({ priced: COUNT - mismatched });
+		expect(invoicing).toMatchObject({ read: COUNT - mismatched, failuresByCode: { SELLER_MISMATCH: foreign }, documents: 4 });
+		expect(invoicing.cdrsInvoiced).toBe(COUNT - mismatched - foreign);
 		const documents = run.items('Build Invoice', 0);
 		expect(documents.map((d) => [d.number, (d.buyer as JsonObject).ocpiParty])).toEqual([
 			['EVC-2026-000001', 'BE*EMS'],
