@@ -10,7 +10,8 @@
  * CDRs/s and peak RSS beside the bare pass. `invoice-lib` adds the library figures (per-CDR invoices/s, one monthly
  * invoice of 10,000 per-CDR lines).
  * Options: --cdrs N (or --count; default 1000000), --only validate,price,invoice,invoice-lib,record,camt (default: all
- * but invoice-lib), --record-mb 100,200, --camt-entries 57263, --camt-invoices 1350.
+ * but invoice-lib), --record-mb 100,200, --camt-entries 57263, --camt-invoices 1350, --shuffle (the same month in random
+ * session order, ids unrelated to session time: scripts/bench/generate.js shuffleMonth).
  * CI-sized: `npm run bench -- --cdrs 2000 --only validate,price,invoice`.
  */
 const { spawn, spawnSync } = require('node:child_process');
@@ -29,6 +30,7 @@ const { values } = parseArgs({
 		'record-mb': { type: 'string', default: '100,200' },
 		'camt-entries': { type: 'string', default: '57263' },
 		'camt-invoices': { type: 'string', default: '1350' },
+		shuffle: { type: 'boolean', default: false },
 	},
 });
 const count = Number(values.cdrs ?? values.count);
@@ -36,7 +38,7 @@ const only = values.only ? values.only.split(',') : null;
 const dir = path.join(root, '.cache', 'bench');
 fs.mkdirSync(dir, { recursive: true });
 // One month, declared prices as the pricer finds them; files of an older generator are not reused (bench/cdr-files.js).
-const cdrFiles = () => benchInput(count, { dir, say: (m) => process.stdout.write(`${m}\n`) });
+const cdrFiles = () => benchInput(count, { dir, shuffle: values.shuffle, say: (m) => process.stdout.write(`${m}\n`) });
 
 // The runtime flags of the real CLI (its shebang), used for every measured process alike.
 const cliFlags = (fs.readFileSync(path.join(root, 'bin', 'ev-clearing.js'), 'utf8').split('\n')[0].match(/node (.*)$/) ?? [])[1]?.split(/\s+/) ?? [];
@@ -164,12 +166,13 @@ async function cdrRuns(want) {
 		process.stdout.write(line(results.price, bare) + '\n');
 	}
 	if (want('invoice')) {
-		const ledger = path.join(dir, `invoice-${count}.sqlite`);
-		const out = path.join(dir, `invoices-${count}`);
+		const name = values.shuffle ? `${count}-shuffled` : count;
+		const ledger = path.join(dir, `invoice-${name}.sqlite`);
+		const out = path.join(dir, `invoices-${name}`);
 		for (const stale of [ledger, `${ledger}-wal`, `${ledger}-shm`, out]) fs.rmSync(stale, { recursive: true, force: true });
 		const config = path.join(dir, 'invoice-config.json');
 		fs.writeFileSync(config, JSON.stringify(benchInvoicingConfig(), null, 2));
-		const outcomes = path.join(dir, `invoice-${count}.ndjson`);
+		const outcomes = path.join(dir, `invoice-${name}.ndjson`);
 		results.invoice = await run('ev-clearing invoice (monthly)', 'measured-cli.js', ['invoice', '--timings', '--config', config, '--ledger', ledger, '--out', out, pricedFile], outcomes);
 		process.stdout.write(line(results.invoice, bare) + '\n');
 		const documents = [];

@@ -26,6 +26,8 @@ const STAGED_COLUMNS = [
 	['data', 'text'],
 ] as const;
 
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The staged key of a CDR: its cdrKey upper-cased, as invoice_cdrs keys it (OCPI CiStrings). */
 export const stagedKey = (ref: CdrRef): string => cdrKey(ref).toUpperCase();
 
@@ -67,7 +69,10 @@ export async function stageCdrs(driver: SqlDriver, runId: string, attempt: strin
 			await tx.run(`UPDATE staged_cdrs${dialect.journalByCdr} SET attempt = ? WHERE run_id = ? AND ${dialect.inList('cdr_key')}`, [attempt, runId, takenOver]);
 		}
 		const at = new Date().toISOString();
-		const values: SqlValue[][] = [...byKey].map(([key, row]) => [
+		// In the journal's key order (run, document, session order, CDR): a month read in random order then inserts each
+		// batch in one ascending pass over the journal's B-tree rather than in random leaps.
+		const ordered = [...byKey].sort(([ka, a], [kb, b]) => compareText(a.docKey, b.docKey) || compareText(a.sortKey, b.sortKey) || compareText(ka, kb));
+		const values: SqlValue[][] = ordered.map(([key, row]) => [
 			runId,
 			key,
 			row.ref.country_code,

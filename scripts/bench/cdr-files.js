@@ -8,13 +8,16 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { generate } = require('./generate');
+const { generate, shuffleMonth } = require('./generate');
 
 const root = path.resolve(__dirname, '../..');
 const generator = path.join(__dirname, 'generate.js');
 
-/** The cached CDR (NDJSON) and tariff (JSON) files of `count` generated CDRs, generated first when missing. */
-function benchInput(count, { dir = path.join(root, '.cache', 'bench'), say = () => {} } = {}) {
+/**
+ * The cached CDR (NDJSON) and tariff (JSON) files of `count` generated CDRs, generated first when missing; `shuffle`:
+ * the same month in random session order (generate.js shuffleMonth).
+ */
+function benchInput(count, { dir = path.join(root, '.cache', 'bench'), say = () => {}, shuffle = false } = {}) {
 	const version = crypto.createHash('sha256').update(fs.readFileSync(generator)).digest('hex').slice(0, 10);
 	const cdrFile = path.join(dir, `cdrs-${version}-${count}.ndjson`);
 	const tariffFile = path.join(dir, `tariffs-${version}.json`);
@@ -25,7 +28,14 @@ function benchInput(count, { dir = path.join(root, '.cache', 'bench'), say = () 
 		generate(count, `${cdrFile}.partial`, tariffFile);
 		fs.renameSync(`${cdrFile}.partial`, cdrFile);
 	}
-	return { cdrFile, tariffFile };
+	if (!shuffle) return { cdrFile, tariffFile };
+	const shuffled = cdrFile.replace(/\.ndjson$/, '-shuffled.ndjson');
+	if (!fs.existsSync(shuffled)) {
+		say(`Shuffling them into ${path.relative(root, shuffled)} (random session order) ...`);
+		shuffleMonth(cdrFile, `${shuffled}.partial`, count);
+		fs.renameSync(`${shuffled}.partial`, shuffled);
+	}
+	return { cdrFile: shuffled, tariffFile };
 }
 
 module.exports = { benchInput };

@@ -6,6 +6,7 @@
 // Each CDR declares the price the project's pricer finds for it under those tariffs (total_cost and the component
 // totals), except one in MISMATCH_EVERY, which declares 5 % more: the bench measures the common path (match) and still
 // sees the mismatch path. Needs the build (dist/lib/pricing). Usage: node generate.js <count> <cdrs.ndjson> <tariffs.json>
+// [--shuffle]: the same month in random session order (shuffleMonth below).
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -189,9 +190,70 @@ function generate(count, cdrFile, tariffFile) {
 	if (tariffFile) fs.writeFileSync(tariffFile, JSON.stringify(tariffs, null, 2));
 }
 
-module.exports = { generate, rng, tariffs, MISMATCH_EVERY, FOREIGN_EVERY };
+/** Lines of a file, a chunk at a time (a month does not fit in one string). */
+function* fileLines(file) {
+	const fd = fs.openSync(file, 'r');
+	const chunk = Buffer.alloc(1 << 22);
+	let rest = '';
+	for (let n; (n = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0; ) {
+		const lines = (rest + chunk.toString('utf8', 0, n)).split('\n');
+		rest = lines.pop();
+		yield* lines;
+	}
+	fs.closeSync(fd);
+	if (rest) yield rest;
+}
+
+/** Lines per bucket of shuffleMonth: what it holds in memory at a time. */
+const SHUFFLE_BUCKET = 50_000;
+
+/**
+ * The month of `sessionFile` in random session order, as a backend that exports CDRs by id (not by date) writes it: the
+ * same CDRs shuffled (deterministically, seeded), then renamed in file order (BENCH-0…N-1), so that a CDR's id says
+ * nothing of its session time, as with a CPO's UUIDs. Bounded memory: each line goes to a random bucket file, then
+ * each bucket is shuffled in memory and appended (a uniform shuffle). Prices and totals are the session month's.
+ */
+function shuffleMonth(sessionFile, outFile, count) {
+	const random = rng(20261202);
+	const buckets = Math.max(1, Math.ceil(count / SHUFFLE_BUCKET));
+	const names = Array.from({ length: buckets }, (_, b) => `${outFile}.bucket-${b}`);
+	const fds = names.map((name) => fs.openSync(name, 'w'));
+	const pending = names.map(() => []);
+	for (const text of fileLines(sessionFile)) {
+		if (!text) continue;
+		const b = Math.floor(random() * buckets);
+		pending[b].push(text);
+		if (pending[b].length === 1000) fs.writeSync(fds[b], pending[b].splice(0).join('\n') + '\n');
+	}
+	for (let b = 0; b < buckets; b++) {
+		if (pending[b].length) fs.writeSync(fds[b], pending[b].join('\n') + '\n');
+		fs.closeSync(fds[b]);
+	}
+	const out = fs.openSync(outFile, 'w');
+	let position = 0;
+	for (const name of names) {
+		const lines = fs.readFileSync(name, 'utf8').split('\n');
+		lines.pop();
+		fs.rmSync(name);
+		for (let k = lines.length - 1; k > 0; k--) {
+			const j = Math.floor(random() * (k + 1));
+			[lines[k], lines[j]] = [lines[j], lines[k]];
+		}
+		for (let k = 0; k < lines.length; k += 5000) {
+			const block = lines.slice(k, k + 5000).map((text) => text.replace(/"id":"BENCH-\d{10}"/, () => `"id":"BENCH-${String(position++).padStart(10, '0')}"`));
+			fs.writeSync(out, block.join('\n') + '\n');
+		}
+	}
+	fs.closeSync(out);
+}
+
+module.exports = { generate, shuffleMonth, rng, tariffs, MISMATCH_EVERY, FOREIGN_EVERY };
 
 if (require.main === module) {
-	const [count, cdrFile, tariffFile] = process.argv.slice(2);
-	generate(Number(count), cdrFile, tariffFile);
+	const [count, cdrFile, tariffFile, flag] = process.argv.slice(2);
+	if (flag === '--shuffle') {
+		generate(Number(count), `${cdrFile}.session`, tariffFile);
+		shuffleMonth(`${cdrFile}.session`, cdrFile, Number(count));
+		fs.rmSync(`${cdrFile}.session`);
+	} else generate(Number(count), cdrFile, tariffFile);
 }

@@ -331,6 +331,30 @@ export function describeLedgerContract(harness: StoreHarness): void {
 			expect(await ledger.stagedDocumentKeys('run-2', null, 10)).toEqual([]);
 		});
 
+		it('stages and links a month read in random order: each document in session order, every CDR linked once', async () => {
+			// ids unrelated to session time, documents interleaved, as a month exported in random order arrives
+			const rows = [
+				{ ...staged('Q-5', '1|Q', 1), sortKey: '2025-03-09' },
+				{ ...staged('Q-1', '1|P', 2), sortKey: '2025-03-07' },
+				{ ...staged('Q-4', '1|Q', 3), sortKey: '2025-03-02' },
+				{ ...staged('Q-3', '1|P', 4), sortKey: '2025-03-01' },
+				{ ...staged('Q-2', '1|Q', 5), sortKey: '2025-03-05' },
+			];
+			expect((await ledger.stageCdrs('run-q', 'a', rows)).staged).toBe(5);
+			const order: Record<string, string[]> = {};
+			for (const docKey of await ledger.stagedDocumentKeys('run-q', null, 10)) {
+				const [document] = await ledger.stagedDocuments('run-q', docKey);
+				order[docKey] = [];
+				await ledger.forEachStaged('run-q', document, false, (row) => void order[docKey].push(row.ref.id));
+			}
+			expect(order).toEqual({ '1|P': ['Q-3', 'Q-1'], '1|Q': ['Q-4', 'Q-2', 'Q-5'] });
+			const number = await issued(ledger, invoice([], { series: 'QQ', staged: { runId: 'run-q', docKey: '1|Q', count: 3 } }));
+			expect((await ledger.getInvoice(number))!.cdrs.map((c) => c.id).sort()).toEqual(['Q-2', 'Q-4', 'Q-5']);
+			const again = await ledger.stageCdrs('run-q2', 'b', [staged('Q-5', '1|Q', 1), staged('Q-1', '1|P', 2)]);
+			expect(again.invoiced).toEqual([{ ref: cdr('Q-5'), line: 1, invoiceNumber: number }]);
+			expect(again.staged).toBe(1);
+		});
+
 		it('reports a staged document another run billed meanwhile, consuming no number', async () => {
 			await ledger.stageCdrs('run-4', 'a', [staged('R-1', '1|Z', 1), staged('R-2', '1|Z', 2)]);
 			await issued(ledger, invoice([cdr('R-2')], { series: 'RZ' }));
