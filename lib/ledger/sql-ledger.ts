@@ -121,8 +121,12 @@ async function toRecord(db: SqlSession, row: Row): Promise<InvoiceRecord> {
 		[summary.number],
 	);
 	const allocations = summary.typeCode === '381' ? await db.all('SELECT invoice_number, amount_with_vat FROM credit_allocations WHERE credit_note_number = ? ORDER BY invoice_number', [summary.number]) : [];
-	const creditAllocations: CreditAllocation[] = allocations.map((r) => ({ invoiceNumber: String(r.invoice_number), amountWithVat: String(r.amount_with_vat) }));
+	const creditAllocations: CreditAllocation[] = allocations.map(toAllocation);
 	return { ...summary, cdrs: cdrs.map(toCdrRef), document: JSON.parse(String(row.document)), creditAllocations };
+}
+
+function toAllocation(row: Row): CreditAllocation {
+	return { invoiceNumber: String(row.invoice_number), amountWithVat: String(row.amount_with_vat) };
 }
 
 /**
@@ -322,7 +326,7 @@ export class SqlLedger implements Ledger {
 				params,
 			),
 		);
-		return rows.map((r) => ({ creditNoteNumber: String(r.credit_note_number), invoiceNumber: String(r.invoice_number), amountWithVat: String(r.amount_with_vat) }));
+		return rows.map((r) => ({ creditNoteNumber: String(r.credit_note_number), ...toAllocation(r) }));
 	}
 
 	async listInvoices(filter: InvoiceFilter = {}): Promise<InvoiceSummary[]> {
